@@ -1,0 +1,136 @@
+"""One page in, one article record out: the pure function every execution path calls.
+
+``extract_article`` takes and returns plain picklable data, so it runs the same in the
+reactor thread and in a worker process (trafilatura is not thread-safe: never call it from
+threads).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import trafilatura
+from htmldate import find_date
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline import __version__, rules
+from pipeline.clean import clean_paragraphs, content_hash, normalize_text, word_count
+from pipeline.dates import date_in_url, normalize_iso
+from pipeline.decode import decode_page
+from pipeline.errors import NoArticleText
+from pipeline.items import SCHEMA_VERSION, Article, Page
+from pipeline.metadata import html_metadata
+from pipeline.preclean import preclean
+from pipeline.textclean import clean_text_capture
+
+TRAFILATURA_ENGINE = f"trafilatura {trafilatura.__version__}" if hasattr(trafilatura, "__version__") else "trafilatura"
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    max_page_bytes: int = 10 * 1024 * 1024
+    favor_precision: bool = True
+    include_tables: bool = True
+
+
+@dataclass
+class Extracted:
+    """What either input path found, before it becomes a record."""
+
+    paragraphs: list[str]
+    removed: Counter[str]
+    engine: str
+    url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    authors: list[str] | None = None
+    published: str | None = None
+    published_from: str | None = None
+    language: str | None = None
+
+
+def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
+    """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
+    3. trafilatura on what is left (comments off); 4. the shared post-clean rules."""
+    tree = LexborHTMLParser(html)
+    meta = html_metadata(tree)
+    removed = preclean(tree)
+    body = trafilatura.extract(
+        tree.html, url=page_url, include_comments=False, favor_precision=options.favor_precision,
+        include_tables=options.include_tables, with_metadata=False, deduplicate=False,
+    ) or ""
+    paragraphs, post_removed, _ = clean_paragraphs(body.split("\n"))
+    removed.update(post_removed)
+    if paragraphs and meta.title and paragraphs[0].casefold() == meta.title.casefold():
+        paragraphs.pop(0)
+        removed[rules.HEADLINE] += 1
+    published, published_from = meta.published, meta.published_from
+    if not published:
+        found = find_date(html, original_date=True, extensive_search=False)
+        if found:
+            published, published_from = normalize_iso(found), "htmldate"
+    return Extracted(
+        paragraphs=paragraphs, removed=removed, engine=TRAFILATURA_ENGINE, url=meta.url, title=meta.title,
+        description=meta.description, site_name=meta.site_name, authors=meta.authors,
+        published=published, published_from=published_from, language=meta.language,
+    )
+
+
+def extract_text(text: str, known: dict) -> Extracted:
+    found = clean_text_capture(text, site_name=known.get("site_name"), url=known.get("url"),
+                               title_hint=known.get("title"))
+    return Extracted(
+        paragraphs=found.paragraphs, removed=found.removed, engine="newsclean textclean",
+        title=found.title, description=found.description, authors=found.authors,
+        published=found.published, published_from=found.published_from,
+    )
+
+
+def extract_article(page: Page, options: ExtractOptions) -> Article:
+    """Turn one fetched page into a record, or raise a ``RejectedPage`` subclass saying why.
+
+    1. Decode: decompress (capped), refuse binary, pick the charset by a stated rule.
+    2. Extract by kind: HTML (metadata, pre-clean, trafilatura, post-clean) or text capture
+       (line classifier). Both give paragraphs, metadata and removal counts.
+    3. Merge metadata: what the caller already knew (sidecar, feed) wins over the page, the
+       page over the URL; the URL's own date is the last resort for ``published``.
+    4. Build the record; an empty body is rejected here, not later, so the reason is exact.
+    """
+    decoded = decode_page(page.body, content_type=page.content_type, kind_hint=page.kind_hint,
+                          compressed=page.source_url.endswith(".gz"), max_bytes=options.max_page_bytes)
+    known = page.known
+    if decoded.kind == "html":
+        found = extract_html(decoded.text, known.get("url") or page.source_url, options)
+    else:
+        found = extract_text(decoded.text, known)
+    text = normalize_text(found.paragraphs)
+    if not text:
+        raise NoArticleText(f"no article text found in the {decoded.kind} page")
+    url = known.get("url") or found.url or page.source_url
+    published, published_from = normalize_iso(known.get("published")), "feed" if known.get("published") else None
+    if not published:
+        published, published_from = found.published, found.published_from
+    if not published:
+        published = date_in_url(url)
+        published_from = "url" if published else None
+    return Article(
+        schema_version=SCHEMA_VERSION,
+        url=url,
+        source_url=page.source_url,
+        site_name=known.get("site_name") or found.site_name,
+        title=known.get("title") or found.title,
+        authors=list(found.authors or []),
+        published=published,
+        published_from=published_from,
+        language=known.get("language") or found.language,
+        description=found.description,
+        text=text,
+        word_count=word_count(text),
+        content_hash=content_hash(text),
+        fetched_at=known.get("fetched_at") or page.fetched_at,
+        extractor={"name": "newsclean", "version": __version__, "input": decoded.kind, "engine": found.engine,
+                   "encoding": decoded.encoding},
+        removed=dict(sorted(found.removed.items())),
+    )

@@ -1,0 +1,48 @@
+"""The two item types: ``Page`` (what a spider fetched) and ``Article`` (the JSONL record).
+
+Spiders only ever yield ``Page``; the extraction pipeline turns it into an ``Article``, so the
+same chain serves offline files and live pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Page:
+    """Raw bytes of one fetched input and what is known about it before extraction."""
+
+    source_url: str  # where the bytes were read: file:// URI or final http(s) URL
+    body: bytes
+    content_type: str = ""  # Content-Type header, if any
+    kind_hint: str = ""  # "html" or "text" when the input's name says so, else sniffed
+    fetched_at: str = ""  # ISO 8601 UTC
+    # Sidecar / feed metadata; wins over what extraction finds in the page.
+    # Keys: url, site_name, language, fetched_at, title, published.
+    known: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Article:
+    """One clean article: a line of the output JSONL. Field order is output order."""
+
+    schema_version: int
+    url: str | None
+    source_url: str
+    site_name: str | None
+    title: str | None
+    authors: list[str]
+    published: str | None
+    published_from: str | None
+    language: str | None
+    description: str | None
+    text: str
+    word_count: int
+    content_hash: str
+    fetched_at: str
+    extractor: dict[str, str]
+    removed: dict[str, int]

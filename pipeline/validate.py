@@ -1,0 +1,26 @@
+"""Required fields: a record without a URL, a title or text is dropped, each for its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from pipeline.errors import EmptyText, MissingTitle, MissingUrl
+
+REQUIRED = (("url", MissingUrl), ("title", MissingTitle), ("text", EmptyText))
+
+
+def check_required(record: ItemAdapter) -> None:
+    for field_name, error in REQUIRED:
+        value = record.get(field_name)
+        if not (isinstance(value, str) and value.strip()):
+            raise error(f"record has no {field_name}")
+
+
+class ValidationPipeline:
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if "text" in adapter.field_names():  # Articles only; Pages are not records yet
+            check_required(adapter)
+        return item

@@ -1,0 +1,1 @@
+"""Spiders: they find inputs and hand each over as a ``Page``; they never parse articles."""

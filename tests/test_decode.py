@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from pipeline.decode import decode_page
+from pipeline.errors import BinaryPage, CorruptCompression, EmptyPage, PageTooLarge, UndecodablePage
+
+LIMIT = 1_000_000
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (b"", EmptyPage),
+    (b"  \n\t\n", EmptyPage),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), BinaryPage),
+    (b"<html>" + bytes(range(0, 9)) * 50, BinaryPage),
+    (b"\x1f\x8b\x08\x00garbage", CorruptCompression),
+    (b"x" * (LIMIT + 1), PageTooLarge),
+], ids=["empty", "whitespace", "png", "nul-bytes", "broken-gzip", "too-large"])
+def test_rejects_with_reason(body: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        decode_page(body, max_bytes=LIMIT)
+
+
+def test_gzip_bomb_is_capped() -> None:
+    bomb = gzip.compress(b"a" * (LIMIT * 20))
+    assert len(bomb) < LIMIT
+    with pytest.raises(PageTooLarge):
+        decode_page(bomb, max_bytes=LIMIT)
+
+
+def test_gzip_page_is_decompressed() -> None:
+    page = decode_page(gzip.compress("<html><body><p>Grüße</p></body></html>".encode()), max_bytes=LIMIT)
+    assert (page.kind, page.encoding) == ("html", "utf-8")
+    assert "Grüße" in page.text
+
+
+def test_html_declared_charset_is_used() -> None:
+    body = '<html><head><meta charset="windows-1251"></head><body><p>Привет, мир</p></body></html>'
+    page = decode_page(body.encode("cp1251"), max_bytes=LIMIT)
+    assert page.encoding == "cp1251" and "Привет, мир" in page.text
+
+
+def test_http_header_charset_wins_over_detection() -> None:
+    body = "<html><body><p>café crème brûlée, déjà vu</p></body></html>".encode("latin-1")
+    page = decode_page(body, content_type="text/html; charset=ISO-8859-1", max_bytes=LIMIT)
+    assert "café crème brûlée" in page.text
+
+
+def test_text_in_legacy_charset_is_detected_not_garbled() -> None:
+    text = ("Der Bürgermeister äußerte sich am Dienstag zur Lage. Die Straßen blieben gesperrt, "
+            "während die Behörden über weitere Maßnahmen berieten. ") * 5
+    page = decode_page(text.encode("cp1252"), kind_hint="text", max_bytes=LIMIT)
+    assert page.text == text
+
+
+def test_utf16_with_bom() -> None:
+    page = decode_page("\ufeffHello world, this is text.".encode("utf-16-le"), kind_hint="text", max_bytes=LIMIT)
+    assert page.text == "Hello world, this is text."
+
+
+def test_undecodable_text_is_rejected() -> None:
+    noise = bytes((i * 37 + 128) % 256 for i in range(4000))
+    noise = bytes(b for b in noise if b >= 0x80)
+    with pytest.raises((UndecodablePage, BinaryPage)):
+        decode_page(noise, kind_hint="text", max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    (b"<!DOCTYPE html><html><body>x</body></html>", "html"),
+    (b"  <html lang='en'><p>x", "html"),
+    (b"Plain words on a line.\nAnother line.", "text"),
+])
+def test_kind_is_sniffed_without_hint(body: bytes, kind: str) -> None:
+    assert decode_page(body, max_bytes=LIMIT).kind == kind
