@@ -17,7 +17,7 @@ class Page:
     """Raw bytes of one fetched input and what is known about it before extraction."""
 
     source_url: str  # where the bytes were read: file:// URI or final http(s) URL
-    body: bytes
+    body: bytes = field(repr=False)  # Scrapy logs dropped items: never dump page bytes
     content_type: str = ""  # Content-Type header, if any
     kind_hint: str = ""  # "html" or "text" when the input's name says so, else sniffed
     fetched_at: str = ""  # ISO 8601 UTC
@@ -40,7 +40,7 @@ class Article:
     published_from: str | None
     language: str | None
     description: str | None
-    text: str
+    text: str = field(repr=False)
     word_count: int
     content_hash: str
     fetched_at: str
