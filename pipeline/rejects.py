@@ -39,7 +39,8 @@ class RejectsLog:
     def __init__(self, crawler: Crawler, explicit_path: str | None):
         self.crawler = crawler
         self.path: Path | None = Path(explicit_path).resolve() if explicit_path else None
-        self.entries: list[bytes] = []
+        self.pending: list[bytes] = []  # rejects seen before the output path is known
+        self.count = 0
         self.file: IO[bytes] | None = None
 
     @classmethod
@@ -67,19 +68,32 @@ class RejectsLog:
 
     def add(self, source_url: str | None, reason: str, detail: str, url: str | None = None) -> None:
         self.crawler.stats.inc_value(f"newsclean/rejects/{reason}")
-        self.entries.append(orjson.dumps(
+        self.count += 1
+        self.pending.append(orjson.dumps(
             {"source_url": source_url, "url": url, "reason": reason, "detail": detail, "at": now_utc()},
             option=orjson.OPT_APPEND_NEWLINE,
         ))
+        self.flush()
+
+    def flush(self) -> None:
+        """Append pending lines to the ``.part`` file (renamed into place at the end)."""
+        if self.path is None:
+            return
+        if self.file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.file = open(part_path(self.path), "wb")  # noqa: SIM115 - open for the whole run
+        self.file.writelines(self.pending)
+        self.file.flush()
+        self.pending.clear()
 
     def spider_closed(self, spider: Any) -> None:
         if self.path is None:
-            if self.entries:
-                logger.warning("%d rejects not written: no file output to put them beside", len(self.entries))
+            if self.pending:
+                logger.warning("%d rejects not written: no file output to put them beside", len(self.pending))
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = part_path(self.path)
-        with open(tmp, "wb") as fh:
-            fh.writelines(self.entries)
-        replace_atomically(tmp, self.path)
-        logger.info("%d rejects written to %s", len(self.entries), self.path)
+        self.flush()
+        if self.file is None:
+            self.file = open(part_path(self.path), "wb")  # noqa: SIM115 - an empty rejects file says "none"
+        self.file.close()
+        replace_atomically(part_path(self.path), self.path)
+        logger.info("%d rejects written to %s", self.count, self.path)
