@@ -151,7 +151,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
     _rule("copyright_line", FOOTER,
-          r"^(©|\(c\)|copyright\b)|\ball rights reserved\b|^this (material|document|content) (may not|is subject to|"
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not|is subject to|"
           r"cannot) be\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
@@ -186,8 +186,8 @@ COMMENTS_HEADING = re.compile(
 )
 # An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".
 AUTHOR_BIO_HEADING = re.compile(
-    r"^(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?\s*:?$|"
-    r"^(about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
+    r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?)\s*:?$|"
+    r"^(?i:about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
 )
 # A line that is only a date or time, maybe with a weekday and a label: a story list's stamp.
 STAMP_DATE = re.compile(

@@ -26,10 +26,14 @@ FEED_STAMP_WINDOW = 8
 # Max-subarray weights: how much a line says for or against "the article is here".
 WEIGHT_SECTION_END = -200
 WEIGHT_RULE_NOISE = -10
+# Noise that sits inside an article's flow (an advert slot, a paywall prompt, a caption, a
+# "Read more" link) says little about where the article ends: it barely weighs against the run.
+INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CAPTION, rules.AUDIO_NOTICE})
+WEIGHT_INLINE_NOISE = -4
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 BYLINE = re.compile(
-    r"^(?:by|words by|written by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
+    r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*(?:\s+(?:[A-Z\u00c0-\u024f][\w.'’-]*|de|da|van|von|der|la|le|bin|al))"
                   r"{0,4}$")
 AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*")
@@ -253,6 +257,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         return WEIGHT_SECTION_HEADING
     if line.noise_class == rules.NEWS_FEED:
         return -line.words - 1
+    if line.noise_class in INLINE_NOISE:
+        return WEIGHT_INLINE_NOISE
     if line.noise_class:
         return WEIGHT_RULE_NOISE
     if is_prose(line.text):
@@ -285,9 +291,11 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
                  if f.noise_class is None and is_prose(f.text)]
         if not prose:
             continue
-        # A prose line set apart from what follows is a standfirst: anchor the body after it.
+        # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
+        # body is anchored after it.
         first = prose[0]
         if len(prose) > 1 and prose[1] != first + 1:
+            lines[first].mark("standfirst", rules.STANDFIRST)
             return prose[1]
         return first
     return None
@@ -375,7 +383,10 @@ def extract_header(lines: list[Line], run_start: int, result: TextResult, *, sit
         headline.mark("headline", rules.HEADLINE)
         result.title = headline.text
         after = [line for line in header if line.index > headline.index and line.noise_class is None]
-        if after and is_prose(after[0].text):
+        claimed = next((line for line in header if line.rule == "standfirst"), None)
+        if claimed:
+            result.description = claimed.text
+        elif after and is_prose(after[0].text):
             after[0].mark("standfirst", rules.STANDFIRST)
             result.description = after[0].text
     if title_hint and not result.title:
@@ -424,8 +435,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     lines = split_lines(text)
     mark_feeds(lines)
     mark_sections(lines)
-    mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_item_lists(lines)
+    mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_glued_blocks(lines)
     mark_teaser_alternation(lines)
     start, end = main_run(lines, headline_anchor(lines, url, title_hint))
