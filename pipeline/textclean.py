@@ -228,7 +228,8 @@ def mark_teaser_alternation(lines: list[Line]) -> None:
     """TEASER_MIN_PAIRS or more headline/lede pairs in a row: a list of teasers.
 
     An article's subheadings are followed by several paragraphs, or are questions; a teaser
-    list alternates one headline, one lede, with nothing else.
+    list alternates one headline, one lede, with nothing else, and starts after a break (a
+    label, a heading): pairs that run straight on from prose are the article's own list.
     """
     def headline(line: Line) -> bool:
         return (line.noise_class is None and is_heading_like(body_of(line.text))
@@ -242,7 +243,8 @@ def mark_teaser_alternation(lines: list[Line]) -> None:
         j = i
         while j + 1 < len(lines) and headline(lines[j]) and lede(lines[j + 1]):
             j += 2
-        if (j - i) // 2 >= TEASER_MIN_PAIRS:
+        continues_prose = i > 0 and lede(lines[i - 1])
+        if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
             for line in lines[i:j]:
                 line.mark("teaser_alternation", rules.TEASER)
             i = j

@@ -100,9 +100,16 @@ def test_story_list_between_repeated_dates_is_removed() -> None:
 def test_headline_lede_pairs_in_a_row_are_teasers() -> None:
     teasers = [f"Another story headline number {n}\n\nA lede for the other story number {n} that reads like a full "
                f"sentence of prose, long enough to count." for n in range(1, 4)]
-    result = clean_text_capture(capture(*STORY, *teasers))
+    result = clean_text_capture(capture(*STORY, "Shopping", *teasers))
     assert result.paragraphs == STORY
     assert result.removed[rules.TEASER] == 6
+
+
+def test_headline_lede_pairs_straight_after_prose_are_the_article() -> None:
+    items = [f"Deal number {n} on a garden chair\n\nThe shop sells the chair number {n} for less than half of "
+             f"its usual price until the end of the week." for n in range(1, 4)]
+    result = clean_text_capture(capture(*STORY, *items))
+    assert result.paragraphs == STORY + [part for item in items for part in item.split("\n\n")]
 
 
 def test_subheading_followed_by_several_paragraphs_is_kept() -> None:
