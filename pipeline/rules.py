@@ -38,6 +38,8 @@ HEADLINE = "headline"  # moved to the record's title
 STANDFIRST = "standfirst"  # moved to the record's description
 FURNITURE = "furniture"  # short non-prose lines no named rule claims (menus, labels)
 DUPLICATE = "duplicate"  # a paragraph repeated verbatim
+AUTHOR_BIO = "author_bio"  # "About the author" boxes
+FOOTER = "footer"  # copyright, legal and contact lines
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,31 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("advert_label", ADVERT,
           r"^(advertisement|advert|ad|sponsored( content)?|promoted( content)?|paid content|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
+    _rule("share_click_to", SHARE, r"^(click|tap) to (share|email|print|tweet)\b.{0,60}$|\(opens in (a )?new window\)$", 14),
+    _rule("comment_form", COMMENTS,
+          r"^(save my name,? e-?mail,? and website\b|notify me (of|via e-?mail)\b|this site uses akismet\b|"
+          r"you must be logged in to (post|leave) a comment\b|your e-?mail address will not be published\b|"
+          r"(leave|post|write) a (reply|comment|response)\b|(cancel|post) (reply|comment)$|required fields are marked\b)"
+          r".{0,120}$", 30),
+    _rule("caption_trailing_credit", CAPTION,
+          r"(\bcredits?|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
+          r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60),
+    _rule("newsletter_inbox_pitch", NEWSLETTER,
+          r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
+          r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
+    _rule("copyright_line", FOOTER,
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not|is subject to|"
+          r"cannot) be\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
+    _rule("post_navigation", SITE_CHROME,
+          r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
+)
+
+# Rules for text captures only: safe on a whole page's lines, too broad for an article body
+# that trafilatura has already cut out of its HTML.
+TEXT_LINE_RULES: tuple[LineRule, ...] = (
+    # a consent dialog's explanations run long; a line that says "cookie" twice is one
+    _rule("cookie_explainer", COOKIE,
+          r"^(this|our) (web)?site uses cookies\b|\bcookies?\b.*\bcookies?\b", 400),
 )
 
 # Headings that open a block of links to other stories: the body does not continue past them
@@ -150,6 +177,24 @@ SECTION_END_HEADING = re.compile(
     r"in case you missed it|elsewhere on .{1,40})\s*:?$",
     re.IGNORECASE,
 )
+# Headings that open a comment thread: the body is over (class COMMENTS).
+COMMENTS_HEADING = re.compile(
+    r"^(\d+|no|one|two) (responses?|thoughts?|comments?|replies|reactions?) (to|on)\b.{0,200}$|"
+    r"^(comments?|discussion|reader comments|leave a reply|leave a comment|add a comment|join the discussion|"
+    r"(\d+ )?comments?( \(\d+\))?|what do you think\??|have your say)\s*:?$",
+    re.IGNORECASE,
+)
+# An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".
+AUTHOR_BIO_HEADING = re.compile(
+    r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?)\s*:?$|"
+    r"^(?i:about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
+)
+# A line that is only a date or time, maybe with a weekday and a label: a story list's stamp.
+STAMP_DATE = re.compile(
+    rf"^((published|updated|posted|modified)( on| at)?:?\s+)?((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"({_DATE}|{_CLOCK}|{_AGO})((,|\s+at|\s+-|\s+\|)?\s*({_CLOCK}|{_DATE}))?$",
+    re.IGNORECASE,
+)
 # A feed item's time stamp on a line of its own: "5:15 AM", "3 hours ago".
 FEED_TIMESTAMP = re.compile(rf"^({_CLOCK}|{_AGO}|{_DATE},?\s+{_CLOCK}|{_CLOCK},?\s+{_DATE})$", re.IGNORECASE)
 
@@ -159,6 +204,12 @@ STRUCTURAL_RULES: dict[str, str] = {
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
     "feed_timestamp": NEWS_FEED,
     "section_end_heading": NEWS_FEED,
+    "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
+    "author_bio_heading": AUTHOR_BIO,
+    "author_bio": AUTHOR_BIO,  # the lines of an author box, up to the next section
+    "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
+    "teaser_alternation": TEASER,  # three or more headline/lede pairs in a row
+    "menu_cluster": FURNITURE,  # a cluster of short link-like lines without a gap
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
@@ -170,9 +221,12 @@ STRUCTURAL_RULES: dict[str, str] = {
 }
 
 
-def match_line_rule(line: str) -> LineRule | None:
-    """The first rule that claims ``line`` as noise, or ``None`` for a line no rule claims."""
-    for rule in LINE_RULES:
+def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | None:
+    """The first rule that claims ``line`` as noise, or ``None`` for a line no rule claims.
+
+    ``extra`` rules (``TEXT_LINE_RULES`` for text captures) are tried after ``LINE_RULES``.
+    """
+    for rule in LINE_RULES + extra:
         if rule.matches(line):
             return rule
     return None

@@ -26,13 +26,36 @@ FEED_STAMP_WINDOW = 8
 # Max-subarray weights: how much a line says for or against "the article is here".
 WEIGHT_SECTION_END = -200
 WEIGHT_RULE_NOISE = -10
-WEIGHT_NON_PROSE = -5
+# Noise that sits inside an article's flow (an advert slot, a paywall prompt, a caption, a
+# "Read more" link) says little about where the article ends: it barely weighs against the run.
+INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CAPTION, rules.AUDIO_NOTICE})
+WEIGHT_INLINE_NOISE = -4
+WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
+WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 BYLINE = re.compile(
-    r"^(?:by|words by|written by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
+    r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*(?:\s+(?:[A-Z\u00c0-\u024f][\w.'’-]*|de|da|van|von|der|la|le|bin|al))"
                   r"{0,4}$")
 AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*")
 WORD = re.compile(r"\w+")
+# A list item's marker as a text rendering writes it ("* ", "+ ", "• ", "1. "): not part of its words.
+LIST_MARKER = re.compile(r"^(?:[*+•·▪◦‣>-]|\d{1,2}[.)])\s+")
+BARE_MARKER = re.compile(r"^[*+•·▪◦‣>|-]+$")
+# Story lists: the same kind of stamp (a date, a byline) every few lines, three times or more.
+ITEM_MIN_STAMPS = 3
+ITEM_MAX_GAP = 12
+ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
+STAMP_MAX_WORDS = 12
+# Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
+TEASER_MIN_PAIRS = 3
+MENU_MAX_WORDS = 3
+WEIGHT_SECTION_HEADING = -200
+# The headline, found by its words in the URL slug, anchors the article: the first prose line
+# soon after it gets a bonus, so a long footer or comment thread cannot outweigh a short story.
+ANCHOR_MIN_SLUG_WORDS = 3
+ANCHOR_MIN_OVERLAP = 0.5
+ANCHOR_REACH = 8
+WEIGHT_ANCHOR_BONUS = 60
 
 
 @dataclass
@@ -65,11 +88,17 @@ class TextResult:
     removed_lines: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, class, text)
 
 
+def body_of(text: str) -> str:
+    """A line's words without the list marker a text rendering put in front of them."""
+    return LIST_MARKER.sub("", text, count=1)
+
+
 def is_cjk(text: str) -> bool:
     return len(CJK.findall(text)) > len(text) / 3
 
 
 def is_prose(text: str) -> bool:
+    text = body_of(text)
     if is_cjk(text):
         return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
     words = len(text.split())
@@ -98,9 +127,10 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def mark_line_rules(lines: list[Line]) -> None:
+def mark_line_rules(lines: list[Line], extra: tuple[rules.LineRule, ...] = ()) -> None:
+    """Named line rules (``rules.LINE_RULES``, then ``extra``) claim the lines that are noise alone."""
     for line in lines:
-        rule = rules.match_line_rule(line.text)
+        rule = rules.match_line_rule(line.text, extra)
         if rule:
             line.mark(rule.name, rule.noise_class)
 
@@ -140,26 +170,158 @@ def mark_glued_blocks(lines: list[Line]) -> None:
             line.mark("teaser_headline_with_lede", rules.TEASER)
 
 
-def line_weight(line: Line) -> int:
+def mark_sections(lines: list[Line]) -> None:
+    """Headings after which the body never continues: a comment thread, an author box."""
+    for line in lines:
+        if rules.COMMENTS_HEADING.match(line.text):
+            line.mark("comments_heading", rules.COMMENTS)
+        elif rules.AUTHOR_BIO_HEADING.match(line.text):
+            line.mark("author_bio_heading", rules.AUTHOR_BIO)
+
+
+def stamp_kind(text: str) -> str | None:
+    """``date`` or ``byline`` for a line that is only a time stamp or only a byline, else ``None``."""
+    body = body_of(text).strip(" |·•-–—")
+    if len(body.split()) > STAMP_MAX_WORDS:
+        return None
+    if rules.STAMP_DATE.match(body):
+        return "date"
+    if BYLINE.match(body) and len(body.split()) <= STAMP_MAX_WORDS:
+        return "byline"
+    return None
+
+
+def _chains(indices: list[int]) -> list[list[int]]:
+    """Runs of stamps at a steady spacing (each gap within one line of the previous one)."""
+    chains: list[list[int]] = []
+    for i in indices:
+        chain = chains[-1] if chains else None
+        if chain:
+            gap = i - chain[-1]
+            steady = len(chain) < 2 or abs(gap - (chain[-1] - chain[-2])) <= 1
+            if 2 <= gap <= ITEM_MAX_GAP and steady:
+                chain.append(i)
+                continue
+        chains.append([i])
+    return chains
+
+
+def mark_item_lists(lines: list[Line]) -> None:
+    """Lists of other stories: a date or byline every few lines, at a steady spacing.
+
+    Each item is a title (and maybe a lede) with its stamp; the lines between the first and
+    last stamp are items, and so are up to one period of lines before the first and after the
+    last (ITEM_MAX_EXTEND at most), where the first and last items' other lines sit.
+    """
+    kinds = [stamp_kind(line.text) for line in lines]
+    for kind in ("date", "byline"):
+        for chain in _chains([i for i, k in enumerate(kinds) if k == kind]):
+            if len(chain) < ITEM_MIN_STAMPS:
+                continue
+            period = sorted(b - a for a, b in zip(chain, chain[1:]))[len(chain) // 2 - 1]
+            reach = min(period - 1, ITEM_MAX_EXTEND)
+            for line in lines[max(0, chain[0] - reach):chain[-1] + reach + 1]:
+                line.mark("item_list", rules.TEASER)
+
+
+def mark_teaser_alternation(lines: list[Line]) -> None:
+    """TEASER_MIN_PAIRS or more headline/lede pairs in a row: a list of teasers.
+
+    An article's subheadings are followed by several paragraphs, or are questions; a teaser
+    list alternates one headline, one lede, with nothing else, and starts after a break (a
+    label, a heading): pairs that run straight on from prose are the article's own list.
+    """
+    def headline(line: Line) -> bool:
+        return (line.noise_class is None and is_heading_like(body_of(line.text))
+                and not line.text.endswith(("?", ":")))
+
+    def lede(line: Line) -> bool:
+        return line.noise_class is None and is_prose(line.text)
+
+    i = 0
+    while i < len(lines) - 1:
+        j = i
+        while j + 1 < len(lines) and headline(lines[j]) and lede(lines[j + 1]):
+            j += 2
+        continues_prose = i > 0 and lede(lines[i - 1])
+        if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
+            for line in lines[i:j]:
+                line.mark("teaser_alternation", rules.TEASER)
+            i = j
+        else:
+            i += 1
+
+
+def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.rule == "section_end_heading":
         return WEIGHT_SECTION_END
+    if line.rule in ("comments_heading", "author_bio_heading"):
+        return WEIGHT_SECTION_HEADING
     if line.noise_class == rules.NEWS_FEED:
         return -line.words - 1
+    if line.noise_class in INLINE_NOISE:
+        return WEIGHT_INLINE_NOISE
     if line.noise_class:
         return WEIGHT_RULE_NOISE
     if is_prose(line.text):
         return min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
+    if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
+        return WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
 
 
-def main_run(lines: list[Line]) -> tuple[int, int]:
-    """``[start, end)`` of the contiguous span with the greatest total weight (Kadane)."""
+def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> int | None:
+    """Index of the first prose line after the headline, or ``None`` when no line is clearly it.
+
+    The headline is the first heading-like line equal to the known title, or whose words are
+    mostly the URL slug's (at least ANCHOR_MIN_SLUG_WORDS of them) and which prose follows
+    within ANCHOR_REACH lines.
+    """
+    slug = _slug_words(url)
+    for line in lines:
+        if line.noise_class or not is_heading_like(line.text):
+            continue
+        if title_hint:
+            if line.text.casefold() != title_hint.casefold():
+                continue
+        else:
+            words = {w.lower() for w in WORD.findall(line.text)}
+            shared = len(words & slug)
+            if shared < ANCHOR_MIN_SLUG_WORDS or shared < ANCHOR_MIN_OVERLAP * len(words):
+                continue
+        prose = [f.index for f in lines[line.index + 1:line.index + 1 + ANCHOR_REACH]
+                 if f.noise_class is None and is_prose(f.text)]
+        if not prose:
+            continue
+        # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
+        # body is anchored after it.
+        first = prose[0]
+        if len(prose) > 1 and prose[1] != first + 1:
+            lines[first].mark("standfirst", rules.STANDFIRST)
+            return prose[1]
+        return first
+    return None
+
+
+def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
+    """``[start, end)`` of the contiguous span with the greatest total weight (Kadane).
+
+    A line seen before on the page weighs nothing for it: repeated blocks are page furniture
+    (a dialog, a menu) more often than the article.
+    """
     best, best_span = 0, (0, 0)
     total, start = 0, 0
+    seen: set[str] = set()
     for i, line in enumerate(lines):
         if total <= 0:
             total, start = 0, i
-        total += line_weight(line)
+        weight = line_weight(line, lines)
+        if line.text in seen:
+            weight = min(weight, 0)
+        if i == anchor:
+            weight += WEIGHT_ANCHOR_BONUS
+        seen.add(line.text)
+        total += weight
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span
@@ -223,22 +385,38 @@ def extract_header(lines: list[Line], run_start: int, result: TextResult, *, sit
         headline.mark("headline", rules.HEADLINE)
         result.title = headline.text
         after = [line for line in header if line.index > headline.index and line.noise_class is None]
-        if after and is_prose(after[0].text):
+        claimed = next((line for line in header if line.rule == "standfirst"), None)
+        if claimed:
+            result.description = claimed.text
+        elif after and is_prose(after[0].text):
             after[0].mark("standfirst", rules.STANDFIRST)
             result.description = after[0].text
     if title_hint and not result.title:
         result.title = title_hint
 
 
+def is_menu_like(line: Line, lines: list[Line]) -> bool:
+    """A short link-like line glued to another one: a menu or a row of buttons."""
+    def short(other: Line) -> bool:
+        return other.words <= MENU_MAX_WORDS and not SENTENCE_END.search(other.text)
+
+    if not short(line):
+        return False
+    prev = lines[line.index - 1] if line.index > 0 else None
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool((prev and not line.gap_before and short(prev)) or (nxt and not line.gap_after and short(nxt)))
+
+
 def keep_in_run(line: Line, lines: list[Line]) -> bool:
-    """Inside the main run: prose stays, and so does a subheading spaced like one."""
+    """Inside the main run: prose stays, and so does every short line between prose (list
+    items, subheadings, short sentences), except bare markers and menu-like clusters."""
     if line.noise_class:
         return False
     if is_prose(line.text):
         return True
-    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-    return (is_heading_like(line.text) and line.gap_before and line.gap_after and nxt is not None
-            and nxt.noise_class is None and is_prose(nxt.text))
+    if BARE_MARKER.match(line.text):
+        return False
+    return not is_menu_like(line, lines)
 
 
 def clean_text_capture(text: str, *, site_name: str | None = None, url: str | None = None,
@@ -258,9 +436,12 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     result = TextResult(paragraphs=[])
     lines = split_lines(text)
     mark_feeds(lines)
-    mark_line_rules(lines)
+    mark_sections(lines)
+    mark_item_lists(lines)
+    mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_glued_blocks(lines)
-    start, end = main_run(lines)
+    mark_teaser_alternation(lines)
+    start, end = main_run(lines, headline_anchor(lines, url, title_hint))
     extract_header(lines, start, result, site_name=site_name, url=url, title_hint=title_hint)
     seen: set[str] = set()
     for line in lines:

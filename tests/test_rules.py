@@ -1,0 +1,70 @@
+"""Rules as data: every rule is named and classed, claims its noise, and leaves prose alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import rules
+
+ALL_RULES = rules.LINE_RULES + rules.TEXT_LINE_RULES
+CLASSES = {v for k, v in vars(rules).items() if k.isupper() and isinstance(v, str)}
+
+
+def test_rule_names_are_unique_and_classes_declared() -> None:
+    names = [rule.name for rule in ALL_RULES] + list(rules.STRUCTURAL_RULES)
+    assert len(names) == len(set(names))
+    assert {rule.noise_class for rule in ALL_RULES} | set(rules.STRUCTURAL_RULES.values()) <= CLASSES
+
+
+NOISE = [
+    ("* indicates required", "newsletter_required_marker"),
+    ("Get the day's top headlines delivered to your inbox every morning.", "newsletter_inbox_pitch"),
+    ("No spam, we promise. You can unsubscribe at any time.", "newsletter_inbox_pitch"),
+    ("* Click to share on Twitter (Opens in new window)", "share_click_to"),
+    ("Save my name, email, and website in this browser for the next time I comment.", "comment_form"),
+    ("Leave a Reply", "comment_form"),
+    ("A rover crosses the crater floor in this artist's view. Credit: Space Agency", "caption_trailing_credit"),
+    ("Courtesy of the city museum", "caption_trailing_credit"),
+    ("© 2024 Example Media Ltd", "copyright_line"),
+    ("This material may not be published, broadcast, rewritten, or redistributed.", "copyright_line"),
+    ("Previous Post", "post_navigation"),
+    ("Necessary cookies are essential for the site to work; other cookies help us improve it.", "cookie_explainer"),
+]
+
+
+@pytest.mark.parametrize(("line", "name"), NOISE, ids=[name for _, name in NOISE])
+def test_rule_claims_its_noise(line: str, name: str) -> None:
+    rule = rules.match_line_rule(line, rules.TEXT_LINE_RULES)
+    assert rule is not None and rule.name == name
+
+
+PROSE = [
+    "She said the council would publish the report in full, and that every resident could read it online.",
+    "The photo shows the harbour in 1950, before the sea wall was built.",
+    "Readers who subscribe to the paper's newsletter will get the full results on Monday.",
+    "Copyright lawyers say the ruling could change how songs are licensed.",
+    "The museum's cookie jar collection, started in 1960, now holds more than 300 pieces.",
+    "Next, the committee will vote on the budget.",
+]
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_is_left_alone(line: str) -> None:
+    assert rules.match_line_rule(line, rules.TEXT_LINE_RULES) is None
+
+
+@pytest.mark.parametrize(("heading", "pattern"), [
+    ("34 responses to “The story”", rules.COMMENTS_HEADING),
+    ("10 thoughts on “Business focus”", rules.COMMENTS_HEADING),
+    ("About the author", rules.AUTHOR_BIO_HEADING),
+    ("About Jane Doe", rules.AUTHOR_BIO_HEADING),
+    ("Wednesday November 20, 2019", rules.STAMP_DATE),
+    ("11/20/2019 01:14 PM", rules.STAMP_DATE),
+])
+def test_section_patterns(heading: str, pattern) -> None:
+    assert pattern.match(heading)
+
+
+@pytest.mark.parametrize("line", ["About two hundred people came.", "Comments from the mayor followed"])
+def test_section_patterns_leave_sentences(line: str) -> None:
+    assert not rules.COMMENTS_HEADING.match(line) and not rules.AUTHOR_BIO_HEADING.match(line)

@@ -1,0 +1,168 @@
+"""Text-capture cleaner: noise-class fixtures (zero leaks, every article paragraph kept) and the
+classifier's structural rules on tiny inline captures.
+
+Fixtures live in ``tests/fixtures/noise/text/``: ``<name>.txt``, ``<name>.meta.json`` (``url``),
+``<name>.labels.json`` (``article``: paragraphs that must be kept exactly; ``noise``: per class,
+strings that must not appear in the output text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import rules
+from pipeline.extract import ExtractOptions, extract_article
+from pipeline.items import Page
+from pipeline.textclean import clean_text_capture
+
+FIXTURES = Path(__file__).parent / "fixtures" / "noise" / "text"
+CASES = sorted(FIXTURES.glob("*.txt"))
+
+
+def load(case: Path) -> tuple[str, dict, dict]:
+    meta = orjson.loads(case.with_name(case.stem + ".meta.json").read_bytes())
+    labels = orjson.loads(case.with_name(case.stem + ".labels.json").read_bytes())
+    return case.read_text(encoding="utf-8"), meta, labels
+
+
+def run_pipeline(case: Path) -> dict:
+    """The record the real extraction gives for a fixture (the same function a crawl calls)."""
+    _, meta, _ = load(case)
+    page = Page(source_url=case.as_uri(), body=case.read_bytes(), kind_hint="text", known={"url": meta["url"]})
+    return extract_article(page, ExtractOptions()).__dict__
+
+
+NOISE_CLASSES = sorted({cls for case in CASES for cls in load(case)[2]["noise"]})
+
+
+def test_fixtures_cover_every_required_noise_class() -> None:
+    required = {rules.NEWSLETTER, rules.NEWS_FEED, rules.CAPTION, rules.TEASER, rules.AUDIO_NOTICE, rules.SHARE,
+                rules.COMMENTS, rules.SKIP_LINK, rules.COOKIE, rules.PAYWALL, rules.READ_MORE, rules.TAGS}
+    assert required <= set(NOISE_CLASSES)
+
+
+@pytest.mark.parametrize("noise_class", NOISE_CLASSES)
+def test_no_leaks_of_noise_class(noise_class: str) -> None:
+    leaks = []
+    for case in CASES:
+        strings = load(case)[2]["noise"].get(noise_class, [])
+        text = run_pipeline(case)["text"] if strings else ""
+        leaks += [f"{case.name}: {s!r}" for s in strings if s in text]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_every_article_paragraph_kept(case: Path) -> None:
+    paragraphs = run_pipeline(case)["text"].split("\n")
+    assert paragraphs == load(case)[2]["article"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_removed_counts_name_declared_classes(case: Path) -> None:
+    declared = {rule.noise_class for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES}
+    declared |= set(rules.STRUCTURAL_RULES.values())
+    text, meta, _ = load(case)
+    result = clean_text_capture(text, url=meta["url"])
+    assert set(result.removed) <= declared
+    named = {rule.name for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES} | set(rules.STRUCTURAL_RULES)
+    assert {rule for rule, _, _ in result.removed_lines} <= named
+
+
+def test_wire_story_metadata() -> None:
+    record = run_pipeline(FIXTURES / "wire_story_feed.txt")
+    assert record["title"] == "Harbour council approves new flood barrier after decade of delays"
+    assert record["authors"] == ["Maria Lindqvist", "Tom Ashby"]
+    assert (record["published"], record["published_from"]) == ("2024-03-04T09:15:00", "text")
+
+
+# ----------------------------------------------------------------------------- structure
+STORY = [
+    "The first paragraph of the story says what happened and where it happened, in plain words.",
+    "A second paragraph adds the details that a reader needs to follow the rest of the story.",
+    "The third paragraph quotes a witness, who said the whole street heard the noise that night.",
+]
+
+
+def capture(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def test_story_list_between_repeated_dates_is_removed() -> None:
+    feed = "\n".join(f"Headline number {n} about something else entirely\nMarch {n}, 2024" for n in range(1, 5))
+    result = clean_text_capture(capture(*STORY, feed))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.TEASER] == 8
+
+
+def test_headline_lede_pairs_in_a_row_are_teasers() -> None:
+    teasers = [f"Another story headline number {n}\n\nA lede for the other story number {n} that reads like a full "
+               f"sentence of prose, long enough to count." for n in range(1, 4)]
+    result = clean_text_capture(capture(*STORY, "Shopping", *teasers))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.TEASER] == 6
+
+
+def test_headline_lede_pairs_straight_after_prose_are_the_article() -> None:
+    items = [f"Deal number {n} on a garden chair\n\nThe shop sells the chair number {n} for less than half of "
+             f"its usual price until the end of the week." for n in range(1, 4)]
+    result = clean_text_capture(capture(*STORY, *items))
+    assert result.paragraphs == STORY + [part for item in items for part in item.split("\n\n")]
+
+
+def test_subheading_followed_by_several_paragraphs_is_kept() -> None:
+    text = capture(STORY[0], "What happens next", STORY[1], STORY[2])
+    assert clean_text_capture(text).paragraphs == [STORY[0], "What happens next", STORY[1], STORY[2]]
+
+
+def test_comment_thread_ends_the_article() -> None:
+    comments = ("12 thoughts on “The story”\n\nA long reader comment that goes on and on about the story, with "
+                "plenty of words in it so that it reads just like prose would, and then some more words.")
+    result = clean_text_capture(capture(*STORY, comments))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.COMMENTS] == 1
+
+
+def test_author_box_is_not_article() -> None:
+    result = clean_text_capture(capture(*STORY, "About the author", "Jane Doe writes about cities."))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.AUTHOR_BIO] == 1
+
+
+def test_list_items_and_short_lines_inside_the_article_are_kept() -> None:
+    items = "* Check the forecast before you leave.\n* Carry water.\n* Tell someone your route."
+    text = capture(STORY[0], items, STORY[1])
+    assert clean_text_capture(text).paragraphs == [STORY[0], *items.split("\n"), STORY[1]]
+
+
+def test_menu_cluster_inside_the_run_is_dropped() -> None:
+    text = capture(STORY[0], "* Home\n* World\n* Sport", STORY[1])
+    result = clean_text_capture(text)
+    assert result.paragraphs == [STORY[0], STORY[1]]
+
+
+def test_headline_anchors_a_short_story_against_a_longer_block_elsewhere() -> None:
+    promo = " ".join(["Our customer service centre can be reached by phone or by email on working days."] * 3)
+    menu = "\n".join(f"* Section {n}" for n in range(12))
+    text = capture(promo, menu, "Council opens new library in the old station", *STORY[:2])
+    url = "https://example.org/news/council-opens-new-library-in-old-station"
+    assert clean_text_capture(text, url=url).paragraphs == STORY[:2]
+    assert clean_text_capture(text).paragraphs == [promo]  # without the URL nothing anchors the story
+
+
+def test_standfirst_set_apart_stays_the_description() -> None:
+    standfirst = "The new building cost less than planned and opens on Monday."
+    text = capture("Council opens new library in the old station", standfirst, "Last updated", *STORY)
+    result = clean_text_capture(text, url="https://example.org/news/council-opens-new-library-in-old-station")
+    assert result.description == standfirst
+    assert result.paragraphs == STORY
+
+
+def test_long_cookie_explanation_is_cookie_noise() -> None:
+    cookie = ("This website uses cookies to improve your experience while you navigate through the website. "
+              + "Out of these, the cookies that are necessary are stored in your browser. " * 5)
+    result = clean_text_capture(capture(*STORY, cookie))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.COOKIE] == 1
