@@ -56,7 +56,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     3. trafilatura on what is left (comments off); 4. the shared post-clean rules."""
     tree = LexborHTMLParser(html)
     meta = html_metadata(tree)
-    removed = preclean(tree)
+    removed = preclean(tree, html)
     body = trafilatura.extract(
         tree.html, url=page_url, include_comments=False, favor_precision=options.favor_precision,
         include_tables=options.include_tables, with_metadata=False, deduplicate=False,
