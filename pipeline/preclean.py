@@ -4,8 +4,8 @@ Four kinds of removal, all data (module-level constants), applied in this order:
   1. ``FORMS``: a ``<form>`` is dropped unless it holds the article (ASP.NET pages wrap the
      whole page in one); a form with an e-mail field is a newsletter sign-up.
   2. ``NEVER_CONTENT_TAGS``: scripts, styles, controls, navigation and other non-text elements.
-  3. ``NOISE_CONTAINERS``: per noise class, CSS selectors for the containers templates name
-     after that noise (newsletter sign-ups, news-feed sidebars, related-article widgets...).
+  3. ``NOISE_CONTAINERS``: per noise class, the words templates use in the class or id of
+     that noise's containers (newsletter sign-ups, news-feed sidebars, related widgets...).
   4. Widgets found by what they say, for templates with meaningless class names:
      ``WIDGET_MARKERS`` (a short element such as "* indicates required" or "This audio is
      created with AI assistance": its enclosing widget goes), ``SECTION_HEADINGS`` (a heading
@@ -42,34 +42,66 @@ KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"})
 
 
-def _containing(*words: str) -> str:
-    """Selector for elements whose class or id contains any of ``words`` (case-insensitive)."""
-    return ", ".join(f'[class*="{w}" i], [id*="{w}" i]' for w in words)
+def literal_pattern(words: tuple[str, ...] | list[str]) -> str:
+    """A regex matching any of ``words``, as a trie (Python's ``re`` tries alternatives one
+    by one; sharing prefixes makes the one-pass scan over every class name three times faster)."""
+    if not words:
+        return ""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        if "" in node:  # a word ends here: a longer one adds nothing to a search
+            return ""
+        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return build(trie)
 
 
-def _token(*words: str) -> str:
-    """Selector for elements with one of ``words`` as a whole class token or as the id."""
-    return ", ".join(f'[class~="{w}" i], [id="{w}" i]' for w in words)
+def token_pattern(tokens: tuple[str, ...]) -> str:
+    """A regex matching any of ``tokens`` as a whole space-separated token."""
+    return r"(?<!\S)(?:" + "|".join(re.escape(t) for t in tokens) + r")(?!\S)" if tokens else ""
 
 
-NOISE_CONTAINERS: dict[str, str] = {
-    rules.NEWSLETTER: _containing("newsletter", "signup", "sign-up", "mc_embed", "mc-embed", "mailchimp",
-                                  "optin", "opt-in", "subscribe-box", "subscription-box"),
-    rules.NEWS_FEED: _containing("news-feed", "newsfeed", "news_feed", "latest-news", "most-read",
-                                 "mostread", "most-popular", "trending", "live-feed", "ticker"),
-    rules.TEASER: _containing("related", "recommend", "read-next", "readnext", "more-stories", "outbrain",
-                              "taboola", "recirc", "also-read", "more-news"),
-    rules.CAPTION: "figcaption, " + _containing("caption", "photo-credit", "image-credit"),
-    rules.SHARE: _containing("share", "social-") + ", " + _token("social"),
-    rules.COMMENTS: _containing("comments", "disqus", "comment-section") + ", " + _token("comment"),
-    rules.COOKIE: _containing("cookie", "consent", "gdpr"),
-    rules.PAYWALL: _containing("paywall", "regwall", "piano-"),
-    rules.ADVERT: _containing("advert", "ad-slot", "ad-container", "adslot", "dfp-", "sponsored") + ", "
-    + _token("ad", "ads", "promo"),
-    rules.AUDIO_NOTICE: _containing("audio-player", "ai-audio", "text-to-speech", "listen-button", "tts-"),
-    rules.SKIP_LINK: _containing("skip-link", "skip-to", "skiplink"),
-    rules.TAGS: _containing("breadcrumb", "tag-list", "taglist", "article-tags", "post-tags", "tags-links"),
+@dataclass(frozen=True)
+class NoiseNames:
+    """How templates name the containers of one noise class: ``words`` found anywhere in a
+    class or id (case-insensitive), ``tokens`` only as a whole class token or the whole id."""
+
+    words: tuple[str, ...]
+    tokens: tuple[str, ...] = ()
+
+    def pattern(self) -> str:
+        return "|".join(p for p in (literal_pattern(self.words), token_pattern(self.tokens)) if p)
+
+
+NOISE_CONTAINERS: dict[str, NoiseNames] = {
+    rules.NEWSLETTER: NoiseNames(("newsletter", "signup", "sign-up", "mc_embed", "mc-embed", "mailchimp", "optin",
+                                  "opt-in", "subscribe-box", "subscription-box")),
+    rules.NEWS_FEED: NoiseNames(("news-feed", "newsfeed", "news_feed", "latest-news", "most-read", "mostread",
+                                 "most-popular", "trending", "live-feed", "ticker")),
+    rules.TEASER: NoiseNames(("related", "recommend", "read-next", "readnext", "more-stories", "outbrain", "taboola",
+                              "recirc", "also-read", "more-news")),
+    rules.CAPTION: NoiseNames(("caption", "photo-credit", "image-credit")),
+    rules.SHARE: NoiseNames(("share", "social-"), ("social",)),
+    rules.COMMENTS: NoiseNames(("comments", "disqus", "comment-section"), ("comment",)),
+    rules.COOKIE: NoiseNames(("cookie", "consent", "gdpr")),
+    rules.PAYWALL: NoiseNames(("paywall", "regwall", "piano-")),
+    rules.ADVERT: NoiseNames(("advert", "ad-slot", "ad-container", "adslot", "dfp-", "sponsored"), ("ad", "ads", "promo")),
+    rules.AUDIO_NOTICE: NoiseNames(("audio-player", "ai-audio", "text-to-speech", "listen-button", "tts-")),
+    rules.SKIP_LINK: NoiseNames(("skip-link", "skip-to", "skiplink")),
+    rules.TAGS: NoiseNames(("breadcrumb", "tag-list", "taglist", "article-tags", "post-tags", "tags-links")),
 }
+# Elements that are one noise class whatever their names.
+NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
+_CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
+_ANY_NOISE_NAME = re.compile(NoiseNames(tuple(w for n in NOISE_CONTAINERS.values() for w in n.words),
+                                        tuple(t for n in NOISE_CONTAINERS.values() for t in n.tokens)).pattern())
 ARTICLE_MARKERS = 'article, [itemprop="articleBody"]'
 MAX_SHARE_OF_PAGE_TEXT = 0.4
 
@@ -79,7 +111,7 @@ class WidgetMarker:
     """A short element whose whole text says which widget it belongs to.
 
     ``phrase``: a fixed lower-case phrase the element contains (found with lexbor's
-    ``:lexbor-contains``, after a cheap check on the raw HTML); ``pattern``: what the element's
+    ``:lexbor-contains``, after a cheap check on the page's text); ``pattern``: what the element's
     whole text must match; ``max_chars``: the widget's largest text size."""
 
     noise_class: str
@@ -192,19 +224,32 @@ def _remove_forms(tree: LexborHTMLParser, page_text: int, removed: Counter[str])
     todo.apply(removed)
 
 
+def noise_class_of_names(names: str) -> str | None:
+    """The noise class a lower-cased ``"<class> <id>"`` string names, first in table order."""
+    if not _ANY_NOISE_NAME.search(names):
+        return None
+    return next((c for c, pattern in _CLASS_PATTERNS if pattern.search(names)), None)
+
+
 def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
+    # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
     todo = _Removals()
-    for noise_class, selector in NOISE_CONTAINERS.items():
-        for node in tree.css(selector):
-            if node.tag not in TABLE_PARTS and not holds_article(node, page_text):
+    for node in tree.css("[class], [id]"):
+        attrs = node.attrs
+        noise_class = noise_class_of_names(((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower())
+        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text):
+            todo.add(node, noise_class)
+    for tag, noise_class in NOISE_TAGS.items():
+        for node in tree.css(tag):
+            if not holds_article(node, page_text):
                 todo.add(node, noise_class)
     todo.apply(removed)
 
 
-def _remove_widgets(tree: LexborHTMLParser, html_lower: str, page_text: int, removed: Counter[str]) -> None:
+def _remove_widgets(tree: LexborHTMLParser, text_lower: str, page_text: int, removed: Counter[str]) -> None:
     todo = _Removals()
     for marker in WIDGET_MARKERS:
-        if marker.phrase not in html_lower:
+        if marker.phrase not in text_lower:
             continue
         for node in tree.css(f':lexbor-contains("{marker.phrase}" i)'):
             text = node.text(deep=True, separator=" ", strip=True)
@@ -242,19 +287,16 @@ def _add_following_links(heading: LexborNode, todo: _Removals, noise_class: str)
         node = node.next
 
 
-def preclean(tree: LexborHTMLParser, html: str | None = None) -> Counter[str]:
-    """Remove never-content elements and noise widgets in place; count removals per class.
-
-    ``html``: the page source the tree was parsed from (lets marker phrases absent from the
-    page be skipped cheaply); serialized from the tree when not given."""
+def preclean(tree: LexborHTMLParser) -> Counter[str]:
+    """Remove never-content elements and noise widgets in place; count removals per class."""
     removed: Counter[str] = Counter()
-    html_lower = (html if html is not None else tree.html or "").lower()
     tree.strip_tags(["script", "style", "noscript", "template"])
-    page_text = _text_length(tree.body)
+    body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
+    page_text = len(body_text)
     _remove_forms(tree, page_text, removed)
     tree.strip_tags(list(NEVER_CONTENT_TAGS))
     _remove_containers(tree, page_text, removed)
-    _remove_widgets(tree, html_lower, page_text, removed)
+    _remove_widgets(tree, body_text.lower(), page_text, removed)
     return removed
 
 
