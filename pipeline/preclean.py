@@ -102,7 +102,7 @@ NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
 _CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
 _ANY_NOISE_NAME = re.compile(NoiseNames(tuple(w for n in NOISE_CONTAINERS.values() for w in n.words),
                                         tuple(t for n in NOISE_CONTAINERS.values() for t in n.tokens)).pattern())
-ARTICLE_MARKERS = 'article, [itemprop="articleBody"]'
+ARTICLE_MARKERS = 'article, [itemprop="articleBody"], h1'
 MAX_SHARE_OF_PAGE_TEXT = 0.4
 
 
@@ -138,7 +138,8 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
     _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
 )
 # Headings that open a section of links to other stories (or of comments).
-SECTION_HEADING_TAGS = "h2, h3, h4, h5, h6"
+SECTION_HEADING_TAGS = ('h2, h3, h4, h5, h6, [class*="title" i], [class*="header" i], [class*="heading" i], '
+                        '[class*="label" i]')
 SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
     rules.NEWS_FEED: re.compile(r"^(news ?feed|latest( news| stories| headlines)?|most (read|popular|viewed|shared)"
                                 r"|trending( now| stories)?|top stories|in other news|live updates)\s*:?$", re.I),
@@ -150,8 +151,9 @@ SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
 }
 SECTION_MAX_CHARS = 2500
 PROSE_MIN_WORDS = 30
-# A link that wraps a headline is a teaser card for another story.
-LINK_CARDS = "a h2, a h3, a h4, a h5"
+# A link that wraps a headline or a block of text is a teaser card for another story (a link
+# in running prose never holds a block).
+LINK_CARDS = "a h2, a h3, a h4, a h5, a h6, a p, a div"
 CARD_MAX_CHARS = 400
 WIDGET_MAX_CHARS = 600
 
