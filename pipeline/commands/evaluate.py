@@ -32,7 +32,7 @@ from pipeline.benchmark import (
     score_predictions,
 )
 
-DEFAULT_FIXTURES = Path("tests") / "fixtures" / "noise"
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "noise"
 
 
 def bare_trafilatura_rate(files: list[Path], favor_precision: bool) -> tuple[float, float]:
