@@ -20,25 +20,23 @@ WORD = re.compile(r"\w+")
 def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], list[tuple[str, str, str]]]:
     """``(kept, removed counts per class, removed (rule, class, text))`` for extracted paragraphs.
 
-    Every paragraph is its own block (as if blank lines stood between them), so feed items,
-    line rules and repeats are found the same way as in a text capture.
+    Every paragraph is its own block (as if blank lines stood between them), so feed items
+    and line rules are found the same way as in a text capture. Repeated paragraphs are kept:
+    on aeb-dev every repeat trafilatura returns is in the ground truth (recipe and product
+    lists), and dropping repeats of any length lowered F1.
     """
     lines = [Line(i, " ".join(p.split()), gap_before=True, gap_after=True)
              for i, p in enumerate(p for p in paragraphs if p.strip())]
     mark_feeds(lines)
     mark_line_rules(lines)
     kept: list[str] = []
-    seen: set[str] = set()
     removed: Counter[str] = Counter()
     removed_lines: list[tuple[str, str, str]] = []
     for line in lines:
-        if line.noise_class is None and line.text in seen:
-            line.mark("repeated_paragraph", rules.DUPLICATE)
         if line.noise_class:
             removed[line.noise_class] += 1
             removed_lines.append((line.rule or "", line.noise_class, line.text))
             continue
-        seen.add(line.text)
         kept.append(line.text)
     return kept, removed, removed_lines
 

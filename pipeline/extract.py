@@ -53,7 +53,9 @@ class Extracted:
 
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
-    3. trafilatura on what is left (comments off); 4. the shared post-clean rules."""
+    3. trafilatura on what is left (comments off); 4. the shared post-clean rules;
+    5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
+       part, and a date written in the URL is more trustworthy than its guess)."""
     tree = LexborHTMLParser(html)
     meta = html_metadata(tree)
     removed = preclean(tree)
@@ -67,7 +69,10 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
         paragraphs.pop(0)
         removed[rules.HEADLINE] += 1
     published, published_from = meta.published, meta.published_from
-    if not published:
+    if not published and date_in_url(page_url):
+        # extract_article falls back to the URL's date itself; htmldate would only guess.
+        published, published_from = None, None
+    elif not published:
         found = find_date(html, original_date=True, extensive_search=False)
         if found:
             published, published_from = normalize_iso(found), "htmldate"

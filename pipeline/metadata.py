@@ -6,6 +6,7 @@ keeps only the day), and ``published_from`` records which source gave the date.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,15 @@ META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished"
 META_URL = ("og:url",)
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
 TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
-NOT_A_NAME = re.compile(r"^(https?://|www\.)|@|\b(staff|editor(ial)?|team|desk|agency|admin)\b", re.IGNORECASE)
+NOT_A_NAME = re.compile(
+    r"^(https?://|www\.)|@|\.(com|org|net|co\.uk)\b|\d|\b(staff|editor(ial)?|team|desk|agency|admin|writer|"
+    r"correspondent|reporter|contributor|print|article|media|updated|published)s?\b", re.IGNORECASE)
+# Post-nominal letters that follow a name after a comma ("Jane Doe, MS, RDN").
+CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
+AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&)\s*")
+BY_PREFIX = re.compile(r"^by(?:\s+|(?=[A-Z]))", re.IGNORECASE)
+# Dates before this year in metadata are placeholders ("0001-01-01"), not publication dates.
+MIN_YEAR = 1990
 
 
 @dataclass
@@ -86,12 +95,16 @@ def _names(value: Any) -> list[str]:
 
 
 def clean_authors(raw: list[str]) -> list[str]:
+    """Person names from author fields: split lists, drop "By", job titles, credentials,
+    dates glued to the name and anything that is not shaped like a name."""
     authors: list[str] = []
     for entry in raw:
-        for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", entry.strip()):
-            name = re.sub(r"^by\s+", "", name.strip(), flags=re.IGNORECASE).strip()
-            if name and len(name) <= 60 and not NOT_A_NAME.search(name) and name not in authors:
-                authors.append(name)
+        for name in AUTHOR_SPLIT.split(htmllib.unescape(entry).strip()):
+            name = BY_PREFIX.sub("", name.strip()).strip()
+            if (not name or len(name) > 60 or not name[0].isupper() or NOT_A_NAME.search(name)
+                    or (authors and CREDENTIAL.match(name)) or len(name.split()) > 5 or name in authors):
+                continue
+            authors.append(name)
     return authors
 
 
@@ -124,12 +137,16 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
         TITLE_SUFFIX.sub("", title_tag.text(strip=True)) if title_tag else None,
     ) if t and t.strip()), None)
     if result.title:
-        result.title = " ".join(result.title.split())
+        result.title = " ".join(htmllib.unescape(result.title).split())
 
     result.description = _first(meta, META_DESCRIPTION) or (ld.get("description") if isinstance(
         ld.get("description"), str) else None)
+    if result.description:
+        result.description = " ".join(htmllib.unescape(result.description).split()) or None
     publisher = ld.get("publisher")
     result.site_name = _first(meta, META_SITE_NAME) or next(iter(_names(publisher)), None)
+    if result.site_name:
+        result.site_name = htmllib.unescape(result.site_name).strip() or None
 
     result.authors = clean_authors(_names(ld.get("author")))
     if not result.authors:
@@ -143,7 +160,7 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
         ("markup", next((n.attributes.get("datetime") for n in tree.css("time[datetime]")), None)),
     ):
         published = normalize_iso(value) if isinstance(value, str) else None
-        if published:
+        if published and int(published[:4]) >= MIN_YEAR:
             result.published, result.published_from = published, source
             break
 

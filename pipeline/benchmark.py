@@ -1,0 +1,197 @@
+"""Quality measurement: the AEB shingle metric, benchmark folders and the noise-fixture report.
+
+The metric is the article-extraction-benchmark's (re-implemented here; ``tests/test_evaluate.py``
+checks it against the reference ``aeb_score.py`` when ``../shared`` is present):
+  * tokens: maximal runs of ``\\w`` characters, case kept; shingles: windows of 4 tokens, as a
+    multiset (1..3 tokens give one short shingle, no token gives none);
+  * page precision = hits / predicted shingles (only pages with a prediction), page recall =
+    hits / true shingles; corpus precision and recall are the means of those, and F1 is the
+    harmonic mean of the two means (not the mean of page F1s).
+
+Benchmark folders come in two layouts, both with ``ground-truth.json`` (``{id: {articleBody,
+url}}``): ``html/<id>.html.gz`` (no sidecars: ``prepare_inputs`` writes them from the ground
+truth's URLs), or ``<id>.txt`` + ``<id>.meta.json`` (used as they are).
+
+Noise fixtures (``tests/fixtures/noise/{html,text}/``): ``<name>.html|txt``, ``<name>.meta.json``
+and ``<name>.labels.json`` = ``{"article": [paragraphs that must be kept], "noise": {class:
+[strings that must not appear in the output text]}}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SHINGLE_N = 4
+_WORD = re.compile(r"\w+")
+GROUND_TRUTH = "ground-truth.json"
+
+
+# --- the metric ------------------------------------------------------------------------------
+def shingles(text: str | None, n: int = SHINGLE_N) -> Counter[tuple[str, ...]]:
+    toks = _WORD.findall(text or "")
+    if not toks:
+        return Counter()
+    if len(toks) < n:
+        return Counter([tuple(toks)])
+    return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
+
+
+@dataclass(frozen=True)
+class PageScore:
+    page_id: str
+    hits: int
+    n_true: int
+    n_pred: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.hits / self.n_pred if self.n_pred else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.hits / self.n_true if self.n_true else None
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision or 0.0, self.recall or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_page(page_id: str, truth: str | None, prediction: str | None) -> PageScore:
+    t, p = shingles(truth), shingles(prediction)
+    return PageScore(page_id, sum((t & p).values()), sum(t.values()), sum(p.values()))
+
+
+def aggregate(pages: list[PageScore]) -> dict[str, float]:
+    """Corpus precision (mean over pages with a prediction), recall (mean over pages with a
+    truth) and F1 of the two means."""
+    precisions = [p.precision for p in pages if p.precision is not None]
+    recalls = [p.recall for p in pages if p.recall is not None]
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall}
+
+
+def score_predictions(truth: dict[str, str], predictions: dict[str, str]) -> tuple[dict[str, Any], list[PageScore]]:
+    """Score every ground-truth id (a missing prediction counts as empty)."""
+    pages = [score_page(i, truth[i], predictions.get(i)) for i in sorted(truth)]
+    figures: dict[str, Any] = aggregate(pages)
+    figures["pages"] = len(pages)
+    figures["empty_predictions"] = sum(1 for p in pages if not p.n_pred)
+    return figures, pages
+
+
+# --- benchmark folders -----------------------------------------------------------------------
+@dataclass
+class Benchmark:
+    root: Path
+    layout: str  # "html" (html/<id>.html.gz) or "text" (<id>.txt + <id>.meta.json)
+    truth: dict[str, str]
+    urls: dict[str, str]
+
+
+def load_benchmark(root: Path) -> Benchmark:
+    root = Path(root)
+    gt_path = root / GROUND_TRUTH
+    if not gt_path.is_file():
+        raise FileNotFoundError(f"{gt_path} not found: not a benchmark folder")
+    data = orjson.loads(gt_path.read_bytes())
+    truth = {k: (v.get("articleBody") or "") if isinstance(v, dict) else (v or "") for k, v in data.items()}
+    urls = {k: v.get("url") for k, v in data.items() if isinstance(v, dict) and v.get("url")}
+    layout = "html" if (root / "html").is_dir() else "text"
+    return Benchmark(root, layout, truth, urls)
+
+
+def prepare_inputs(bench: Benchmark, workdir: Path) -> Path:
+    """The folder to crawl. HTML layout: a link to each page plus a ``<id>.meta.json`` sidecar
+    holding the ground truth's URL (the only thing the pipeline is told), in ``workdir``."""
+    if bench.layout == "text":
+        return bench.root
+    inputs = Path(workdir) / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for page_id in sorted(bench.truth):
+        source = (bench.root / "html" / f"{page_id}.html.gz").resolve()
+        if not source.is_file():
+            continue
+        (inputs / source.name).symlink_to(source)
+        if bench.urls.get(page_id):
+            (inputs / f"{page_id}.meta.json").write_bytes(orjson.dumps({"url": bench.urls[page_id]}))
+    return inputs
+
+
+def page_id_of(source_url: str) -> str:
+    """``file:///.../<id>.html.gz`` or ``.../<id>.txt`` -> ``<id>``."""
+    name = source_url.rsplit("/", 1)[-1]
+    name = name[:-3] if name.endswith(".gz") else name
+    return name.rsplit(".", 1)[0]
+
+
+def input_files(bench: Benchmark) -> dict[str, Path]:
+    if bench.layout == "html":
+        return {i: bench.root / "html" / f"{i}.html.gz" for i in bench.truth}
+    return {i: bench.root / f"{i}.txt" for i in bench.truth}
+
+
+# --- noise fixtures --------------------------------------------------------------------------
+@dataclass
+class Fixture:
+    name: str  # "<kind>/<stem>"
+    path: Path
+    article: list[str]
+    noise: dict[str, list[str]]
+
+
+@dataclass
+class LeakReport:
+    leaks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # class -> [(fixture, string)]
+    lost: list[tuple[str, str]] = field(default_factory=list)  # (fixture, article paragraph)
+    fixtures: int = 0
+    classes: set[str] = field(default_factory=set)
+
+    @property
+    def leak_count(self) -> int:
+        return sum(len(v) for v in self.leaks.values())
+
+
+def load_fixtures(root: Path) -> list[Fixture]:
+    fixtures: list[Fixture] = []
+    for labels in sorted(Path(root).rglob("*.labels.json")):
+        stem = labels.name[: -len(".labels.json")]
+        page = next((p for p in (labels.with_name(f"{stem}.html"), labels.with_name(f"{stem}.txt")) if p.is_file()),
+                    None)
+        if page is None:
+            continue
+        data = orjson.loads(labels.read_bytes())
+        fixtures.append(Fixture(f"{labels.parent.name}/{stem}", page, list(data.get("article", [])),
+                                {k: list(v) for k, v in data.get("noise", {}).items()}))
+    return fixtures
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def leak_report(fixtures: list[Fixture], texts: dict[Path, str]) -> LeakReport:
+    """Noise strings found in each fixture's output text, per class, and article paragraphs
+    missing from it. ``texts`` maps a fixture's page path to its output text ("" if dropped)."""
+    report = LeakReport(fixtures=len(fixtures))
+    for fx in fixtures:
+        text = texts.get(fx.path.resolve(), "")
+        flat = _squash(text)
+        for noise_class, strings in fx.noise.items():
+            report.classes.add(noise_class)
+            report.leaks.setdefault(noise_class, [])
+            for s in strings:
+                if s in text or _squash(s) in flat:
+                    report.leaks[noise_class].append((fx.name, s))
+        for paragraph in fx.article:
+            if _squash(paragraph) not in flat:
+                report.lost.append((fx.name, paragraph))
+    return report

@@ -1,0 +1,172 @@
+"""``scrapy evaluate``: run the real pipeline over a benchmark folder or the noise fixtures.
+
+  scrapy evaluate BENCHMARK_DIR [--json OUT] [--worst N] [--no-bare]
+  scrapy evaluate --fixtures [FIXTURES_DIR] [--json OUT]
+
+Both modes run ``scrapy crawl seeds`` in this process (same spider, extraction and item
+pipelines, feed exporter) over a folder, read the exported JSONL back, and then:
+  * benchmark mode scores it like ``aeb_score.py`` (precision, recall, F1, the worst pages) and
+    times a bare ``trafilatura.extract`` loop over the same pages, so both speeds come from
+    the same run on the same machine;
+  * fixture mode reports, per noise class, the noise strings that leaked into the output
+    and the article paragraphs that were lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from scrapy import signals
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from pipeline.benchmark import (
+    input_files, leak_report, load_benchmark, load_fixtures, page_id_of, prepare_inputs,
+    score_predictions,
+)
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "noise"
+
+
+def bare_trafilatura_rate(files: list[Path], favor_precision: bool) -> tuple[float, float]:
+    """Pages per second (wall, CPU) of a bare ``trafilatura.extract`` loop over HTML files,
+    with the same trafilatura options the pipeline uses."""
+    import trafilatura
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        data = path.read_bytes()
+        html = (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8", "replace")
+        trafilatura.extract(html, include_comments=False, favor_precision=favor_precision, deduplicate=False)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return len(files) / wall if wall else 0.0, len(files) / cpu if cpu else 0.0
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "BENCHMARK_DIR | --fixtures [DIR]"
+
+    def short_desc(self) -> str:
+        return "Score the real pipeline on a benchmark folder, or report noise leaks on the fixtures"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--json", metavar="PATH", help="write the figures as JSON here")
+        parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages")
+        parser.add_argument("--fixtures", action="store_true", help="noise-fixture mode (default dir: "
+                            f"{DEFAULT_FIXTURES})")
+        parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura timing")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if len(args) > 1 or (not args and not opts.fixtures):
+            raise UsageError("give one benchmark folder, or --fixtures [DIR]")
+        self.workdir = Path(tempfile.mkdtemp(prefix="newsclean-evaluate-"))
+        self.output = self.workdir / "out.jsonl"
+        assert self.settings is not None
+        if not opts.loglevel:  # figures on stdout; the crawl's log only when asked for (-L INFO)
+            self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+        # The run's records go to a private file; the rejects file lands beside it.
+        self.settings.set("FEEDS", {str(self.output): {"format": "jsonl", "overwrite": True}}, priority="cmdline")
+
+    def crawl(self, folder: Path) -> tuple[list[dict[str, Any]], dict[str, float]]:
+        """Records of ``scrapy crawl seeds -a dir=folder`` and its timings: ``total`` (wall, from
+        building the crawler to the end) and ``wall``/``cpu`` from engine start to spider close
+        (the per-page work, without the one-off start-up of imports and components)."""
+        assert self.crawler_process is not None
+        marks: dict[str, tuple[float, float]] = {}
+
+        def mark(name: str) -> None:
+            marks[name] = (time.perf_counter(), time.process_time())
+
+        crawler = self.crawler_process.create_crawler("seeds")
+        crawler.signals.connect(lambda **_: mark("start"), signal=signals.engine_started, weak=False)
+        crawler.signals.connect(lambda **_: mark("end"), signal=signals.spider_closed, weak=False)
+        mark("begin")
+        self.crawler_process.crawl(crawler, dir=str(folder))
+        self.crawler_process.start()
+        mark("finish")
+        if self.crawler_process.bootstrap_failed or not self.output.exists() or "end" not in marks:
+            raise RuntimeError("the crawl failed; run with -L INFO to see why")
+        records = [orjson.loads(line) for line in self.output.read_bytes().splitlines() if line.strip()]
+        timing = {"total": marks["finish"][0] - marks["begin"][0], "wall": marks["end"][0] - marks["start"][0],
+                  "cpu": marks["end"][1] - marks["start"][1]}
+        return records, timing
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            figures = self.run_fixtures(Path(args[0]) if args else DEFAULT_FIXTURES) if opts.fixtures else \
+                self.run_benchmark(Path(args[0]), opts)
+        finally:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        if opts.json:
+            Path(opts.json).write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+
+    def run_benchmark(self, root: Path, opts: argparse.Namespace) -> dict[str, Any]:
+        bench = load_benchmark(root)
+        records, timing = self.crawl(prepare_inputs(bench, self.workdir))
+        predictions = {page_id_of(r["source_url"]): r.get("text") or "" for r in records}
+        figures, pages = score_predictions(bench.truth, predictions)
+        n = len(input_files(bench))
+        figures.update(set=root.name, layout=bench.layout, seconds_total=timing["total"],
+                       pages_per_second=n / timing["wall"] if timing["wall"] else 0.0,
+                       pages_per_cpu_second=n / timing["cpu"] if timing["cpu"] else 0.0)
+        print(f"{root.name}: {figures['pages']} pages ({bench.layout}), {len(records)} records, "
+              f"{figures['empty_predictions']} empty")
+        print(f"  precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  F1 {figures['f1']:.4f}")
+        worst = sorted(pages, key=lambda p: (p.f1, p.page_id))[: opts.worst]
+        figures["worst"] = [{"id": p.page_id, "f1": p.f1, "precision": p.precision, "recall": p.recall,
+                             "url": bench.urls.get(p.page_id)} for p in worst]
+        print(f"  worst {len(worst)} pages (F1 precision recall id url):")
+        for p in worst:
+            print(f"    {p.f1:.3f} {p.precision or 0:.3f} {p.recall or 0:.3f} {p.page_id[:16]} "
+                  f"{bench.urls.get(p.page_id) or ''}")
+        print(f"  pipeline (scrapy crawl seeds, one process): {figures['pages_per_second']:.1f} pages/s wall, "
+              f"{figures['pages_per_cpu_second']:.1f} pages/CPU-s from engine start to spider close; "
+              f"{n / timing['total']:.1f} pages/s counting start-up")
+        if bench.layout == "html" and not opts.no_bare:
+            assert self.settings is not None
+            bare_wall, bare_cpu = bare_trafilatura_rate(sorted(input_files(bench).values()),
+                                                        self.settings.getbool("NEWSCLEAN_FAVOR_PRECISION"))
+            figures.update(bare_pages_per_second=bare_wall, bare_pages_per_cpu_second=bare_cpu,
+                           speed_ratio=figures["pages_per_cpu_second"] / bare_cpu if bare_cpu else 0.0)
+            print(f"  bare trafilatura.extract loop: {bare_wall:.1f} pages/s wall, {bare_cpu:.1f} pages/CPU-s; "
+                  f"pipeline/bare per core: {figures['speed_ratio']:.2f}")
+        return figures
+
+    def run_fixtures(self, root: Path) -> dict[str, Any]:
+        fixtures = load_fixtures(root)
+        if not fixtures:
+            raise UsageError(f"no <name>.labels.json fixtures under {root}")
+        inputs = self.workdir / "inputs"
+        for fx in fixtures:  # a private copy keeps the fixture folders free of run output
+            target = inputs / fx.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(fx.path, target.with_name(fx.path.name))
+            meta = fx.path.with_name(fx.path.name.rsplit(".", 1)[0] + ".meta.json")
+            if meta.is_file():
+                shutil.copyfile(meta, target.with_name(meta.name))
+        records, _ = self.crawl(inputs)
+        by_name = {r["source_url"].split("/inputs/", 1)[-1]: r.get("text") or "" for r in records}
+        texts = {fx.path.resolve(): by_name.get(f"{fx.name.split('/')[0]}/{fx.path.name}", "") for fx in fixtures}
+        report = leak_report(fixtures, texts)
+        print(f"noise fixtures: {report.fixtures} pages under {root}, {report.leak_count} leaked strings, "
+              f"{len(report.lost)} lost article paragraphs")
+        for noise_class in sorted(report.classes):
+            leaked = report.leaks.get(noise_class, [])
+            print(f"  {noise_class:<14} {len(leaked)} leaked" + "".join(f"\n      {f}: {s!r}" for f, s in leaked))
+        for name, paragraph in report.lost:
+            print(f"  lost in {name}: {paragraph[:90]!r}")
+        return {"fixtures": report.fixtures, "leaked": {c: len(report.leaks.get(c, [])) for c in sorted(report.classes)},
+                "leaks": {c: [list(x) for x in v] for c, v in sorted(report.leaks.items())},
+                "lost": [list(x) for x in report.lost]}
+

@@ -1,0 +1,52 @@
+"""HTML metadata: honest dates (time and offset as stated), clean author names, plain text."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.metadata import clean_authors, html_metadata
+
+
+def meta_of(head: str, body: str = "") -> object:
+    return html_metadata(LexborHTMLParser(f"<html lang='en-GB'><head>{head}</head><body>{body}</body></html>"))
+
+
+def test_json_ld_date_keeps_time_and_offset() -> None:
+    found = meta_of('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+                    '"datePublished": "2024-02-14T09:41:00.000+02:00"}</script>')
+    assert (found.published, found.published_from) == ("2024-02-14T09:41:00+02:00", "json-ld")
+
+
+def test_meta_date_without_offset_gets_none_invented() -> None:
+    found = meta_of('<meta property="article:published_time" content="2019-11-19T02:24:00">')
+    assert (found.published, found.published_from) == ("2019-11-19T02:24:00", "meta")
+
+
+def test_placeholder_date_is_not_a_publication_date() -> None:
+    found = meta_of('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+                    '"datePublished": "0001-01-01T00:00:00Z"}</script>', '<time datetime="2019-11-19">x</time>')
+    assert (found.published, found.published_from) == ("2019-11-19", "markup")
+
+
+def test_entities_in_metadata_are_unescaped() -> None:
+    found = meta_of('<meta property="og:title" content="Chelsea activate &amp;#163;71.6m clause">'
+                    '<meta property="og:site_name" content="Express &amp; Star">')
+    assert found.title == "Chelsea activate £71.6m clause"
+    assert found.site_name == "Express & Star"
+    assert found.language == "en"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (["By Jane Doe and John Roe"], ["Jane Doe", "John Roe"]),
+    (["byMadeline Fry| November 18", "2019 12:01 PMPrint this article"], ["Madeline Fry"]),
+    (["TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"]),
+    (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+    (["Sandee LaMotte, CNN"], ["Sandee LaMotte"]),
+    (["Amy Kuperinsky | NJ Advance Media for NJ.com"], ["Amy Kuperinsky"]),
+    (["Zac Hall", "hosts the weekly podcast"], ["Zac Hall"]),
+    (["https://example.com/staff", "Editorial Team"], []),
+], ids=["and", "glued-by-and-date", "job-title", "credentials", "outlet-after-name", "pipe-outlet",
+        "lowercase-bio", "not-names"])
+def test_clean_authors(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw) == expected

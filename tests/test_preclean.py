@@ -1,0 +1,104 @@
+"""Pre-clean: which elements go before trafilatura runs, and which must stay."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.preclean import literal_pattern, noise_class_of_names, preclean
+
+PROSE = ("<p>The council approved the plan on Tuesday after a long debate in which several members said the cost "
+         "had grown far beyond the first estimate presented to them two years ago by the officials.</p>")
+
+
+def page(body: str) -> LexborHTMLParser:
+    return LexborHTMLParser(f"<html><body><h1>Plan approved</h1>{body}</body></html>")
+
+
+def run(body: str) -> tuple[str, dict[str, int]]:
+    tree = page(body)
+    removed = preclean(tree)
+    return tree.body.text(separator=" "), dict(removed)
+
+
+def test_form_wrapping_the_whole_page_is_kept() -> None:
+    text, removed = run(f'<form id="aspnetForm"><div class="content">{PROSE * 3}</div></form>')
+    assert "council approved the plan" in text
+    assert removed == {}
+
+
+def test_newsletter_form_is_removed_as_newsletter() -> None:
+    text, removed = run(f'{PROSE * 3}<form><h3>Daily Brief</h3><input type="email" name="EMAIL"></form>')
+    assert "Daily Brief" not in text
+    assert removed == {"newsletter": 1}
+
+
+def test_sign_up_box_without_form_goes_with_its_marker() -> None:
+    box = ('<div class="cta-3"><div class="t">The Morning Brief</div><p>Top stories at 7am.</p>'
+           '<div>* indicates required</div><a href="#">Subscribe</a></div>')
+    text, removed = run(f"<div class='body'>{PROSE}{box}{PROSE}</div>")
+    assert "Morning Brief" not in text and "indicates required" not in text
+    assert text.count("council approved the plan") == 2
+    assert removed == {"newsletter": 1}
+
+
+def test_ai_audio_notice_inside_the_article_container() -> None:
+    notice = '<div class="x-row"><p>This audio is created with AI assistance</p></div>'
+    text, removed = run(f"<div class='body'>{notice}{PROSE}{PROSE}</div>")
+    assert "AI assistance" not in text and "council approved" in text
+    assert removed == {"audio_notice": 1}
+
+
+def test_news_feed_rail_found_by_its_heading() -> None:
+    rail = ('<div class="rail"><div class="rail-header">News Feed</div>'
+            '<div class="item"><div>5:15 AM</div><a href="/a">Grid repairs finished.</a></div></div>')
+    text, removed = run(f"<div class='body'>{PROSE}{rail}{PROSE}</div>")
+    assert "News Feed" not in text and "Grid repairs" not in text
+    assert text.count("council approved the plan") == 2
+    assert removed == {"news_feed": 1}
+
+
+def test_link_card_is_a_teaser() -> None:
+    card = '<div class="c"><a href="/other"><div>Other story title</div><div>Its short lede.</div></a></div>'
+    text, removed = run(f"<div class='body'>{PROSE}{card}{PROSE}</div>")
+    assert "Other story" not in text
+    assert removed == {"teaser": 1}
+
+
+def test_inline_link_in_prose_is_not_a_card() -> None:
+    text, removed = run(f"<div class='body'><p>Officials <a href='/x'>said on Monday</a> it would open.</p>{PROSE}</div>")
+    assert "said on Monday" in text
+    assert removed == {}
+
+
+def test_table_cells_named_like_noise_are_kept() -> None:
+    text, _ = run(f'{PROSE}<table><tr><th class="ticker">Ticker</th></tr><tr><td class="ticker">HD</td></tr></table>')
+    assert "Ticker" in text and "HD" in text
+
+
+def test_container_holding_the_article_is_kept_whatever_its_class() -> None:
+    text, removed = run(f'<div class="post has-share-buttons">{PROSE * 4}</div><div class="share-bar">Share</div>')
+    assert "council approved" in text and "Share" not in text
+    assert removed == {"share": 1}
+
+
+def test_section_heading_does_not_take_a_short_article_with_it() -> None:
+    text, _ = run('<div class="wrap"><h3 class="title">Latest</h3><div>Short story text without paragraphs.</div>'
+                  '<h1>Plan approved</h1></div>')
+    assert "Short story text" in text
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    ("related-posts", "teaser"), ("x ad", "advert"), ("adx", None), ("c-social", None), ("social", "share"),
+    ("comments-area", "comments"), ("mc_embed_signup", "newsletter"), ("entry-content", None),
+    ("tags-links", "tags"), ("relatedarticles", "teaser"),
+], ids=lambda v: str(v))
+def test_noise_class_of_names(names: str, expected: str | None) -> None:
+    assert noise_class_of_names(names) == expected
+
+
+def test_literal_pattern_matches_exactly_its_words() -> None:
+    import re
+
+    pattern = re.compile(literal_pattern(("ad-slot", "adslot", "advert", "ad")))
+    assert [bool(pattern.search(s)) for s in ("ad", "xadvertx", "bd-slot", "a")] == [True, True, False, False]
