@@ -60,6 +60,34 @@ NEWSCLEAN_REJECTS_ENABLED = True
 # Where to write rejects; default: <output stem>.rejects.jsonl beside the first file feed.
 NEWSCLEAN_REJECTS_PATH = None
 
+# --- news spider ---------------------------------------------------------------------------
+# `scrapy crawl news` (spiders/news.py). Scope and safety first (50, before robots.txt at 100:
+# the robots.txt requests are checked and tagged too); politeness after RetryMiddleware (550)
+# so a retried request waits out its domain's backoff, and before it on the way back.
+DOWNLOADER_MIDDLEWARES = {
+    "pipeline.scope.ScopeMiddleware": 50,
+    "pipeline.politeness.PolitenessMiddleware": 560,
+}
+# Builds USER_AGENT from NEWSCLEAN_CONTACT (a -s USER_AGENT=... still wins).
+ADDONS = {**ADDONS, "pipeline.politeness.ContactUserAgent": 10}
+# Contact URL or mailto: put in the User-Agent so site owners can reach whoever runs the crawl.
+NEWSCLEAN_CONTACT = "https://github.com/newsclean/newsclean"
+# Product token matched against robots.txt User-agent lines.
+ROBOTSTXT_USER_AGENT = "newsclean"
+# Retry-After / Crawl-delay handling (pipeline/politeness.py); off only for experiments.
+NEWSCLEAN_POLITENESS_ENABLED = True
+# Statuses after which a domain backs off (Retry-After honoured, else exponential).
+NEWSCLEAN_BACKOFF_HTTP_CODES = [429, 503]
+# First backoff without Retry-After (seconds); doubled per consecutive 429/503 of a domain.
+NEWSCLEAN_BACKOFF_BASE = 5.0
+# Longest backoff (seconds), also the cap on a server's Retry-After.
+NEWSCLEAN_BACKOFF_MAX = 300.0
+# Longest robots.txt Crawl-delay applied (seconds); larger ones are capped with a warning.
+NEWSCLEAN_CRAWL_DELAY_MAX = 60.0
+# Decompressed responses are capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompression).
+DOWNLOAD_FAIL_ON_DATALOSS = True
+# --- end news spider -----------------------------------------------------------------------
+
 # --- Scrapy behaviour ----------------------------------------------------------------------
 LOG_LEVEL = "INFO"
 FEED_STORE_EMPTY = True

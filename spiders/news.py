@@ -1,0 +1,266 @@
+"""``scrapy crawl news -a start=URL[,URL...]``: live news articles from feeds, sitemaps and pages.
+
+Arguments: ``start`` (comma-separated URLs), ``start_file`` (one URL a line, ``#`` comments),
+``since`` (YYYY-MM-DD or ISO 8601), ``max_age`` (``48h``, ``2d``...), ``limit`` (articles per
+run), ``allow_domains`` (comma-separated, added to the start URLs' registrable domains).
+
+Navigation only: the kind of every response is read from its body (``pipeline.discovery``),
+entries are filtered by scope, listing URL, date window, duplicates and limit before any
+article is requested, and article responses leave as ``Page`` items for the shared pipeline.
+Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from pipeline import discovery as disc
+from pipeline.dates import date_in_url
+from pipeline.items import Page
+from pipeline.pagetype import listing_page, listing_url
+from pipeline.scope import ROLE_META, RefusedRequest, Scope, check_url
+from pipeline.signals import page_failed
+
+ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
+_FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
+FETCH_ERRORS = ((DownloadTimeoutError, "timeout"), (DownloadCancelledError, "too_large"),
+                (CannotResolveHostError, "dns_failed"))
+
+
+def read_start_file(path: str) -> list[str]:
+    lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def start_role(url: str) -> str:
+    """A role hint for a start URL, whose kind is only known from its response."""
+    path = urlsplit(url).path.lower()
+    if listing_url(url):
+        return LISTING
+    if "sitemap" in path:
+        return SITEMAP
+    return FEED if _FEED_PATH.search(path) else ARTICLE
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+    # Only http(s) is ever fetched: the other download handlers are switched off for this spider.
+    custom_settings = {"DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None}}
+
+    def __init__(self, start: str = "", start_file: str = "", since: str = "", max_age: str = "",
+                 limit: str = "", allow_domains: str = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        urls = [u.strip() for u in start.split(",") if u.strip()]
+        if start_file:
+            urls += read_start_file(start_file)
+        if not urls:
+            raise ValueError("give -a start=URL[,URL...] and/or -a start_file=PATH")
+        self.start_urls = list(dict.fromkeys(urls))
+        self.scope = Scope.build(self.start_urls, allow_domains.split(","))
+        self.window_start = disc.window_start(since or None, max_age or None, datetime.now(timezone.utc))
+        self.limit = int(limit) if limit else None
+        self.articles: set[str] = set()  # canonical URLs of article requests made
+        self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: lines
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    def robots_parsed(self, robotparser: Any, request: Request, **kwargs: Any) -> None:
+        sitemaps = getattr(getattr(robotparser, "rp", None), "sitemaps", None) or []
+        self.robots_sitemaps[urlsplit(request.url).netloc] = [str(s) for s in sitemaps]
+
+    # --- bookkeeping ---------------------------------------------------------------------
+    def count(self, key: str, value: int = 1) -> None:
+        self.crawler.stats.inc_value(f"newsclean/news/{key}", value)
+
+    def reject(self, url: str, reason: str, detail: str) -> None:
+        self.crawler.signals.send_catch_log(page_failed, source_url=url, reason=reason, detail=detail)
+
+    def request(self, url: str, role: str, callback: Any, **kwargs: Any) -> Request:
+        meta = {ROLE_META: role, **kwargs.pop("meta", {})}
+        return Request(url, callback=callback, errback=self.fetch_failed, meta=meta, **kwargs)
+
+    # --- start ---------------------------------------------------------------------------
+    async def start(self):
+        for url in self.start_urls:
+            reason = check_url(self.scope, url)
+            if reason:
+                self.count(f"skipped/{reason}")
+                self.logger.error("start URL refused (%s): %s", reason, url)
+                continue
+            yield self.request(url, start_role(url), self.parse_start, cb_kwargs={"known": {}})
+
+    def parse_start(self, response: Response, known: dict[str, Any]) -> Iterator[Any]:
+        """A start URL: any kind. Feeds and sitemaps give entries; an article page is emitted;
+        a home or section page is rejected as ``not_article`` and its feeds and sitemaps found."""
+        kind = self.kind_of(response)
+        if kind in disc.FEED_KINDS or kind in (disc.SITEMAP, disc.NEWS_SITEMAP, disc.SITEMAP_INDEX):
+            yield from self.follow(response)
+            return
+        if kind == disc.HTML and not self.is_article(response):
+            yield from self.explore_listing(response)
+            return
+        yield self.page(response, known)
+
+    def parse_source(self, response: Response) -> Iterator[Request]:
+        """A feed or sitemap found on the way (robots.txt, ``<link rel=alternate>``, an index)."""
+        kind = self.kind_of(response)
+        if kind == disc.HTML or kind == disc.UNKNOWN:
+            self.logger.info("expected a feed or sitemap, got %s: %s", kind, response.url)
+            return
+        yield from self.follow(response)
+
+    def parse_article(self, response: Response, known: dict[str, Any]) -> Iterator[Page]:
+        if self.kind_of(response) != disc.HTML or self.is_article(response):
+            yield self.page(response, known)
+
+    def parse_robots(self, response: Response, page_url: str, links: list[str], has_feeds: bool
+                     ) -> Iterator[Request]:
+        sitemaps = disc.robots_sitemaps(response.text, response.url) if response.status == 200 else []
+        self.robots_sitemaps[urlsplit(response.url).netloc] = sitemaps
+        yield from self.after_robots(page_url, sitemaps, links, has_feeds)
+
+    # --- decisions -----------------------------------------------------------------------
+    def kind_of(self, response: Response) -> str:
+        kind = disc.detect_kind(response.body)
+        self.count(f"kind/{kind}")
+        return kind
+
+    def is_article(self, response: Response) -> bool:
+        reason = listing_page(response.text, response.url)
+        if reason:
+            self.reject(response.url, "not_article", reason)
+        return reason is None
+
+    def follow(self, response: Response) -> Iterator[Request]:
+        try:
+            found = disc.discover(response.body, response.url)
+        except ValueError as exc:
+            self.count("unparseable_source")
+            self.logger.warning("cannot parse %s: %s", response.url, exc)
+            return
+        for child in found.sitemaps:
+            reason = check_url(self.scope, child.url) or (
+                disc.in_window(child.date, self.window_start) if child.date else None)
+            if reason:
+                self.count(f"skipped_sitemap/{reason}")
+                continue
+            yield self.request(child.url, SITEMAP, self.parse_source)
+        for entry in found.entries:
+            request = self.article_request(entry.url, entry.known, entry.date)
+            if request is not None:
+                yield request
+
+    def article_request(self, url: str, known: dict[str, Any], date: datetime | None) -> Request | None:
+        """The request for one candidate article, or ``None`` with the reason counted:
+        out of scope, listing URL (also a ``not_article`` reject), out of the date window,
+        already requested, or over the limit."""
+        reason = check_url(self.scope, url)
+        if not reason and listing_url(url):
+            self.reject(url, "not_article", f"listing URL: {listing_url(url)} (not fetched)")
+            reason = "not_article"
+        reason = reason or disc.in_window(date, self.window_start)
+        key = canonicalize_url(url, keep_fragments=False) if not reason else ""
+        if not reason and key in self.articles:
+            reason = "duplicate"
+        if not reason and self.limit is not None and len(self.articles) >= self.limit:
+            reason = "limit"
+        if reason:
+            self.count(f"skipped/{reason}")
+            return None
+        self.articles.add(key)
+        return self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
+
+    def explore_listing(self, response: Response) -> Iterator[Request]:
+        """From a start page that is no article: its feeds, the site's sitemaps (robots.txt
+        ``Sitemap:`` lines, else the common locations) and, when the site offers neither feed
+        nor sitemap, the page's own links."""
+        feeds = [u for u in disc.feed_links(response.text, response.url) if not check_url(self.scope, u)]
+        for url in feeds:
+            yield self.request(url, FEED, self.parse_source)
+        links = list(disc.page_links(response.text, response.url))
+        netloc = urlsplit(response.url).netloc
+        if netloc in self.robots_sitemaps:
+            yield from self.after_robots(response.url, self.robots_sitemaps[netloc], links, bool(feeds))
+        else:  # robots.txt not read by Scrapy (ROBOTSTXT_OBEY off): read it for its sitemaps
+            parts = urlsplit(response.url)
+            yield self.request(f"{parts.scheme}://{parts.netloc}/robots.txt", ROBOTS, self.parse_robots,
+                               meta={"dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+                               cb_kwargs={"page_url": response.url, "links": links, "has_feeds": bool(feeds)})
+
+    def after_robots(self, page_url: str, sitemaps: list[str], links: list[str], has_feeds: bool
+                     ) -> Iterator[Request]:
+        if sitemaps:
+            for url in sitemaps:
+                if not check_url(self.scope, url):
+                    yield self.request(url, SITEMAP, self.parse_source)
+        else:
+            parts = urlsplit(page_url)
+            for path in disc.COMMON_SITEMAP_PATHS:
+                yield self.request(f"{parts.scheme}://{parts.netloc}{path}", SITEMAP, self.parse_source,
+                                   meta={"newsclean_optional": True})
+        if has_feeds or sitemaps:
+            return
+        self.count("followed_listing_links")
+        for url in links:
+            stated = date_in_url(url)
+            request = self.article_request(url, {}, disc.parse_date(stated) if stated else None)
+            if request is not None:
+                yield request
+
+    # --- output and failures -------------------------------------------------------------
+    def page(self, response: Response, known: dict[str, Any]) -> Page:
+        self.count("pages")
+        return Page(
+            source_url=response.url,
+            body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            known=dict(known),
+        )
+
+    def fetch_failed(self, failure: Failure) -> None:
+        request = failure.request
+        role = request.meta.get(ROLE_META, "")
+        exc = failure.value
+        if isinstance(exc, RefusedRequest):
+            reason = exc.reason
+        elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
+            reason = f"http_{exc.response.status}"
+        elif isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc):
+            reason = "too_large"  # HttpCompression's cap on the decompressed size
+        elif isinstance(exc, IgnoreRequest):
+            robots = "robots.txt" in str(exc)
+            self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
+            return  # robots.txt, or another middleware's choice (e.g. a feed's 304): not a failure
+        else:
+            reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
+        self.count(f"failed/{role}/{reason}")
+        if request.meta.get("newsclean_optional"):
+            return
+        if role in (ARTICLE, LISTING) or request.url in self.start_urls:
+            self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
+        else:
+            self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)

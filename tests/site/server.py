@@ -1,0 +1,224 @@
+"""A small news site on loopback for the ``news`` spider tests, with a request log.
+
+``NewsSite(host).start()`` serves, on a free port, a home page, RSS and Atom feeds, a sitemap
+index with a Google News sitemap, robots.txt (a Disallow, a Crawl-delay, a Sitemap line),
+articles (renderings of the two seed stories and a few more, plus aeb-dev pages when given),
+a section page, a list page, redirects (in scope, out of scope, to ``file:``), a 404, a 429
+with ``Retry-After``, a slow page, an oversized page and a gzip bomb. ``plain=True`` serves the
+same site without feeds or sitemaps. Every request is logged with its monotonic arrival time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PAGES = Path(__file__).resolve().parent / "pages"
+CRAWL_DELAY = 1
+RETRY_AFTER = 2
+SLOW_SECONDS = 3
+HUGE_BYTES = 2 * 1024 * 1024
+BOMB_BYTES = 16 * 1024 * 1024
+WINDOW_SINCE = "2023-09-01"
+
+KYIV = "/news/2023/09/27/azerbaijan-lost-192-troops.html"
+EXPRESS = "/world/2023/09/27/almost-200-azerbaijani-soldiers-killed.html"
+BRIDGE = "/news/2023/09/26/harbour-bridge-reopens.html"
+BUSY = "/news/2023/09/28/council-budget-vote.html"
+OLD = "/news/2023/08/01/summer-fair.html"
+ANCIENT = "/news/2023/07/01/ancient.html"
+PRIVATE = "/private/2023/09/27/embargoed.html"
+SLOW = "/news/2023/09/27/slow.html"
+HUGE = "/news/2023/09/27/huge.html"
+BOMB = "/news/2023/09/27/bomb.html"
+MISSING = "/news/2023/09/27/missing.html"
+PICTURES = "/features/2023/09/27/week-in-pictures.html"
+SECTION = "/section/world/"
+TAG = "/tag/karabakh/"
+REDIRECT = "/go/harbour-bridge"
+REDIRECT_OUT = "/go/elsewhere"
+REDIRECT_FILE = "/go/passwd"
+ELSEWHERE = "/news/2023/09/27/elsewhere.html"
+FEED_LINKS = ('<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">\n'
+              '<link rel="alternate" type="application/atom+xml" title="Atom" href="/atom.xml">')
+
+
+@dataclass
+class Hit:
+    at: float  # time.monotonic() on arrival
+    path: str
+    user_agent: str
+
+
+@dataclass
+class NewsSite:
+    host: str = "127.0.0.1"
+    other: str = "http://127.0.0.2:9"  # base URL of the server that must receive nothing
+    aeb: dict[str, bytes] = field(default_factory=dict)  # id -> page HTML (bytes)
+    plain: bool = False
+    log: list[Hit] = field(default_factory=list)
+
+    def start(self) -> NewsSite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                site.log.append(Hit(time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+                site.respond(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer((self.host, 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.server.server_address[1]}"
+
+    def paths(self) -> list[str]:
+        return [hit.path for hit in self.log]
+
+    # --- content ---------------------------------------------------------------------------
+    def page(self, name: str) -> bytes:
+        text = (PAGES / name).read_text(encoding="utf-8")
+        text = text.replace("{{FEED_LINKS}}", "" if self.plain else FEED_LINKS).replace("{{OTHER}}", self.other)
+        text = text.replace("{{LOCAL}}", self.base.replace(self.host, "localhost"))
+        return text.encode()
+
+    def robots(self) -> bytes:
+        lines = ["User-agent: *", "Disallow: /private/", f"Crawl-delay: {CRAWL_DELAY}"]
+        if not self.plain:
+            lines.append(f"Sitemap: {self.base}/sitemap_index.xml")
+        return ("\n".join(lines) + "\n").encode()
+
+    def rss(self) -> bytes:
+        b, o = self.base, self.other
+        items = [
+            (b + KYIV, "Baku claims 192 Azerbaijani troops killed, 511 wounded in Karabakh offensive",
+             "Wed, 27 Sep 2023 09:24:00 GMT"),
+            (b + REDIRECT, "Harbour bridge reopens after two years of repairs", "Tue, 26 Sep 2023 07:30:00 GMT"),
+            (b + BUSY, "Council approves budget after late-night vote", "Thu, 28 Sep 2023 00:15:00 GMT"),
+            (b + OLD, "Summer fair draws record crowds", "Tue, 01 Aug 2023 18:00:00 GMT"),
+            (b + PRIVATE, "Embargoed story", "Wed, 27 Sep 2023 11:00:00 GMT"),
+            (b + SLOW, "A slow story", "Wed, 27 Sep 2023 11:05:00 GMT"),
+            (b + HUGE, "A huge story", "Wed, 27 Sep 2023 11:10:00 GMT"),
+            (b + BOMB, "A compressed story", "Wed, 27 Sep 2023 11:15:00 GMT"),
+            (b + MISSING, "A missing story", "Wed, 27 Sep 2023 11:20:00 GMT"),
+            (b + TAG, "Everything on Karabakh", "Wed, 27 Sep 2023 11:25:00 GMT"),
+            (o + ELSEWHERE, "A story elsewhere", "Wed, 27 Sep 2023 11:30:00 GMT"),
+            ("file:///etc/passwd", "Not a story", "Wed, 27 Sep 2023 11:35:00 GMT"),
+            (b + REDIRECT_OUT, "A story that moved away", "Wed, 27 Sep 2023 11:40:00 GMT"),
+            (b + REDIRECT_FILE, "A story that moved to a file", "Wed, 27 Sep 2023 11:45:00 GMT"),
+        ]
+        body = "".join(f"<item><title>{t}</title><link>{u}</link><pubDate>{d}</pubDate></item>\n"
+                       for u, t, d in items)
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>The Loopback '
+                f"Ledger</title><link>{b}/</link><language>en-gb</language>\n{body}</channel></rss>\n").encode()
+
+    def atom(self) -> bytes:
+        b = self.base
+        entries = [
+            (b + EXPRESS, "Almost 200 Azerbaijani soldiers killed during Nagorno-Karabakh offensive",
+             "2023-09-27T10:00:00+01:00"),
+            (b + PICTURES, "The week in pictures", "2023-09-27T18:00:00Z"),
+            (b + KYIV, "Baku claims 192 Azerbaijani troops killed, 511 wounded in Karabakh offensive", "2023-09-27T09:24:00Z"),
+        ]
+        body = "".join(f'<entry><title>{t}</title><link rel="alternate" href="{u}"/><id>{u}</id>'
+                       f"<published>{d}</published><updated>{d}</updated></entry>\n" for u, t, d in entries)
+        return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+                f'xml:lang="en-gb"><title>The Loopback Ledger</title><id>{b}/</id>\n{body}</feed>\n').encode()
+
+    def sitemap_index(self) -> bytes:
+        b = self.base
+        maps = [("/news-sitemap.xml", "2023-09-28"), ("/sitemap-pages.xml", "2023-09-27"),
+                ("/sitemap-2022.xml", "2022-12-31")]
+        body = "".join(f"<sitemap><loc>{b}{p}</loc><lastmod>{d}</lastmod></sitemap>\n" for p, d in maps)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
+                f'schemas/sitemap/0.9">\n{body}</sitemapindex>\n').encode()
+
+    def news_entries(self) -> list[tuple[str, str, str, str]]:
+        """(path, title, publication date, language) of every news-sitemap entry."""
+        entries = [(EXPRESS, "Almost 200 Azerbaijani soldiers killed during Nagorno-Karabakh offensive",
+                    "2023-09-27T10:00:00+01:00", "en"),
+                   (ANCIENT, "An ancient story", "2023-07-01T09:00:00Z", "en")]
+        entries += [(f"/aeb/{i}.html", f"Benchmark story {n}", f"2023-09-2{n}T08:00:00Z", "en")
+                    for n, i in enumerate(sorted(self.aeb), start=1)]
+        return entries
+
+    def news_sitemap(self) -> bytes:
+        b = self.base
+        body = "".join(
+            f"<url><loc>{b}{p}</loc><news:news><news:publication><news:name>The Loopback Ledger"
+            f"</news:name><news:language>{lang}</news:language></news:publication>"
+            f"<news:publication_date>{d}</news:publication_date><news:title>{t}</news:title>"
+            f"</news:news></url>\n" for p, t, d, lang in self.news_entries())
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+                'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+                f"{body}</urlset>\n").encode()
+
+    def pages_sitemap(self) -> bytes:
+        b = self.base
+        body = "".join(f"<url><loc>{b}{p}</loc><lastmod>2023-09-27</lastmod></url>\n" for p in (SECTION, "/"))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+                f'sitemap/0.9">\n{body}</urlset>\n').encode()
+
+    # --- routing ---------------------------------------------------------------------------
+    def respond(self, h: BaseHTTPRequestHandler) -> None:
+        path = h.path.split("?", 1)[0]
+        html, xml = "text/html; charset=utf-8", "application/xml"
+        static = {"/": "home.html", SECTION: "section.html", TAG: "section.html", KYIV: "kyiv-troops.html",
+                  EXPRESS: "express-soldiers.html", BRIDGE: "harbour-bridge.html", OLD: "old-story.html",
+                  ANCIENT: "old-story.html", PRIVATE: "old-story.html", PICTURES: "week-in-pictures.html"}
+        sources = {"/feed.xml": self.rss, "/atom.xml": self.atom, "/sitemap_index.xml": self.sitemap_index,
+                   "/news-sitemap.xml": self.news_sitemap, "/sitemap-pages.xml": self.pages_sitemap,
+                   "/sitemap-2022.xml": self.pages_sitemap}
+        redirects = {REDIRECT: BRIDGE, REDIRECT_OUT: self.other + ELSEWHERE, REDIRECT_FILE: "file:///etc/passwd"}
+        if path == "/robots.txt":
+            return self.send(h, 200, self.robots(), "text/plain")
+        if path in sources and not self.plain:
+            return self.send(h, 200, sources[path](), xml)
+        if path in static:
+            return self.send(h, 200, self.page(static[path]), html)
+        if path in redirects:
+            return self.send(h, 301, b"", html, {"Location": redirects[path]})
+        if path == BUSY:
+            if sum(1 for hit in self.log if hit.path == BUSY) == 1:
+                return self.send(h, 429, b"slow down", "text/plain", {"Retry-After": str(RETRY_AFTER)})
+            return self.send(h, 200, self.page("council-budget.html"), html)
+        if path == SLOW:
+            time.sleep(SLOW_SECONDS)
+            return self.send(h, 200, self.page("harbour-bridge.html"), html)
+        if path == HUGE:
+            filler = b"<p>" + b"padding " * 100 + b"</p>\n"
+            return self.send(h, 200, b"<html><body>" + filler * (HUGE_BYTES // len(filler)) + b"</body></html>", html)
+        if path == BOMB:
+            return self.send(h, 200, gzip.compress(b" " * BOMB_BYTES, 9), html, {"Content-Encoding": "gzip"})
+        if path.startswith("/aeb/") and path[5:-5] in self.aeb:
+            return self.send(h, 200, self.aeb[path[5:-5]], html)
+        return self.send(h, 404, b"<html><body><h1>Not found</h1></body></html>", html)
+
+    @staticmethod
+    def send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str,
+             headers: dict[str, str] | None = None) -> None:
+        try:
+            h.send_response(status)
+            h.send_header("Content-Type", ctype)
+            h.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                h.send_header(name, value)
+            h.end_headers()
+            h.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeouts, size caps): expected in these tests

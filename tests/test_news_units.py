@@ -1,0 +1,183 @@
+"""Pure parts of the news spider: discovery parsing, date window, scope, page type, backoff."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime, timedelta, timezone
+
+import orjson
+import pytest
+
+from pipeline import discovery as d
+from pipeline.pagetype import listing_page, listing_url
+from pipeline.politeness import backoff_seconds, parse_retry_after
+from pipeline.scope import Scope, check_url, is_public_address, registrable_domain
+from tests.conftest import BENCHMARKS_DIR, needs_shared
+
+BASE = "https://news.example.co.uk/"
+NOW = datetime(2023, 9, 28, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    (b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', d.RSS),
+    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- x --><feed xmlns="http://www.w3.org/2005/Atom"/>', d.ATOM),
+    (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', d.SITEMAP),
+    (b'<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"/>', d.NEWS_SITEMAP),
+    (b"<sitemapindex/>", d.SITEMAP_INDEX),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', d.JSON_FEED),
+    (b"<!DOCTYPE html><html><body>x</body></html>", d.HTML),
+], ids=["rss", "atom", "sitemap", "news-sitemap", "index", "json-feed", "html"])
+def test_kind_is_read_from_the_body(body: bytes, kind: str) -> None:
+    assert d.detect_kind(body) == kind
+
+
+def test_rss_items_keep_title_date_and_channel_language() -> None:
+    body = (b"<rss><channel><language>de-DE</language><item><title> A  story </title><link>/a</link>"
+            b"<pubDate>Wed, 27 Sep 2023 09:24:00 GMT</pubDate></item><item><title>no link</title></item>"
+            b"</channel></rss>")
+    [entry] = d.parse_rss(body, BASE)
+    assert entry.url == "https://news.example.co.uk/a"
+    assert entry.date == datetime(2023, 9, 27, 9, 24, tzinfo=timezone.utc)
+    assert entry.known == {"title": "A story", "published": "2023-09-27T09:24:00+00:00", "language": "de-de"}
+
+
+def test_atom_prefers_published_and_falls_back_to_updated_for_the_window() -> None:
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><entry><title>t</title>'
+            b'<link rel="alternate" href="https://x.example/a"/><updated>2023-09-02T00:00:00Z</updated></entry></feed>')
+    [entry] = d.parse_atom(body, BASE)
+    assert (entry.url, entry.date, entry.known) == (
+        "https://x.example/a", datetime(2023, 9, 2, tzinfo=timezone.utc), {"title": "t", "language": "fr"})
+
+
+def test_json_feed_items() -> None:
+    body = orjson.dumps({"version": "https://jsonfeed.org/version/1.1", "language": "en", "items": [
+        {"url": "https://x.example/a", "title": "A", "date_published": "2023-09-27T10:00:00+01:00"}, {"id": "1"}]})
+    [entry] = d.parse_json_feed(body, BASE)
+    assert entry.known == {"title": "A", "published": "2023-09-27T10:00:00+01:00", "language": "en"}
+
+
+def test_news_sitemap_fields_are_kept_and_beat_lastmod() -> None:
+    body = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.example/a</loc>
+      <lastmod>2023-09-28</lastmod><news:news><news:publication><news:name>X</news:name>
+      <news:language>en</news:language></news:publication><news:publication_date>2023-09-27</news:publication_date>
+      <news:title>Title &amp; more</news:title></news:news></url><url><loc>https://x.example/b</loc></url></urlset>"""
+    a, b = d.parse_sitemap(body, BASE)
+    assert a.known == {"title": "Title & more", "published": "2023-09-27", "language": "en"}
+    assert a.date == datetime(2023, 9, 27, tzinfo=timezone.utc)
+    assert (b.url, b.date, b.known) == ("https://x.example/b", None, {})
+
+
+def test_xml_entities_are_not_expanded() -> None:
+    body = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b"<urlset><url><loc>https://x.example/&x;</loc></url></urlset>")
+    assert all("root:" not in e.url for e in d.parse_sitemap(body, BASE))
+
+
+def test_sitemap_index_children_with_lastmod() -> None:
+    body = b"<sitemapindex><sitemap><loc>/s1.xml</loc><lastmod>2022-12-31</lastmod></sitemap></sitemapindex>"
+    [child] = d.discover(body, BASE).sitemaps
+    assert (child.url, child.date) == ("https://news.example.co.uk/s1.xml", datetime(2022, 12, 31, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize(("since", "max_age", "start"), [
+    ("2023-09-01", None, datetime(2023, 9, 1, tzinfo=timezone.utc)),
+    (None, "48h", NOW - timedelta(hours=48)),
+    ("2023-09-01", "2d", NOW - timedelta(days=2)),  # the later bound wins
+    (None, None, None),
+])
+def test_window_start(since: str | None, max_age: str | None, start: datetime | None) -> None:
+    assert d.window_start(since, max_age, NOW) == start
+
+
+def test_window_decisions_and_bad_arguments() -> None:
+    start = datetime(2023, 9, 1, tzinfo=timezone.utc)
+    assert d.in_window(datetime(2023, 9, 1, tzinfo=timezone.utc), start) is None
+    assert d.in_window(datetime(2023, 8, 31, tzinfo=timezone.utc), start) == "out_of_window"
+    assert d.in_window(None, start) == "undated"
+    assert d.in_window(None, None) is None
+    with pytest.raises(ValueError):
+        d.parse_duration("two days")
+    with pytest.raises(ValueError):
+        d.window_start("yesterday", None, NOW)
+
+
+def test_feed_links_and_robots_sitemaps() -> None:
+    html = ('<head><link rel="alternate" type="application/rss+xml" href="/feed"><link rel="alternate" '
+            'hreflang="de" href="/de/"><link rel="Alternate" type="application/atom+xml" href="/atom"></head>')
+    assert d.feed_links(html, BASE) == [BASE + "feed", BASE + "atom"]
+    assert d.robots_sitemaps("User-agent: *\nSitemap: /s.xml\nsitemap:https://x.example/n.xml", BASE) == [
+        BASE + "s.xml", "https://x.example/n.xml"]
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+def test_scope_by_registrable_domain_and_scheme() -> None:
+    scope = Scope.build(["https://www.bbc.co.uk/news"], ["example.org"])
+    assert check_url(scope, "http://news.bbc.co.uk/x") is None
+    assert check_url(scope, "https://a.example.org/") is None
+    assert check_url(scope, "https://co.uk/") == "out_of_scope"
+    assert check_url(scope, "https://evil.example/bbc.co.uk") == "out_of_scope"
+    for url in ("file:///etc/passwd", "ftp://bbc.co.uk/x", "javascript:alert(1)", "data:,x", "//bbc.co.uk/x"):
+        assert check_url(scope, url) == "bad_scheme", url
+    assert registrable_domain("127.0.0.1") == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("8.8.8.8", True), ("2606:4700::1", True), ("127.0.0.2", False), ("10.1.2.3", False), ("192.168.0.1", False),
+    ("172.16.0.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
+    ("::1", False), ("fe80::1", False), ("::ffff:127.0.0.1", False), ("224.0.0.1", False), ("240.0.0.1", False),
+])
+def test_only_global_unicast_addresses_are_public(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+def test_a_start_host_may_be_private_but_nothing_else() -> None:
+    scope = Scope.build(["http://127.0.0.1:8080/"], ["localhost"])
+    assert scope.address_allowed("127.0.0.1", "127.0.0.1")
+    assert not scope.address_allowed("localhost", "127.0.0.1")
+
+
+# --- page type -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "listing"), [
+    ("https://x.example/", True), ("https://x.example/tag/karabakh/", True), ("https://x.example/news/page/2", True),
+    ("https://x.example/category/world", True), ("https://x.example/world/2023/09/27/story.html", False),
+    ("https://x.example/story?id=3", False),
+])
+def test_listing_urls(url: str, listing: bool) -> None:
+    assert (listing_url(url) is not None) is listing
+
+
+def test_listing_page_by_shape_and_declaration() -> None:
+    teasers = "".join(f'<article><a href="/a{i}"><h2>Headline {i}</h2></a><p>Short.</p></article>' for i in range(6))
+    assert listing_page(f"<html><body>{teasers}</body></html>", "https://x.example/latest") is not None
+    prose = "<p>" + "A sentence of running prose in the article body. " * 5 + "</p>"
+    assert listing_page(f"<html><body>{teasers}{prose * 4}</body></html>", "https://x.example/story") is None
+    declared = '<head><meta property="og:type" content="article"></head>'
+    assert listing_page(f"<html>{declared}<body>{teasers}</body></html>", "https://x.example/story") is None
+
+
+def test_no_aeb_dev_article_is_taken_for_a_listing() -> None:
+    folder = needs_shared(BENCHMARKS_DIR / "aeb-dev")
+    truth = orjson.loads((folder / "ground-truth.json").read_bytes())
+    wrong = [i for i, case in truth.items()
+             if listing_page(gzip.decompress((folder / "html" / f"{i}.html.gz").read_bytes()).decode("utf-8", "replace"),
+                             case["url"])]
+    assert wrong == []
+
+
+# --- politeness ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    (b"2", 2.0), ("120", 120.0), ("Thu, 28 Sep 2023 12:00:30 GMT", 30.0), ("Thu, 28 Sep 2023 11:00:00 GMT", 0.0),
+    ("soon", None), (None, None),
+])
+def test_retry_after(value: bytes | str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def test_backoff_doubles_without_retry_after_and_is_capped() -> None:
+    assert [backoff_seconds(None, n, 5, 300) for n in (1, 2, 3)] == [5, 10, 20]
+    assert backoff_seconds(3600, 1, 5, 300) == 300
+    assert backoff_seconds(2, 4, 5, 300) == 2
