@@ -9,7 +9,7 @@
 3     none of the start URLs (feeds, sitemaps, start pages/files) could be fetched, or none made
 4     errors above ``NEWSCLEAN_HEALTH_MAX_ERRORS``/``_MAX_ERROR_RATE``, or output/state not stored
 5     no new article for longer than ``NEWSCLEAN_HEALTH_STALE_AFTER`` seconds (off by default)
-6     the run was interrupted (SIGTERM/SIGINT) before it finished
+6     the run ended early: interrupted (SIGTERM/SIGINT), or the spider's start() raised
 75    another run of the same spider holds the lock (EX_TEMPFAIL: try again later)
 ====  ========================================================================================
 
@@ -101,7 +101,7 @@ def assess(facts: RunFacts, limits: Thresholds) -> Verdict:
         failed.append((EXIT_ERRORS, f"{total} errors in {facts.attempts} fetches ({rate:.0%}), more than "
                                     f"NEWSCLEAN_HEALTH_MAX_ERROR_RATE={limits.max_error_rate:g}"))
     if facts.finish_reason != "finished" and not facts.finish_reason.startswith("closespider_"):
-        failed.append((EXIT_INTERRUPTED, f"the run did not finish (reason: {facts.finish_reason})"))
+        failed.append((EXIT_INTERRUPTED, f"the run ended early (finish reason: {facts.finish_reason})"))
     if (limits.stale_after is not None and facts.seconds_since_new is not None
             and facts.seconds_since_new > limits.stale_after):
         failed.append((EXIT_STALE, f"no new article for {facts.seconds_since_new / 3600:.1f} h, more than "
@@ -118,7 +118,7 @@ def errors_by_type(stats: dict[str, Any]) -> dict[str, int]:
     errors: dict[str, int] = {}
     for key, value in stats.items():
         for prefix, label in prefixes.items():
-            if key.startswith(prefix) and isinstance(value, int):
+            if key.startswith(prefix) and isinstance(value, int) and key != "spider_exceptions/count":
                 errors[label + key[len(prefix):]] = value
     return dict(sorted(errors.items()))
 

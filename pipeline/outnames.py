@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import orjson
 from w3lib.url import file_uri_to_path
@@ -19,9 +20,11 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*[sdif]")
 
 
 def local_path(uri: str) -> str | None:
-    if uri.startswith("file://"):
+    """The file path of a local feed URI (plain path or ``file://``), else ``None``."""
+    scheme = urlparse(uri).scheme
+    if scheme == "file":
         return file_uri_to_path(uri)
-    return None if re.match(r"^[a-zA-Z][\w+.-]+://", uri) else uri
+    return None if scheme else uri
 
 
 def feed_name_pattern(uri_template: str, spider: Any) -> tuple[Path, re.Pattern[str]] | None:

@@ -13,6 +13,9 @@ spider's feeds is:
    name), with a summary beside it saying it was recovered. An orphan with no complete line
    is removed.
 
+A run killed after publishing its output but before writing its summary left a complete
+output: it only gets the missing summary (``"status": "unknown"``).
+
 Every step is idempotent, so a run killed during recovery is recovered by the next one.
 """
 
@@ -25,6 +28,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import orjson
 from scrapy.crawler import Crawler
@@ -64,7 +68,8 @@ def destination(final: Path, content: bytes, own_targets: set[Path]) -> Path:
     return final.with_name(f"{stem}.recovered-{stamp}{final.suffix or '.jsonl'}")
 
 
-def recover_orphan(part: Path, spider: str, store: StateStore | None, own_targets: set[Path]) -> tuple[Path | None, int]:
+def recover_orphan(part: Path, spider: str, store: StateStore | None,
+                   own_targets: set[Path]) -> tuple[Path | None, int]:
     """Publish one orphan (steps in the module docstring); returns where it went and its record count."""
     content = complete_lines(part)
     lines = [line for line in content.splitlines() if line.strip()]
@@ -91,13 +96,44 @@ def recover_orphan(part: Path, spider: str, store: StateStore | None, own_target
     return dest, len(lines)
 
 
+def summarise_unexplained(folder: Path, pattern: re.Pattern[str], spider: str) -> list[Path]:
+    """Write the missing summary of each published output in ``folder`` that has none: its run
+    was killed after publishing it (all its records durable and recorded) but before the end."""
+    done = []
+    for output in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if pattern.fullmatch(output.name) and not summary_path_for(output).exists():
+            write_json_atomically(summary_path_for(output), {
+                "spider": spider, "status": "unknown", "output": str(output),
+                "records_written": len(output.read_bytes().splitlines()),
+                "note": "the run was killed after publishing this output, before writing its summary",
+            })
+            done.append(output)
+    return done
+
+
+def remove_stale_temporaries(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
+    """Remove what a kill left of the small companion writes: hidden ``.<stem>.rejects.jsonl.part``
+    and ``.<stem>.summary.json.part`` of this feed's outputs, and ``.latest.<pid>.tmp``."""
+    removed = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        name = path.name
+        for suffix in (".rejects.jsonl.part", ".summary.json.part"):
+            if name.startswith(".") and name.endswith(suffix) and pattern.fullmatch(name[1:-len(suffix)] + ".jsonl"):
+                removed.append(path)
+        if re.fullmatch(r"\.latest\.\d+\.tmp", name):
+            removed.append(path)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
 def atomic_feeds(settings: Any) -> list[str]:
     """The ``FEEDS`` URIs written by ``AtomicFileFeedStorage`` (the only ones that leave orphans)."""
     storages = settings.getwithbase("FEED_STORAGES")
     uris = []
     for uri in settings.getdict("FEEDS"):
         uri = str(uri)
-        storage = storages.get("file" if uri.startswith("file://") else "" if local_path(uri) else None)
+        storage = storages.get(urlparse(uri).scheme) if local_path(uri) else None
         if storage and issubclass(load_object(storage), AtomicFileFeedStorage):
             uris.append(uri)
     return uris
@@ -139,6 +175,9 @@ class OrphanRecovery:
                 crawler.stats.inc_value("newsclean/recovery/records", count)
                 crawler.stats.inc_value("newsclean/recovery/files")
                 logger.warning("recovered %d records of a killed run: %s -> %s", count, part, dest)
+            remove_stale_temporaries(folder, pattern)
+            for output in summarise_unexplained(folder, pattern, spider.name):
+                logger.warning("wrote the missing summary of %s (its run was killed at the very end)", output)
         if store is not None:
             store.commit()
         wait_for_unused_time([found[0] for uri in uris

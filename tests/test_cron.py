@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 from pipeline.health import (EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_NO_START, EXIT_OK, EXIT_STALE,
-                             RunFacts, Thresholds, assess)
+                             RunFacts, Thresholds, assess, errors_by_type)
 from pipeline.runlock import RunLock, RunLocked, hold_run_lock
 from pipeline.summary import point_latest, prune
 from tests.conftest import PROJECT_DIR
@@ -180,7 +180,8 @@ def test_cron_wrapper_works_with_a_bare_environment_from_root(tmp_path: Path) ->
     (tmp_path / "in").mkdir()
     shutil.copy(SEED, tmp_path / "in" / "kyiv.txt")
     result = subprocess.run(
-        ["/usr/bin/env", "-i", str(PROJECT_DIR / "bin" / "newsclean-cron"), *cron_args(tmp_path, "seeds", "-a", f"dir={tmp_path / 'in'}")],
+        ["/usr/bin/env", "-i", str(PROJECT_DIR / "bin" / "newsclean-cron"),
+         *cron_args(tmp_path, "seeds", "-a", f"dir={tmp_path / 'in'}")],
         cwd="/", stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
@@ -197,7 +198,8 @@ def test_run_whose_start_urls_all_fail_exits_non_zero_and_says_why(tmp_path: Pat
     assert result.returncode == EXIT_NO_START, result.stderr[-3000:]
     records, summary = newest(tmp_path)
     assert records == [] and summary["status"] == "failed"
-    assert summary["entries"]["failures"] == {site.feed_url: "http/500", refused: "fetch/DownloadConnectionRefusedError"}
+    assert summary["entries"]["failures"] == {site.feed_url: "http/500",
+                                              refused: "fetch/DownloadConnectionRefusedError"}
     assert summary["reasons"][0].startswith("none of the 2 start URLs could be fetched")
     assert "newsclean run FAILED (exit 3: none of the 2 start URLs" in result.stderr
 
@@ -244,6 +246,14 @@ def facts(**changes: object) -> RunFacts:
 ])
 def test_health_verdict(run: RunFacts, limits: Thresholds, code: int) -> None:
     assert assess(run, limits).exit_code == code
+
+
+def test_errors_by_type_from_stats() -> None:
+    stats = {"newsclean/fetch/failed/http/500": 2, "newsclean/fetch/failed/fetch/TimeoutError": 1,
+             "newsclean/fetch/pages": 9, "spider_exceptions/count": 1, "spider_exceptions/KeyError": 1,
+             "feedexport/failed_count/AtomicFileFeedStorage": 1, "newsclean/item_error/ValueError": 1}
+    assert errors_by_type(stats) == {"fetch/TimeoutError": 1, "http/500": 2, "item/ValueError": 1,
+                                     "output/AtomicFileFeedStorage": 1, "spider/KeyError": 1}
 
 
 def test_lock_is_exclusive_names_its_holder_and_is_released(tmp_path: Path) -> None:
