@@ -64,3 +64,8 @@ class EmptyText(RejectedPage):
 # Raised by pipeline.dedupe.
 class DuplicateUrl(RejectedPage):
     """A record for the same article URL was already written in this run."""
+
+
+# Raised by pipeline.state.
+class AlreadyWritten(RejectedPage):
+    """A record for the same article URL was written by an earlier run (state across runs)."""

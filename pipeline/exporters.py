@@ -4,12 +4,18 @@
 ``.<name>.part`` file beside the target, which is fsynced and renamed over the target only when
 the feed is complete. A reader polling the output folder never sees a partial file, and a run
 killed mid-way leaves only the ``.part`` behind.
+
+Each complete line is fsynced as it is written (``DurableLines``) and announced with the
+``record_durable`` signal, so the state store can commit an article only once its record is
+on disk; ``pipeline.recovery`` publishes the ``.part`` of a killed run at the next start.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,7 +23,7 @@ import orjson
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from pipeline.signals import feed_path_known
+from pipeline.signals import feed_path_known, record_durable
 
 
 class OrjsonLinesExporter(BaseItemExporter):
@@ -48,23 +54,62 @@ def replace_atomically(tmp: Path, final: Path) -> None:
         os.close(dir_fd)
 
 
+class DurableLines(io.RawIOBase):
+    """A feed's ``.part`` file: each write is fsynced, then ``on_line`` hears of each completed line."""
+
+    def __init__(self, path: Path, append: bool, on_line: Callable[[bytes], None]):
+        super().__init__()
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        self.fd = os.open(path, flags, 0o644)
+        self.on_line = on_line
+        self.pending = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data: Any) -> int:
+        data = bytes(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        if b"\n" in data:
+            os.fsync(self.fd)
+            *lines, self.pending = (self.pending + data).split(b"\n")
+            for line in lines:
+                self.on_line(line + b"\n")
+        else:
+            self.pending += data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.fsync(self.fd)
+            os.close(self.fd)
+        super().close()
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None):
         super().__init__(uri, feed_options=feed_options)
         self.final = Path(self.path).resolve()
         self.part = part_path(self.final)
+        self.on_line: Callable[[bytes], None] = lambda line: None
 
     @classmethod
     def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None):
         storage = cls(uri, feed_options=feed_options)
         crawler.signals.send_catch_log(feed_path_known, path=storage.final)
+        storage.on_line = lambda line: crawler.signals.send_catch_log(record_durable, path=storage.final, line=line)
         return storage
 
     def open(self, spider: Any) -> IO[bytes]:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         if self.write_mode == "ab" and self.final.exists():
             shutil.copyfile(self.final, self.part)  # -o appends: start from what is there
-        return open(self.part, self.write_mode)
+        return DurableLines(self.part, self.write_mode == "ab", self.on_line)  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
         file.close()

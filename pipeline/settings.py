@@ -87,6 +87,43 @@ NEWSCLEAN_CRAWL_DELAY_MAX = 60.0
 # Decompressed responses are capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompression).
 DOWNLOAD_FAIL_ON_DATALOSS = True
 # --- end news spider -----------------------------------------------------------------------
+# --- unattended runs -----------------------------------------------------------------------
+# State across runs, durable output, run lock, run summary and health exit codes (issue 6).
+# Run order: lock (1) -> recover a killed run's .part files (2) -> crawl -> summary/verdict.
+EXTENSIONS = {
+    **EXTENSIONS,
+    "pipeline.runlock.RunLockExtension": 1,
+    "pipeline.recovery.OrphanRecovery": 2,
+    "pipeline.state.StateRecorder": 3,
+    "pipeline.summary.RunSummary": 900,
+}
+# StateMiddleware right after scope and safety (50): a known article costs no robots.txt or other request.
+# FetchOutcomes after it: it sees final answers (after retries/redirects) and 304s before
+# StateMiddleware turns them into NotModified.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "pipeline.statemw.StateMiddleware": 60,
+    "pipeline.health.FetchOutcomes": 70,
+}
+# After in-run dedupe: a record already written by an earlier run is dropped (AlreadyWritten).
+ITEM_PIPELINES = {**ITEM_PIPELINES, "pipeline.state.KnownArticlePipeline": 450}
+# Keep state across runs (articles written, feed validators); off = every run starts afresh.
+NEWSCLEAN_STATE_ENABLED = True
+# The SQLite state file; the run locks (<spider>.lock) live beside it.
+NEWSCLEAN_STATE_PATH = str(PROJECT_DIR / "output" / "state.sqlite")
+# What to fetch again despite the state: "articles", "feeds" or "all" (same as -a refresh=).
+NEWSCLEAN_STATE_REFRESH = None
+# Run lock file (%(name)s = spider); None: <spider>.lock beside NEWSCLEAN_STATE_PATH.
+NEWSCLEAN_RUN_LOCK_PATH = None
+# Unhealthy (exit 4) when errors / fetch attempts is above this fraction; None = no limit.
+NEWSCLEAN_HEALTH_MAX_ERROR_RATE = 0.25
+# Unhealthy (exit 4) when there are more errors than this; None = no limit.
+NEWSCLEAN_HEALTH_MAX_ERRORS = None
+# Unhealthy (exit 5) when no new article was written for longer than this (seconds); None = off.
+NEWSCLEAN_HEALTH_STALE_AFTER = None
+# Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
+NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
+# --- end of unattended runs ----------------------------------------------------------------
 
 # --- Scrapy behaviour ----------------------------------------------------------------------
 LOG_LEVEL = "INFO"

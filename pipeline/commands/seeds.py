@@ -43,7 +43,7 @@ def crawl_seeds(seeds_dir: Path, project_dir: Path) -> dict[str, dict[str, Any]]
         out = Path(tmp) / "seeds.jsonl"
         subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "seeds", "-a", f"dir={seeds_dir}", "-O", str(out),
-             "-s", "LOG_LEVEL=WARNING"],
+             "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCLEAN_STATE_PATH={Path(tmp) / 'state.sqlite'}"],
             cwd=project_dir, check=True,
         )
         records = [orjson.loads(line) for line in out.read_bytes().splitlines() if line.strip()]

@@ -1,0 +1,46 @@
+"""``scrapy cron <spider> [crawl options]``: ``scrapy crawl`` for unattended runs.
+
+Differences from ``crawl``: it takes the spider's run lock first and, when another run holds
+it, exits at once with code 75 and a one-line message on stderr; and it exits with the health
+verdict of the run (``pipeline.health``) instead of 0. ``bin/newsclean-cron`` runs it from any
+working directory and environment (cron's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as CrawlCommand
+from scrapy.exceptions import UsageError
+
+from pipeline.health import EXIT_LOCKED
+from pipeline.runlock import RunLocked, hold_run_lock, lock_path_for
+
+# When the run ended without a verdict (the summary extension never ran).
+EXIT_NO_VERDICT = 1
+
+
+class Command(CrawlCommand):
+    def short_desc(self) -> str:
+        return "Run a spider unattended: run lock, health exit codes (see pipeline/health.py)"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("use: scrapy cron <spider> [options]")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        name = crawler.spidercls.name
+        try:
+            hold_run_lock(lock_path_for(crawler.settings, name))
+        except RunLocked as exc:
+            print(f"newsclean cron: not starting spider {name!r}: {exc}; exit code {EXIT_LOCKED}",
+                  file=sys.stderr, flush=True)
+            self.exitcode = EXIT_LOCKED
+            return
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        self.exitcode = int(crawler.stats.get_value("newsclean/exit_code", EXIT_NO_VERDICT))

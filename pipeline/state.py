@@ -1,0 +1,265 @@
+"""State across runs: one SQLite file (``NEWSCLEAN_STATE_PATH``) shared by every run.
+
+Per spider, keyed by canonical URL (``pipeline.dedupe.url_key``):
+
+- ``articles``: every article URL seen; first seen, last fetched, status (``fetched``,
+  ``written``, ``dropped``, ``failed``), ``content_hash``, first written, output file;
+- ``resources``: feeds, sitemaps and listings, with the ``ETag``/``Last-Modified`` that make
+  the next run's request conditional (``pipeline.statemw``);
+- ``runs``: one row per finished run (the "nothing new for too long" health check).
+
+Durability rule: an article becomes ``written`` only when the feed storage reports its record
+fsynced in the run's output (signal ``record_durable``), never earlier. A run killed between the
+two leaves the record in a ``.part`` file that ``pipeline.recovery`` publishes and records at
+the next start, so no record is lost and none is written twice.
+
+Offline inputs (``file://`` sources, the seeds spider) are recorded but never skipped or dropped
+as known: re-running a folder of files is deliberate, and the golden tests rely on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from pipeline.dedupe import url_key
+from pipeline.errors import AlreadyWritten
+from pipeline.signals import record_durable
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    spider TEXT NOT NULL, url_key TEXT NOT NULL, url TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_fetched TEXT, status TEXT NOT NULL, http_status INTEGER,
+    content_hash TEXT, first_written TEXT, output TEXT,
+    PRIMARY KEY (spider, url_key));
+CREATE TABLE IF NOT EXISTS resources (
+    spider TEXT NOT NULL, url_key TEXT NOT NULL, url TEXT NOT NULL, role TEXT,
+    etag TEXT, last_modified TEXT, last_fetched TEXT, http_status INTEGER,
+    PRIMARY KEY (spider, url_key));
+CREATE TABLE IF NOT EXISTS runs (
+    spider TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL, exit_code INTEGER,
+    records INTEGER, new_records INTEGER, output TEXT);
+"""
+# Never downgrade a written article: a later fetch failure or drop does not unwrite it.
+UPSERT_SEEN = """
+INSERT INTO articles (spider, url_key, url, first_seen, last_fetched, status, http_status)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (spider, url_key) DO UPDATE SET
+    last_fetched = COALESCE(excluded.last_fetched, articles.last_fetched),
+    http_status = COALESCE(excluded.http_status, articles.http_status),
+    status = CASE WHEN articles.status = 'written' THEN 'written' ELSE excluded.status END
+"""
+UPSERT_WRITTEN = """
+INSERT INTO articles (spider, url_key, url, first_seen, last_fetched, status, content_hash,
+                      first_written, output)
+VALUES (?, ?, ?, ?, ?, 'written', ?, ?, ?)
+ON CONFLICT (spider, url_key) DO UPDATE SET
+    status = 'written', content_hash = excluded.content_hash, output = excluded.output,
+    last_fetched = COALESCE(articles.last_fetched, excluded.last_fetched),
+    first_written = COALESCE(articles.first_written, excluded.first_written)
+"""
+UPSERT_RESOURCE = """
+INSERT INTO resources (spider, url_key, url, role, etag, last_modified, last_fetched, http_status)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (spider, url_key) DO UPDATE SET
+    role = excluded.role, last_fetched = excluded.last_fetched, http_status = excluded.http_status
+"""
+REFRESH_SCOPES = {"": frozenset(), "0": frozenset(), "false": frozenset(), "no": frozenset(),
+                  "1": frozenset({"articles", "feeds"}), "true": frozenset({"articles", "feeds"}),
+                  "yes": frozenset({"articles", "feeds"}), "all": frozenset({"articles", "feeds"}),
+                  "articles": frozenset({"articles"}), "feeds": frozenset({"feeds"})}
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def is_offline(url: str | None) -> bool:
+    return not url or not url.startswith(("http://", "https://"))
+
+
+class StateStore:
+    """The SQLite file. Reads are immediate; writes join one transaction until ``commit``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not only kill -9
+        self.db.executescript(SCHEMA)
+        # Redirect chains seen in this run: final URL key -> keys of the URLs that led to it.
+        self.aliases: dict[str, set[str]] = {}
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def is_written(self, spider: str, url: str) -> bool:
+        row = self.db.execute("SELECT status FROM articles WHERE spider = ? AND url_key = ?",
+                              (spider, url_key(url))).fetchone()
+        return row is not None and row[0] == "written"
+
+    def note_seen(self, spider: str, url: str, status: str, http_status: int | None = None,
+                  fetched: bool = True) -> None:
+        now = now_utc()
+        self.db.execute(UPSERT_SEEN, (spider, url_key(url), url, now, now if fetched else None, status, http_status))
+
+    def mark_written(self, spider: str, record: dict[str, Any], output: str, commit: bool = True) -> bool:
+        """Record a durable record under its URL, its source URL and their redirect aliases.
+        True when the article is new (its URL was never written before)."""
+        url = record.get("url") or record.get("source_url")
+        if not isinstance(url, str) or not url:
+            return False
+        new = not self.is_written(spider, url)
+        keys = {url_key(url): url}
+        source = record.get("source_url")
+        if isinstance(source, str) and source:
+            keys[url_key(source)] = source
+            for alias in self.aliases.get(url_key(source), ()):
+                keys.setdefault(alias, alias)
+        now = now_utc()
+        for key, original in keys.items():
+            self.db.execute(UPSERT_WRITTEN, (spider, key, original, now, now, record.get("content_hash"), now, output))
+        if commit:
+            self.db.commit()
+        return new
+
+    def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM resources WHERE spider = ? AND url_key = ?",
+                              (spider, url_key(url))).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_resource(self, spider: str, url: str, role: str, http_status: int,
+                      validators: tuple[str | None, str | None] | None = None) -> None:
+        """Note a fetch of a feed/sitemap/listing; ``validators`` (ETag, Last-Modified), when
+        given, replace the stored ones (``None`` keeps them: a 304, or not yet safe to store)."""
+        now = now_utc()
+        self.db.execute(UPSERT_RESOURCE, (spider, url_key(url), url, role, None, None, now, http_status))
+        if validators is not None:
+            self.db.execute("UPDATE resources SET etag = ?, last_modified = ? WHERE spider = ? AND url_key = ?",
+                            (*validators, spider, url_key(url)))
+
+    def last_new_article_at(self, spider: str) -> str | None:
+        """When this spider last wrote an article for the first time, else its first run."""
+        row = self.db.execute("SELECT MAX(first_written) FROM articles WHERE spider = ?", (spider,)).fetchone()
+        if row and row[0]:
+            return row[0]
+        row = self.db.execute("SELECT MIN(started) FROM runs WHERE spider = ?", (spider,)).fetchone()
+        return row[0] if row else None
+
+    def record_run(self, spider: str, started: str, finished: str, exit_code: int, records: int,
+                   new_records: int, output: str | None) -> None:
+        self.db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (spider, started, finished, exit_code, records, new_records, output))
+        self.db.commit()
+
+
+def state_store(crawler: Crawler) -> StateStore | None:
+    """The crawler's one store (opened on first use, shared by the state components), or
+    ``None`` when ``NEWSCLEAN_STATE_ENABLED`` is off."""
+    if not crawler.settings.getbool("NEWSCLEAN_STATE_ENABLED"):
+        return None
+    store = getattr(crawler, "_newsclean_state", None)
+    if store is None:
+        store = StateStore(Path(crawler.settings["NEWSCLEAN_STATE_PATH"]).expanduser().resolve())
+        crawler._newsclean_state = store  # type: ignore[attr-defined]
+    return store
+
+
+def refresh_scope(crawler: Crawler) -> frozenset[str]:
+    """What ``-a refresh=`` (or ``NEWSCLEAN_STATE_REFRESH``) re-fetches: ``articles``, ``feeds``
+    or both (``all``/``1``)."""
+    value = getattr(crawler.spider, "refresh", None) or crawler.settings.get("NEWSCLEAN_STATE_REFRESH") or ""
+    scope = REFRESH_SCOPES.get(str(value).strip().lower())
+    if scope is None:
+        raise ValueError(f"refresh={value!r}: use one of all, articles, feeds (or 1/0)")
+    return scope
+
+
+class StateRecorder:
+    """Extension: commits each article as ``written`` once its record is durable, notes drops."""
+
+    def __init__(self, crawler: Crawler, store: StateStore):
+        self.crawler = crawler
+        self.store = store
+        self.spider = crawler.spidercls.name
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StateRecorder:
+        store = state_store(crawler)
+        if store is None:
+            raise NotConfigured
+        ext = cls(crawler, store)
+        crawler.signals.connect(ext.record_durable, signal=record_durable)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def record_durable(self, path: Path, line: bytes, **kwargs: Any) -> None:
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            self.crawler.stats.inc_value("newsclean/state/unreadable_record")
+            return
+        if not isinstance(record, dict):
+            return
+        try:
+            new = self.store.mark_written(self.spider, record, str(path))
+        except sqlite3.Error as exc:
+            # The record is safe in the output; only the state lags. The next run may rewrite it.
+            logger.error("state commit failed for %s: %s", record.get("url"), exc)
+            self.crawler.stats.inc_value("newsclean/state/commit_failed")
+            return
+        self.crawler.stats.inc_value("newsclean/state/new_articles" if new else "newsclean/state/rewritten")
+
+    def item_dropped(self, item: Any, exception: BaseException, **kwargs: Any) -> None:
+        adapter = ItemAdapter(item)
+        url = adapter.get("source_url")
+        if url and not is_offline(url) and not isinstance(exception, AlreadyWritten):
+            self.store.note_seen(self.spider, url, "dropped", fetched=False)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.store.commit()
+
+
+class KnownArticlePipeline:
+    """Item pipeline: drops a record whose URL an earlier run already wrote (``AlreadyWritten``).
+
+    The downloader middleware already skips known article requests; this catches what it cannot
+    see: role-less spiders, redirects to a known URL, a canonical URL shared by two pages."""
+
+    def __init__(self, store: StateStore, spider: str, refresh: frozenset[str]):
+        self.store = store
+        self.spider = spider
+        self.refresh = refresh
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> KnownArticlePipeline:
+        store = state_store(crawler)
+        if store is None:
+            raise NotConfigured
+        return cls(store, crawler.spidercls.name, refresh_scope(crawler))
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if "text" not in adapter.field_names() or "articles" in self.refresh:
+            return item  # Pages are not records yet; refresh rewrites on purpose
+        url = adapter.get("url")
+        if url and not is_offline(adapter.get("source_url")) and self.store.is_written(self.spider, url):
+            raise AlreadyWritten(f"written by an earlier run: {url}")
+        return item
