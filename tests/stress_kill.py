@@ -23,7 +23,7 @@ from pathlib import Path
 import orjson
 
 from tests.conftest import PROJECT_DIR
-from tests.site import Site
+from tests.feedsite import Site
 
 
 def main() -> int:

@@ -26,7 +26,7 @@ from pipeline.runlock import RunLock, RunLocked, hold_run_lock
 from pipeline.summary import point_latest, prune
 from tests.conftest import PROJECT_DIR
 from tests.crawl import read_jsonl
-from tests.site import Site
+from tests.feedsite import Site
 
 SEED = PROJECT_DIR / "seeds" / "kyivindependent.com" / "001_eda1507bfc85257a.txt"
 
