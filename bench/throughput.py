@@ -72,6 +72,19 @@ def descendants(root: int) -> dict[int, float]:
     return found
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every process on this (virtual) machine has used since boot, from /proc/stat."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def others_line(machine: float, ours: float, wall: float) -> str:
+    others = max(0.0, machine - ours)
+    return f"other processes on this machine used {others:.1f} CPU-s meanwhile ({others / wall:.2f} cores on average)"
+
+
 def memory_kb(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process in kB; (0, 0) when it is gone."""
     try:
@@ -161,16 +174,17 @@ def build_corpus(folder: Path, pages: int) -> int:
     return len(sources)
 
 
-def bare_loop(folder: Path) -> tuple[int, float, float]:
+def bare_loop(folder: Path) -> tuple[int, float, float, str]:
     import trafilatura
 
     files = sorted(folder.rglob("*.html.gz"))
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, machine = time.perf_counter(), time.process_time(), machine_busy_seconds()
     for path in files:
         html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
         trafilatura.extract(html, include_comments=False, favor_precision=True, include_tables=True,
                             deduplicate=False)
-    return len(files), time.perf_counter() - start, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return len(files), wall, cpu, others_line(machine_busy_seconds() - machine, cpu, wall)
 
 
 def count_lines(path: Path) -> int:
@@ -188,7 +202,7 @@ def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extr
         extensions = {"pipeline.rejects.RejectsLog": 500, "bench.throughput.RssEvery": 900}
         cmd += ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"NEWSCLEAN_BENCH_RSS_EVERY={rss_every}"]
     log = out.with_suffix(".log")
-    start = time.perf_counter()
+    start, own_cpu, machine = time.perf_counter(), time.process_time(), machine_busy_seconds()
     with open(log, "wb") as log_fh:
         proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, stdout=log_fh, stderr=subprocess.STDOUT)
         sampler = Sampler(proc.pid)
@@ -197,6 +211,7 @@ def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extr
         elapsed = time.perf_counter() - start
         sampler.done.set()
         sampler.join()
+    machine, own_cpu = machine_busy_seconds() - machine, time.process_time() - own_cpu
     text = log.read_text(errors="replace")
     if code != 0:
         sys.exit(f"scrapy crawl failed ({code}); log: {log}\n{text[-3000:]}")
@@ -204,6 +219,7 @@ def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extr
     return {"seconds": elapsed, "records": count_lines(out), "rejects": count_lines(rejects),
             "peak_rss": sampler.peak_rss, "peak_pss": sampler.peak_pss, "processes": sampler.max_processes,
             "cpu": sum(sampler.cpu.values()),
+            "others": others_line(machine, sum(sampler.cpu.values()) + own_cpu, elapsed),
             "rss_lines": [tuple(map(float, m)) for m in RSS_LINE.findall(text)], "log": text}
 
 
@@ -255,17 +271,20 @@ def main() -> None:
             print(f"peak over the run (sampled every 0.1 s): RSS {run['peak_rss']:.0f} MB, "
                   f"PSS {run['peak_pss']:.0f} MB")
             return
-        n, bare_seconds, bare_cpu = bare_loop(corpus)
+        n, bare_seconds, bare_cpu, others = bare_loop(corpus)
         bare_rate = n / bare_seconds
         print(f"bare trafilatura loop, 1 process: {bare_rate:.1f} pages/s ({bare_seconds:.1f} s wall, "
-              f"{bare_cpu:.1f} CPU-s: it got {bare_cpu / bare_seconds:.0%} of a core)")
+              f"{bare_cpu:.1f} CPU-s: it got {bare_cpu / bare_seconds:.0%} of a core)\n  {others}")
         run = crawl(corpus, out, args.workers, extra=args.set)
         rate = pages / run["seconds"]
         print(f"scrapy crawl seeds (full pipeline, output written, start-up included): {rate:.1f} pages/s "
               f"({run['seconds']:.1f} s), {run['records']} records, rejects {reject_reasons(out)}")
         print(f"  process tree CPU: {run['cpu']:.1f} CPU-s = {run['cpu'] / run['seconds']:.2f} cores busy on average "
               f"of {cores}; {1000 * run['cpu'] / pages:.1f} CPU-ms per page vs {1000 * bare_cpu / n:.1f} in the bare loop")
-        print(f"ratio pipeline / bare loop: {rate / bare_rate:.2f}x")
+        print(f"  {run['others']} (this script's memory sampler counted as ours)")
+        print(f"ratio pipeline / bare loop: {rate / bare_rate:.2f}x (measured, this run)")
+        print(f"  CPU-bound projection with all {cores} cores to the tree (no other load and no idle waits; start-up CPU included): "
+              f"{cores * (bare_cpu / n) / (run['cpu'] / pages):.2f}x = {cores} x bare CPU per page / tree CPU per page")
         print(f"peak memory of the scrapy process tree ({run['processes']} processes): "
               f"RSS sum {run['peak_rss']:.0f} MB, PSS sum {run['peak_pss']:.0f} MB")
         if run["records"] + run["rejects"] != pages:

@@ -33,7 +33,8 @@ import socket
 import struct
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import errors
@@ -147,11 +148,26 @@ def worker_main(sock: socket.socket, options: ExtractOptions, function_path: str
 # --- reactor side ----------------------------------------------------------------------------
 
 @dataclass(eq=False)
+class Job:
+    """One page on its way through the pool; ``future`` gets the worker's reply tuple."""
+
+    page: Page
+    future: asyncio.Future
+    undelivered: bool = False  # sending it failed: the worker was already dead
+    requeued: int = 0
+
+
+@dataclass(eq=False)
 class Worker:
     process: multiprocessing.process.BaseProcess
     sock: socket.socket
     pid: int = 0
     pages: int = 0
+    # Pages sent and not yet answered, oldest first; the worker is busy with the first one.
+    inflight: deque[Job] = field(default_factory=deque)
+    has_work: asyncio.Event = field(default_factory=asyncio.Event)
+    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    retiring: bool = False
 
 
 @dataclass
@@ -175,10 +191,15 @@ def exit_description(code: int | None) -> str:
 
 
 class ExtractPool:
-    """N warm extraction processes, fed from the asyncio loop; see the module docstring."""
+    """N warm extraction processes, fed from the asyncio loop; see the module docstring.
+
+    Each worker gets up to ``depth`` pages at a time: while it extracts one, the next already
+    sits in its socket, so it never waits for the reactor between pages. A page's time limit
+    runs from when its worker starts it (the reply to the previous page)."""
 
     def __init__(self, size: int, options: ExtractOptions, *, timeout: float = 0, max_tasks: int = 0,
-                 function_path: str = "pipeline.extract.extract_article", start_method: str = "forkserver"):
+                 function_path: str = "pipeline.extract.extract_article", start_method: str = "forkserver",
+                 depth: int = 2):
         if size < 1:
             raise ValueError("an ExtractPool needs at least one worker")
         self.size = size
@@ -186,17 +207,19 @@ class ExtractPool:
         self.timeout = timeout or None
         self.max_tasks = max_tasks
         self.function_path = function_path
+        self.depth = depth
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context(start_method if start_method in methods else "spawn")
         if self.context.get_start_method() == "forkserver":
             self.context.set_forkserver_preload([*PRELOAD, function_path.rpartition(".")[0]])
         self.counters = PoolCounters()
-        self.idle: asyncio.Queue[Worker | None] = asyncio.Queue()
-        self.workers: set[Worker] = set()
+        self.pending: deque[Job] = deque()
+        self.workers: set[Worker] = set()  # ready and taking pages
         self.starting = 0
-        self.waiting = 0
         self.closed = False
         self.background: set[asyncio.Task] = set()
+
+    # --- workers coming and going ---
 
     async def start(self) -> None:
         """Start every worker and wait until all are warm (a failed start raises)."""
@@ -210,8 +233,8 @@ class ExtractPool:
                     self.context.get_start_method(), ", ".join(str(w.pid) for w in self.workers))
 
     async def add_worker(self) -> None:
-        """Start one worker, wait until it is warm, make it idle (the caller counted it in
-        ``starting``, so waiters know one is on its way)."""
+        """Start one worker, wait until it is warm, give it pages (the caller counted it in
+        ``starting``, so the pool knows one is on its way)."""
         loop = asyncio.get_running_loop()
         parent_sock, child_sock = socket.socketpair()
         process = self.context.Process(target=worker_main, args=(child_sock, self.options, self.function_path),
@@ -242,14 +265,11 @@ class ExtractPool:
             self.discard(worker)
             return
         self.workers.add(worker)
-        self.idle.put_nowait(worker)
-
-    def replace(self, worker: Worker) -> None:
-        """Kill ``worker`` (if still alive) and start a new one in the background."""
-        self.discard(worker)
-        self.spawn()
+        self.track(loop.create_task(self.read_replies(worker)))
+        self.dispatch()
 
     def spawn(self) -> None:
+        """Start a replacement worker in the background."""
         if self.closed:
             return
         self.starting += 1
@@ -262,21 +282,30 @@ class ExtractPool:
         if task.cancelled() or task.exception() is None:
             return
         logger.error("extraction pool: a replacement worker failed to start", exc_info=task.exception())
-        if not self.workers and not self.starting:
-            # Nobody will ever put a worker back: wake every waiter with the bad news.
-            for _ in range(self.waiting + 1):
-                self.idle.put_nowait(None)
+        self.fail_pending_if_hopeless()
+
+    def fail_pending_if_hopeless(self) -> None:
+        if self.workers or self.starting:
+            return
+        while self.pending:
+            job = self.pending.popleft()
+            if not job.future.done():
+                job.future.set_exception(
+                    ExtractFailed("the extraction pool has no workers left (replacements failed to start)"))
+
+    def track(self, task: asyncio.Task) -> None:
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     def discard(self, worker: Worker) -> None:
+        """Close ``worker``'s socket and kill the process if it still runs; reaped in the background."""
         self.workers.discard(worker)
         worker.sock.close()
         if worker.process.pid is None:
             return
         if worker.process.exitcode is None:
             worker.process.kill()
-        task = asyncio.get_running_loop().create_task(self.reap(worker))
-        self.background.add(task)
-        task.add_done_callback(self.background.discard)
+        self.track(asyncio.get_running_loop().create_task(self.reap(worker)))
 
     async def reap(self, worker: Worker) -> int | None:
         """Wait (without blocking the loop) until the process is gone; its exit code."""
@@ -286,75 +315,120 @@ class ExtractPool:
             await asyncio.sleep(0.01)
         return worker.process.exitcode
 
-    async def get_worker(self) -> Worker:
-        self.waiting += 1
-        self.counters.max_waiting = max(self.counters.max_waiting, self.waiting)
-        try:
-            worker = await self.idle.get() if (self.workers or self.starting) else None
-        finally:
-            self.waiting -= 1
-        if worker is None:
-            self.idle.put_nowait(None)
-            raise ExtractFailed("the extraction pool has no workers left (replacements failed to start)")
-        return worker
+    def worker_lost(self, worker: Worker, error: RejectedPage) -> None:
+        """The worker timed out or died: its current page gets ``error``, the pages queued
+        behind it go back to the front of the queue, a replacement starts."""
+        self.discard(worker)
+        if worker.inflight:
+            head = worker.inflight.popleft()
+            if head.undelivered and isinstance(error, ExtractFailed) and head.requeued < 2:
+                worker.inflight.appendleft(head)  # it never reached the (already dead) worker;
+                # re-queued below, at most twice (workers that die at once must not loop forever)
+            elif not head.future.done():
+                head.future.set_exception(error)
+        for job in reversed(worker.inflight):  # innocent pages (or one the worker never got)
+            job.requeued += 1
+            job.undelivered = False
+            self.pending.appendleft(job)
+        worker.inflight.clear()
+        if not worker.retiring:
+            self.spawn()
+        self.fail_pending_if_hopeless()
+        self.dispatch()
+
+    # --- pages ---
 
     async def extract(self, page: Page) -> Article:
         """The page's record from a worker, or a ``RejectedPage`` subclass saying why not."""
-        loop = asyncio.get_running_loop()
-        for attempt in range(2):
-            worker = await self.get_worker()
-            try:
-                await async_send_frame(loop, worker.sock, page)
-            except OSError:
-                # The worker died while idle: the page never reached it, try another one.
-                logger.warning("extraction worker %d was dead before it got %s; replacing it",
-                               worker.pid, page.source_url)
-                self.counters.crashes += 1
-                self.replace(worker)
-                if attempt:
-                    raise ExtractFailed("extraction workers keep dying before they get a page") from None
-                continue
-            except BaseException:
-                self.replace(worker)  # cancelled mid-send: the worker's state is unknown
-                raise
-            return await self.await_reply(loop, worker, page)
-        raise AssertionError("unreachable")
-
-    async def await_reply(self, loop: asyncio.AbstractEventLoop, worker: Worker, page: Page) -> Article:
+        if not self.workers and not self.starting:
+            raise ExtractFailed("the extraction pool has no workers left (replacements failed to start)")
+        job = Job(page, asyncio.get_running_loop().create_future())
+        self.pending.append(job)
+        self.counters.max_waiting = max(self.counters.max_waiting, len(self.pending))
+        self.dispatch()
         try:
-            reply = await asyncio.wait_for(async_recv_frame(loop, worker.sock), self.timeout)
-        except asyncio.TimeoutError:
-            self.counters.timeouts += 1
-            logger.warning("extraction of %s took over %g s: worker %d killed and replaced",
-                           page.source_url, self.timeout, worker.pid)
-            self.replace(worker)
-            raise ExtractTimeout(f"extraction took over {self.timeout:g} s and was abandoned") from None
-        except (EOFError, OSError):
-            self.counters.crashes += 1
-            self.discard(worker)
-            code = await self.reap(worker)
-            logger.warning("extraction worker %d died (%s) while extracting %s; replacing it",
-                           worker.pid, exit_description(code), page.source_url)
-            self.spawn()
-            raise ExtractFailed(f"the extraction worker died ({exit_description(code)}) on this page") from None
-        except BaseException:
-            self.replace(worker)  # cancelled mid-page (engine shutdown): state unknown
-            raise
-        worker.pages += 1
-        if self.max_tasks and worker.pages >= self.max_tasks:
-            self.counters.recycled += 1
-            self.replace(worker)
-        else:
-            self.idle.put_nowait(worker)
+            reply = await job.future
+        finally:
+            if job in self.pending:  # cancelled while waiting (engine shutdown)
+                self.pending.remove(job)
         return reply_to_article(reply, page)
+
+    def dispatch(self) -> None:
+        """Hand pending pages to the least busy workers with room (synchronous, never blocks)."""
+        while self.pending:
+            open_workers = [w for w in self.workers if len(w.inflight) < self.depth]
+            if not open_workers:
+                return
+            worker = min(open_workers, key=lambda w: len(w.inflight))
+            job = self.pending.popleft()
+            if job.future.done():
+                continue
+            worker.inflight.append(job)
+            # The send task first: if the worker is dead, send() marks the page undelivered
+            # before read_replies() wakes up and sees the end of the socket.
+            self.track(asyncio.get_running_loop().create_task(self.send(worker, job)))
+            worker.has_work.set()
+
+    async def send(self, worker: Worker, job: Job) -> None:
+        loop = asyncio.get_running_loop()
+        async with worker.send_lock:  # FIFO: frames go out whole and in dispatch order
+            if worker.sock.fileno() < 0:
+                return  # the worker is gone; worker_lost() re-queued the page
+            try:
+                await loop.sock_sendall(worker.sock, frame(job.page))
+            except OSError:
+                job.undelivered = True  # read_replies() sees the dead worker and re-queues it
+
+    async def read_replies(self, worker: Worker) -> None:
+        """One per worker: each reply answers the oldest page in flight, within the time limit."""
+        loop = asyncio.get_running_loop()
+        while not self.closed:
+            if not worker.inflight:
+                worker.has_work.clear()
+                await worker.has_work.wait()
+                continue
+            try:
+                reply = await asyncio.wait_for(async_recv_frame(loop, worker.sock), self.timeout)
+            except asyncio.TimeoutError:
+                self.counters.timeouts += 1
+                logger.warning("extraction of %s took over %g s: worker %d killed and replaced",
+                               worker.inflight[0].page.source_url, self.timeout, worker.pid)
+                self.worker_lost(worker, ExtractTimeout(f"extraction took over {self.timeout:g} s and was abandoned"))
+                return
+            except (EOFError, OSError):
+                if self.closed:
+                    return
+                self.counters.crashes += 1
+                worker.sock.close()
+                code = await self.reap(worker)
+                logger.warning("extraction worker %d died (%s) while extracting %s; replacing it",
+                               worker.pid, exit_description(code), worker.inflight[0].page.source_url)
+                self.worker_lost(worker, ExtractFailed(f"the extraction worker died ({exit_description(code)}) "
+                                                       "on this page"))
+                return
+            job = worker.inflight.popleft()
+            if not job.future.done():
+                job.future.set_result(reply)
+            worker.pages += 1
+            if self.max_tasks and worker.pages >= self.max_tasks and not worker.retiring:
+                # Take no more pages; a fresh worker warms up while this one finishes its queue.
+                worker.retiring = True
+                self.workers.discard(worker)
+                self.counters.recycled += 1
+                self.spawn()
+            if worker.retiring and not worker.inflight:
+                self.discard(worker)
+                return
+            self.dispatch()
 
     async def close(self) -> None:
         """Stop every worker: close their sockets (they exit on EOF), kill stragglers."""
         self.closed = True
         workers = list(self.workers)
+        self.workers.clear()
         for worker in workers:
-            self.workers.discard(worker)
             worker.sock.close()
+            worker.has_work.set()
         for worker in workers:
             for _ in range(200):
                 if not worker.process.is_alive():
@@ -363,6 +437,8 @@ class ExtractPool:
             else:
                 worker.process.kill()
                 await self.reap(worker)
+        for task in list(self.background):
+            task.cancel()
         if self.background:
             await asyncio.gather(*self.background, return_exceptions=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -74,6 +75,48 @@ def test_worker_crash_is_a_reject_and_the_worker_is_replaced() -> None:
     results, pool = run_pool([html_page("crash.html", CRASH), html_page("ok.html", ARTICLE_HTML.encode())], timeout=30)
     assert isinstance(results[0], ExtractFailed) and "exit code 3" in str(results[0])
     assert isinstance(results[1], Article)
+    assert (pool.counters.crashes, pool.counters.started) == (1, 2)
+
+
+def run_pool_together(pages: list[Page], **kwargs: float) -> tuple[list[object], ExtractPool]:
+    """All pages at once into a one-worker pool: the later ones queue behind the first."""
+
+    async def main() -> tuple[list[object], ExtractPool]:
+        pool = ExtractPool(1, ExtractOptions(), function_path=HOOK, **kwargs)
+        await pool.start()
+        try:
+            results = await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+        finally:
+            await pool.close()
+        return results, pool
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(("trap", "error"), [(HANG, ExtractTimeout), (CRASH, ExtractFailed)], ids=["hang", "crash"])
+def test_pages_queued_behind_a_lost_page_go_to_the_replacement(trap: bytes, error: type) -> None:
+    good = [html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(3)]
+    results, pool = run_pool_together([html_page("trap.html", trap), *good], timeout=1)
+    assert isinstance(results[0], error)
+    assert all(isinstance(r, Article) for r in results[1:]), results
+    assert pool.counters.started == 2
+
+
+def test_a_worker_killed_while_idle_costs_no_page() -> None:
+    async def main() -> tuple[object, ExtractPool]:
+        pool = ExtractPool(1, ExtractOptions(), function_path=HOOK)
+        await pool.start()
+        try:
+            [worker] = pool.workers
+            os.kill(worker.pid, signal.SIGKILL)
+            while worker.process.is_alive():
+                await asyncio.sleep(0.01)
+            return await pool.extract(html_page("ok.html", ARTICLE_HTML.encode())), pool
+        finally:
+            await pool.close()
+
+    result, pool = asyncio.run(main())
+    assert isinstance(result, Article)
     assert (pool.counters.crashes, pool.counters.started) == (1, 2)
 
 
