@@ -259,7 +259,7 @@ def main() -> None:
         if args.memory:
             run = crawl(corpus, out, args.workers, rss_every=1000, extra=args.set)
             print(f"pipeline: {pages / run['seconds']:.1f} pages/s ({run['seconds']:.1f} s), "
-                  f"{run['records']} records, rejects {reject_reasons(out)}")
+                  f"{run['records']} records, rejects {reject_reasons(out)}\n  {run['others']}")
             print(f"{'pages':>7} {'tree RSS MB':>12} {'tree PSS MB':>12} {'processes':>9}")
             for done, rss, pss, count in run["rss_lines"]:
                 print(f"{int(done):>7} {rss:>12.1f} {pss:>12.1f} {int(count):>9}")
