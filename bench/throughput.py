@@ -3,7 +3,7 @@
     .venv/bin/python bench/throughput.py                 # 2,000 pages: pages/s, ratio, peak memory
     .venv/bin/python bench/throughput.py --memory        # 20,000 pages: memory after every 1,000
     options: --pages N, --workers N (default: the project setting), --set NAME=VALUE (any
-    setting, repeatable), --keep DIR
+    setting, repeatable), --repeat N (alternate both timings N times), --keep DIR
 
 Throughput mode, in one run:
 1. builds a corpus of --pages pages by repeating ../shared/benchmarks/aeb-dev/html under
@@ -237,6 +237,8 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="memory mode: RSS after every 1,000 pages")
     parser.add_argument("--pages", type=int, help="corpus size (default 2000, or 20000 with --memory)")
     parser.add_argument("--workers", help="NEWSCLEAN_EXTRACT_WORKERS for the crawl (default: the setting)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="throughput mode: alternate bare loop and crawl this many times (noisy machines)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting for the crawl (repeatable)")
     parser.add_argument("--keep", type=Path, help="build the corpus and outputs here and keep them")
@@ -271,24 +273,36 @@ def main() -> None:
             print(f"peak over the run (sampled every 0.1 s): RSS {run['peak_rss']:.0f} MB, "
                   f"PSS {run['peak_pss']:.0f} MB")
             return
-        n, bare_seconds, bare_cpu, others = bare_loop(corpus)
-        bare_rate = n / bare_seconds
-        print(f"bare trafilatura loop, 1 process: {bare_rate:.1f} pages/s ({bare_seconds:.1f} s wall, "
-              f"{bare_cpu:.1f} CPU-s: it got {bare_cpu / bare_seconds:.0%} of a core)\n  {others}")
-        run = crawl(corpus, out, args.workers, extra=args.set)
-        rate = pages / run["seconds"]
-        print(f"scrapy crawl seeds (full pipeline, output written, start-up included): {rate:.1f} pages/s "
-              f"({run['seconds']:.1f} s), {run['records']} records, rejects {reject_reasons(out)}")
-        print(f"  process tree CPU: {run['cpu']:.1f} CPU-s = {run['cpu'] / run['seconds']:.2f} cores busy on average "
-              f"of {cores}; {1000 * run['cpu'] / pages:.1f} CPU-ms per page vs {1000 * bare_cpu / n:.1f} in the bare loop")
-        print(f"  {run['others']} (this script's memory sampler counted as ours)")
-        print(f"ratio pipeline / bare loop: {rate / bare_rate:.2f}x (measured, this run)")
-        print(f"  CPU-bound projection with all {cores} cores to the tree (no other load and no idle waits; start-up CPU included): "
-              f"{cores * (bare_cpu / n) / (run['cpu'] / pages):.2f}x = {cores} x bare CPU per page / tree CPU per page")
-        print(f"peak memory of the scrapy process tree ({run['processes']} processes): "
-              f"RSS sum {run['peak_rss']:.0f} MB, PSS sum {run['peak_pss']:.0f} MB")
-        if run["records"] + run["rejects"] != pages:
-            print(f"WARNING: {run['records']} records + {run['rejects']} rejects != {pages} pages")
+        bare_rates, rates = [], []
+        for round_ in range(1, args.repeat + 1):
+            if args.repeat > 1:
+                print(f"--- round {round_} of {args.repeat}")
+            n, bare_seconds, bare_cpu, others = bare_loop(corpus)
+            bare_rate = n / bare_seconds
+            print(f"bare trafilatura loop, 1 process: {bare_rate:.1f} pages/s ({bare_seconds:.1f} s wall, "
+                  f"{bare_cpu:.1f} CPU-s: it got {bare_cpu / bare_seconds:.0%} of a core)\n  {others}")
+            run = crawl(corpus, out, args.workers, extra=args.set)
+            rate = pages / run["seconds"]
+            bare_rates.append(bare_rate)
+            rates.append(rate)
+            print(f"scrapy crawl seeds (full pipeline, output written, start-up included): {rate:.1f} pages/s "
+                  f"({run['seconds']:.1f} s), {run['records']} records, rejects {reject_reasons(out)}")
+            print(f"  process tree CPU: {run['cpu']:.1f} CPU-s = {run['cpu'] / run['seconds']:.2f} cores busy on "
+                  f"average of {cores}; {1000 * run['cpu'] / pages:.1f} CPU-ms per page vs {1000 * bare_cpu / n:.1f} "
+                  "in the bare loop")
+            print(f"  {run['others']} (this script's memory sampler counted as ours)")
+            print(f"ratio pipeline / bare loop: {rate / bare_rate:.2f}x (measured, this round)")
+            print(f"  CPU-bound projection with all {cores} cores to the tree (no other load and no idle waits; "
+                  f"start-up CPU included): {cores * (bare_cpu / n) / (run['cpu'] / pages):.2f}x "
+                  f"= {cores} x bare CPU per page / tree CPU per page")
+            print(f"peak memory of the scrapy process tree ({run['processes']} processes): "
+                  f"RSS sum {run['peak_rss']:.0f} MB, PSS sum {run['peak_pss']:.0f} MB")
+            if run["records"] + run["rejects"] != pages:
+                print(f"WARNING: {run['records']} records + {run['rejects']} rejects != {pages} pages")
+        if args.repeat > 1:
+            print(f"over {args.repeat} alternating rounds: best pipeline {max(rates):.1f} pages/s / best bare loop "
+                  f"{max(bare_rates):.1f} pages/s = {max(rates) / max(bare_rates):.2f}x; per-round ratios "
+                  + ", ".join(f"{r / b:.2f}x" for r, b in zip(rates, bare_rates)))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
