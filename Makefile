@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test clean-venv
+.PHONY: crawl test bench bench-memory clean-venv
 
 $(BIN)/scrapy: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ crawl: $(BIN)/scrapy
 
 test: $(BIN)/scrapy
 	$(BIN)/python -m pytest -q
+
+# Throughput (2,000 pages: pipeline vs bare trafilatura loop, peak memory) and memory
+# (20,000 pages, memory after every 1,000); both need ../shared/benchmarks/aeb-dev.
+bench: $(BIN)/scrapy
+	$(BIN)/python bench/throughput.py
+
+bench-memory: $(BIN)/scrapy
+	$(BIN)/python bench/throughput.py --memory
 
 clean-venv:
 	rm -rf $(VENV)

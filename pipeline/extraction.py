@@ -1,16 +1,26 @@
-"""Item pipeline: ``Page`` in, ``Article`` out, through ``pipeline.extract.extract_article``."""
+"""Item pipeline: ``Page`` in, ``Article`` out, through ``pipeline.extract.extract_article``.
+
+With ``NEWSCLEAN_EXTRACT_WORKERS`` > 0 (default: one per core) pages go to an
+``ExtractPool`` of worker processes (``pipeline.workers``) and ``process_item`` awaits the
+reply, so the reactor keeps downloading while every core extracts. With 0, extraction runs
+in the reactor thread (``run_extraction``): the reference path, easiest to debug.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.asyncio import is_asyncio_available
 
 from pipeline.errors import ExtractFailed, RejectedPage
 from pipeline.extract import ExtractOptions, extract_article
 from pipeline.items import Article, Page
+from pipeline.workers import ExtractPool, load_function
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +33,20 @@ def options_from_settings(settings: Any) -> ExtractOptions:
     )
 
 
-def run_extraction(page: Page, options: ExtractOptions) -> Article:
+def worker_count(settings: Any) -> int:
+    """``NEWSCLEAN_EXTRACT_WORKERS``; unset or empty means one per core this process may use."""
+    value = settings.get("NEWSCLEAN_EXTRACT_WORKERS")
+    if value is None or value == "":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(0, int(value))
+
+
+def run_extraction(page: Page, options: ExtractOptions,
+                   extract: Callable[[Page, ExtractOptions], Article] = extract_article) -> Article:
     """``extract_article``, with any unexpected error turned into an ``ExtractFailed`` drop so
     one hostile page cannot stop the run."""
     try:
-        return extract_article(page, options)
+        return extract(page, options)
     except RejectedPage:
         raise
     except Exception as exc:  # noqa: BLE001 - any extractor bug becomes a reject, not a crash
@@ -36,18 +55,57 @@ def run_extraction(page: Page, options: ExtractOptions) -> Article:
 
 
 class ExtractionPipeline:
-    def __init__(self, options: ExtractOptions, stats: StatsCollector):
+    def __init__(self, options: ExtractOptions, stats: StatsCollector, *, workers: int = 0,
+                 timeout: float = 0, max_tasks: int = 0,
+                 function_path: str = "pipeline.extract.extract_article"):
         self.options = options
         self.stats = stats
+        self.workers = workers
+        self.timeout = timeout
+        self.max_tasks = max_tasks
+        self.function_path = function_path
+        self.extract = load_function(function_path)
+        self.pool: ExtractPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        return cls(options_from_settings(crawler.settings), crawler.stats)
+        settings = crawler.settings
+        return cls(
+            options_from_settings(settings), crawler.stats, workers=worker_count(settings),
+            timeout=settings.getfloat("NEWSCLEAN_EXTRACT_TIMEOUT"),
+            max_tasks=settings.getint("NEWSCLEAN_EXTRACT_MAX_PAGES_PER_WORKER"),
+            function_path=settings.get("NEWSCLEAN_EXTRACT_FUNCTION"),
+        )
 
-    def process_item(self, item: Any) -> Any:
+    async def open_spider(self) -> None:
+        self.stats.set_value("newsclean/extract/workers", self.workers)
+        if not self.workers:
+            if self.timeout:
+                logger.info("NEWSCLEAN_EXTRACT_WORKERS=0: extraction runs in process, without a time limit")
+            return
+        if not is_asyncio_available():
+            raise RuntimeError("extraction workers need Scrapy's asyncio reactor (TWISTED_REACTOR); "
+                               "set NEWSCLEAN_EXTRACT_WORKERS=0 to extract in process")
+        self.pool = ExtractPool(self.workers, self.options, timeout=self.timeout, max_tasks=self.max_tasks,
+                                function_path=self.function_path)
+        await self.pool.start()
+
+    async def close_spider(self) -> None:
+        if self.pool is None:
+            return
+        await self.pool.close()
+        counters = self.pool.counters
+        for name in ("started", "timeouts", "crashes", "recycled", "max_waiting"):
+            self.stats.set_value(f"newsclean/extract/pool/{name}", getattr(counters, name))
+        self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        article = run_extraction(item, self.options)
+        if self.pool is None:
+            article = run_extraction(item, self.options, self.extract)
+        else:
+            article = await self.pool.extract(item)
         self.record_stats(article)
         return article
 

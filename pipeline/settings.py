@@ -124,6 +124,25 @@ NEWSCLEAN_HEALTH_STALE_AFTER = None
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
 # --- end of unattended runs ----------------------------------------------------------------
+# --- extraction workers (issue 7: throughput and memory) ------------------------------------
+# Extraction processes (pipeline.workers); None = one per core, 0 = in the reactor thread
+# (the reference path, for debugging; no time limit there).
+NEWSCLEAN_EXTRACT_WORKERS = None
+# Seconds one page may take in a worker before it is abandoned (reject `ExtractTimeout`) and
+# its worker replaced; 0 = no limit.
+NEWSCLEAN_EXTRACT_TIMEOUT = 30
+# Pages a worker extracts before it is replaced by a fresh one (bounds slow leaks); 0 = never.
+NEWSCLEAN_EXTRACT_MAX_PAGES_PER_WORKER = 2000
+# The function workers run on each page (dotted path); tests point it at crafted hooks.
+NEWSCLEAN_EXTRACT_FUNCTION = "pipeline.extract.extract_article"
+# Back-pressure: Scrapy stops sending requests while the responses in its scraper (pages
+# waiting for or in extraction included) hold more body bytes than this.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
+# Items processed in parallel per response. Scrapy starts this many asyncio tasks for every
+# response; our spiders yield one Page per response, and the default 100 cost ~1 ms of reactor
+# CPU per page (measured with bench/throughput.py).
+CONCURRENT_ITEMS = 4
+# --- end extraction workers ----------------------------------------------------------------
 
 # --- Scrapy behaviour ----------------------------------------------------------------------
 LOG_LEVEL = "INFO"

@@ -1,0 +1,179 @@
+"""Extraction worker pool: same records as in process, stuck pages cut off, dead workers replaced.
+
+The hooks below stand in for ``extract_article`` through NEWSCLEAN_EXTRACT_FUNCTION: they behave
+exactly like it except on pages carrying a marker, where they hang or kill their process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import EmptyPage, ExtractFailed, ExtractTimeout
+from pipeline.extract import ExtractOptions, extract_article
+from pipeline.extraction import worker_count
+from pipeline.items import Article, Page
+from pipeline.workers import ExtractPool
+from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR
+from tests.crawl import read_jsonl, run_crawl
+from tests.test_crawl_inputs import ARTICLE_HTML
+
+HANG = b"<!-- test: hang here -->"
+CRASH = b"<!-- test: crash here -->"
+HOOK = "tests.test_workers.extract_with_traps"
+# A real pathological page: ~1 MB of 100,000 nested <div>s keeps extraction busy for tens of
+# seconds (measured: over 20 s), far past the 1 s limit these tests set.
+NESTED_DIVS = ("<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>").encode()
+
+
+def extract_with_traps(page: Page, options: ExtractOptions) -> Article:
+    if HANG in page.body:
+        time.sleep(3600)
+    if CRASH in page.body:
+        os._exit(3)
+    return extract_article(page, options)
+
+
+def html_page(name: str, body: bytes) -> Page:
+    return Page(source_url=f"file:///in/{name}", body=body, kind_hint="html")
+
+
+def run_pool(pages: list[Page], **kwargs: float) -> tuple[list[object], ExtractPool]:
+    """Each page through a fresh one-worker pool, one after the other: records or the exceptions."""
+
+    async def main() -> tuple[list[object], ExtractPool]:
+        pool = ExtractPool(1, ExtractOptions(), function_path=HOOK, **kwargs)
+        await pool.start()
+        results: list[object] = []
+        try:
+            for page in pages:
+                try:
+                    results.append(await pool.extract(page))
+                except Exception as exc:  # noqa: BLE001 - the test looks at which one
+                    results.append(exc)
+        finally:
+            await pool.close()
+        return results, pool
+
+    return asyncio.run(main())
+
+
+def test_stuck_page_times_out_and_the_replacement_worker_carries_on() -> None:
+    results, pool = run_pool([html_page("hang.html", HANG), html_page("ok.html", ARTICLE_HTML.encode())], timeout=1)
+    assert isinstance(results[0], ExtractTimeout)
+    assert isinstance(results[1], Article) and results[1].title.startswith("Harbour bridge reopens")
+    assert (pool.counters.timeouts, pool.counters.started) == (1, 2)
+
+
+def test_worker_crash_is_a_reject_and_the_worker_is_replaced() -> None:
+    results, pool = run_pool([html_page("crash.html", CRASH), html_page("ok.html", ARTICLE_HTML.encode())], timeout=30)
+    assert isinstance(results[0], ExtractFailed) and "exit code 3" in str(results[0])
+    assert isinstance(results[1], Article)
+    assert (pool.counters.crashes, pool.counters.started) == (1, 2)
+
+
+def run_pool_together(pages: list[Page], **kwargs: float) -> tuple[list[object], ExtractPool]:
+    """All pages at once into a one-worker pool: the later ones queue behind the first."""
+
+    async def main() -> tuple[list[object], ExtractPool]:
+        pool = ExtractPool(1, ExtractOptions(), function_path=HOOK, **kwargs)
+        await pool.start()
+        try:
+            results = await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+        finally:
+            await pool.close()
+        return results, pool
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(("trap", "error"), [(HANG, ExtractTimeout), (CRASH, ExtractFailed)], ids=["hang", "crash"])
+def test_pages_queued_behind_a_lost_page_go_to_the_replacement(trap: bytes, error: type) -> None:
+    good = [html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(3)]
+    results, pool = run_pool_together([html_page("trap.html", trap), *good], timeout=1)
+    assert isinstance(results[0], error)
+    assert all(isinstance(r, Article) for r in results[1:]), results
+    assert pool.counters.started == 2
+
+
+def test_a_worker_killed_while_idle_costs_no_page() -> None:
+    async def main() -> tuple[object, ExtractPool]:
+        pool = ExtractPool(1, ExtractOptions(), function_path=HOOK)
+        await pool.start()
+        try:
+            [worker] = pool.workers
+            os.kill(worker.pid, signal.SIGKILL)
+            while worker.process.is_alive():
+                await asyncio.sleep(0.01)
+            return await pool.extract(html_page("ok.html", ARTICLE_HTML.encode())), pool
+        finally:
+            await pool.close()
+
+    result, pool = asyncio.run(main())
+    assert isinstance(result, Article)
+    assert (pool.counters.crashes, pool.counters.started) == (1, 2)
+
+
+def test_drop_reasons_cross_the_process_boundary_unchanged() -> None:
+    [result], _ = run_pool([html_page("empty.html", b"  ")])
+    assert type(result) is EmptyPage
+
+
+def test_workers_are_recycled_after_their_page_quota() -> None:
+    results, pool = run_pool([html_page(f"{i}.html", ARTICLE_HTML.encode()) for i in range(3)], max_tasks=2)
+    assert all(isinstance(r, Article) for r in results)
+    assert (pool.counters.recycled, pool.counters.started) == (1, 2)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, len(os.sched_getaffinity(0))), ("", len(os.sched_getaffinity(0))),
+                                                 ("0", 0), (3, 3)], ids=["unset", "empty", "zero", "three"])
+def test_worker_count_setting(value: object, expected: int) -> None:
+    assert worker_count({"NEWSCLEAN_EXTRACT_WORKERS": value}) == expected
+
+
+def make_inputs(folder: Path) -> None:
+    """Seeds (text captures), an HTML article, an empty page, and a few aeb-dev pages if present."""
+    shutil.copytree(PROJECT_DIR / "seeds", folder / "seeds")
+    (folder / "bridge.html").write_text(ARTICLE_HTML)
+    (folder / "empty.html").write_bytes(b"")
+    aeb = BENCHMARKS_DIR / "aeb-dev" / "html"
+    for path in sorted(aeb.glob("*.html.gz"))[:6] if aeb.is_dir() else []:
+        shutil.copy(path, folder / path.name)
+
+
+def crawl(folder: Path, out: Path, *settings: str) -> tuple[dict[str, dict], dict[str, str]]:
+    args = [arg for setting in settings for arg in ("-s", setting)]
+    result = run_crawl("seeds", "-a", f"dir={folder}", "-O", str(out), *args, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = {r["source_url"]: r for r in read_jsonl(out)}
+    rejects = {Path(r["source_url"]).name: r["reason"] for r in read_jsonl(out.with_name(f"{out.stem}.rejects.jsonl"))}
+    return records, rejects
+
+
+def test_pool_output_is_the_in_process_output(tmp_path: Path) -> None:
+    make_inputs(tmp_path / "in")
+    in_process, in_process_rejects = crawl(tmp_path / "in", tmp_path / "a.jsonl", "NEWSCLEAN_EXTRACT_WORKERS=0")
+    pooled, pooled_rejects = crawl(tmp_path / "in", tmp_path / "b.jsonl", "NEWSCLEAN_EXTRACT_WORKERS=2")
+    assert sorted(pooled) == sorted(in_process) and len(pooled) >= 3
+    for source_url, record in in_process.items():
+        for field in sorted((set(record) | set(pooled[source_url])) - {"fetched_at"}):
+            assert pooled[source_url].get(field) == record.get(field), f"{field} of {source_url}"
+    assert pooled_rejects == in_process_rejects == {"empty.html": "EmptyPage"}
+
+
+def test_crawl_cuts_off_a_nested_tag_bomb_and_survives_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bridge.html").write_text(ARTICLE_HTML)
+    (folder / "nested.html").write_bytes(NESTED_DIVS)
+    (folder / "crash.html").write_bytes(ARTICLE_HTML.encode() + CRASH)
+    records, rejects = crawl(folder, tmp_path / "out.jsonl", "NEWSCLEAN_EXTRACT_WORKERS=2",
+                             "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}")
+    assert [Path(url).name for url in records] == ["bridge.html"]
+    assert rejects == {"nested.html": "ExtractTimeout", "crash.html": "ExtractFailed"}
