@@ -193,7 +193,9 @@ def count_lines(path: Path) -> int:
 
 def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extra: list[str] = ()) -> dict[str, Any]:
     cmd = [str(Path(sys.executable).with_name("scrapy")), "crawl", "seeds", "-a", f"dir={folder}", "-O", str(out),
-           "-s", "LOG_LEVEL=INFO", "-s", "LOGSTATS_INTERVAL=10"]
+           "-s", "LOG_LEVEL=INFO", "-s", "LOGSTATS_INTERVAL=10",
+           # the real pipeline, state included, but never the project's own state or lock
+           "-s", f"NEWSCLEAN_STATE_PATH={out.parent / 'state.sqlite'}"]
     if workers is not None:
         cmd += ["-s", f"NEWSCLEAN_EXTRACT_WORKERS={workers}"]
     for setting in extra:

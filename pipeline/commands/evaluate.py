@@ -77,6 +77,8 @@ class Command(ScrapyCommand):
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
         # The run's records go to a private file; the rejects file lands beside it.
         self.settings.set("FEEDS", {str(self.output): {"format": "jsonl", "overwrite": True}}, priority="cmdline")
+        # A measurement must neither read nor change the project's crawl state, nor wait for its lock.
+        self.settings.set("NEWSCLEAN_STATE_PATH", str(self.workdir / "state.sqlite"), priority="cmdline")
 
     def crawl(self, folder: Path) -> tuple[list[dict[str, Any]], dict[str, float]]:
         """Records of ``scrapy crawl seeds -a dir=folder`` and its timings: ``total`` (wall, from
