@@ -48,14 +48,20 @@ ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or a
 STAMP_MAX_WORDS = 12
 # Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
 TEASER_MIN_PAIRS = 3
+# A teaser's lede is a one- or two-sentence summary; a longer paragraph under a short heading is
+# the article's own (a definition list, a Q&A), whatever its layout.
+TEASER_LEDE_MAX_WORDS = 50
 MENU_MAX_WORDS = 3
 WEIGHT_SECTION_HEADING = -200
 # The headline, found by its words in the URL slug, anchors the article: the first prose line
 # soon after it gets a bonus, so a long footer or comment thread cannot outweigh a short story.
 ANCHOR_MIN_SLUG_WORDS = 3
 ANCHOR_MIN_OVERLAP = 0.5
-ANCHOR_REACH = 8
+ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share row), and standfirst and body
 WEIGHT_ANCHOR_BONUS = 60
+EXP_DROP_REPEATS = True
+EXP_REPEAT_ZERO = True
+EXP_GLUED_TEASER = True
 
 
 @dataclass
@@ -86,6 +92,8 @@ class TextResult:
     published_from: str | None = None
     removed: Counter[str] = field(default_factory=Counter)
     removed_lines: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, class, text)
+    # Every non-blank line in page order: (rule, class) when removed, None when kept. For tuning tools.
+    trace: list[tuple[str, str] | None] = field(default_factory=list)
 
 
 def body_of(text: str) -> str:
@@ -103,6 +111,12 @@ def is_prose(text: str) -> bool:
         return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
     words = len(text.split())
     return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text)))
+
+
+def is_lede(text: str) -> bool:
+    """Prose short enough to be a teaser's summary."""
+    return is_prose(text) and (len(text.split()) <= TEASER_LEDE_MAX_WORDS if not is_cjk(text)
+                               else len(text) <= TEASER_LEDE_MAX_WORDS * 3)
 
 
 def is_heading_like(text: str) -> bool:
@@ -165,7 +179,8 @@ def mark_glued_blocks(lines: list[Line]) -> None:
             continue
         if line.noise_class == rules.CAPTION:
             prev.mark("caption_label", rules.CAPTION)
-        elif line.noise_class is None and is_prose(line.text) and line.gap_after and prev.gap_before:
+        elif (EXP_GLUED_TEASER and line.noise_class is None and is_lede(line.text) and line.gap_after
+              and prev.gap_before and not date_in_text(prev.text)):
             prev.mark("teaser_headline_with_lede", rules.TEASER)
             line.mark("teaser_headline_with_lede", rules.TEASER)
 
@@ -236,7 +251,7 @@ def mark_teaser_alternation(lines: list[Line]) -> None:
                 and not line.text.endswith(("?", ":")))
 
     def lede(line: Line) -> bool:
-        return line.noise_class is None and is_prose(line.text)
+        return line.noise_class is None and is_lede(line.text)
 
     i = 0
     while i < len(lines) - 1:
@@ -289,18 +304,23 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
             shared = len(words & slug)
             if shared < ANCHOR_MIN_SLUG_WORDS or shared < ANCHOR_MIN_OVERLAP * len(words):
                 continue
-        prose = [f.index for f in lines[line.index + 1:line.index + 1 + ANCHOR_REACH]
-                 if f.noise_class is None and is_prose(f.text)]
-        if not prose:
+        first = _next_prose(lines, line.index)
+        if first is None:
             continue
         # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
-        # body is anchored after it.
-        first = prose[0]
-        if len(prose) > 1 and prose[1] != first + 1:
+        # body is anchored after it (a byline block may sit between the two).
+        second = _next_prose(lines, first)
+        if second is not None and second != first + 1:
             lines[first].mark("standfirst", rules.STANDFIRST)
-            return prose[1]
+            return second
         return first
     return None
+
+
+def _next_prose(lines: list[Line], after: int) -> int | None:
+    """Index of the first unclaimed prose line within ANCHOR_REACH lines after ``after``."""
+    return next((f.index for f in lines[after + 1:after + 1 + ANCHOR_REACH]
+                 if f.noise_class is None and is_prose(f.text)), None)
 
 
 def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
@@ -316,7 +336,7 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
         if total <= 0:
             total, start = 0, i
         weight = line_weight(line, lines)
-        if line.text in seen:
+        if EXP_REPEAT_ZERO and line.text in seen:
             weight = min(weight, 0)
         if i == anchor:
             weight += WEIGHT_ANCHOR_BONUS
@@ -447,14 +467,16 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     for line in lines:
         inside = start <= line.index < end
         if inside and keep_in_run(line, lines):
-            if line.text in seen:
+            if EXP_DROP_REPEATS and line.text in seen:
                 line.mark("repeated_paragraph", rules.DUPLICATE)
             else:
                 seen.add(line.text)
                 result.paragraphs.append(line.text)
+                result.trace.append(None)
                 continue
         if line.noise_class is None:
             line.mark("outside_main_run" if not inside else "short_non_prose", rules.FURNITURE)
         result.removed[line.noise_class] += 1
         result.removed_lines.append((line.rule, line.noise_class, line.text))
+        result.trace.append((line.rule, line.noise_class))
     return result
