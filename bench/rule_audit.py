@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule", help="list the lines this rule removed (or 'kept')")
     ap.add_argument("--holdout", type=int, help="leave out this fold of bench/cv_text.py (kept unread)")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--pattern", help="a candidate rule: list every line it would match (case-insensitive)")
+    ap.add_argument("--max-words", type=int, default=40, help="with --pattern: longer lines do not match")
     args = ap.parse_args(argv)
     truth_all = json.loads((args.folder / "ground-truth.json").read_text(encoding="utf-8"))
     good, bad, words_bad = Counter(), Counter(), Counter()
@@ -52,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         for line, decision in zip(lines, result.trace):
             words = " ".join(WORD.findall(line))
             in_truth = bool(words) and f" {words} " in f" {truth} "
+            if args.pattern:
+                if len(line.split()) <= args.max_words and re.search(args.pattern, line, re.IGNORECASE):
+                    print(f"{'TRUTH' if in_truth else 'noise'} {'kept' if decision is None else decision[0]:<18} "
+                          f"{path.stem[:8]} | {line[:130]}")
+                continue
             name = "kept" if decision is None else decision[0]
             # for a removal, "bad" means the line was in the truth; for "kept", that it was not
             wrong = in_truth if decision is not None else not in_truth
@@ -60,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 words_bad[name] += len(words.split())
             if args.rule == name and (wrong or args.rule != "kept"):
                 print(f"{'WRONG' if wrong else 'ok   '} {path.stem[:10]} {meta.get('url', '')[:40]:<40} | {line[:140]}")
-    if args.rule:
+    if args.rule or args.pattern:
         return 0
     print(f"{'rule':<28} {'right':>6} {'wrong':>6} {'wrong words':>11}")
     for name in sorted(set(good) | set(bad), key=lambda n: -words_bad[n]):

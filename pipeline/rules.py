@@ -76,12 +76,19 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_email_prompt", NEWSLETTER,
           r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$", 14),
     _rule("newsletter_confirmation", NEWSLETTER,
-          r"^(success(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
-          r"you('re| are| have) (now |been )?(successfully )?(subscribed|signed up)\b.*|"
-          r"(we('ve| have)|you'll|you will) (sent|receive|get) (you )?a confirmation e-?mail\b.*)$", 30),
+          r"^(succ?ess?(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
+          r"you('re| are| have) (now |been )?(succ?ess?ful+y )?(subscribed|signed up)\b.*|"
+          r"(we('ve| have)|you'll|you will) (sent|receive|get) (you )?a confirmation e-?mail\b.*)$|"
+          r"\b(activation|confirmation|verification) (link|e-?mail)\b.{0,80}\b(sent|inbox|click|activate|confirm)", 30),
     _rule("newsletter_pitch", NEWSLETTER,
           r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
           r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
+    # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
+    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
+    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
+    _rule("newsletter_form_message", NEWSLETTER,
+          r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
+          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20),
     _rule("newsletter_privacy", NEWSLETTER,
           r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$", 45),
     # AI narration and audio players

@@ -285,8 +285,9 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     return WEIGHT_NON_PROSE
 
 
-def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> int | None:
-    """Index of the first prose line after the headline, or ``None`` when no line is clearly it.
+def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> tuple[int, int] | None:
+    """``(headline, body)``: indices of the headline and of the first prose line after it (after
+    the standfirst, if there is one), or ``None`` when no line is clearly the headline.
 
     The headline is the first heading-like line equal to the known title, or whose words are
     mostly the URL slug's (at least ANCHOR_MIN_SLUG_WORDS of them) and which prose follows
@@ -312,8 +313,8 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
         second = _next_prose(lines, first)
         if second is not None and second != first + 1:
             lines[first].mark("standfirst", rules.STANDFIRST)
-            return second
-        return first
+            return line.index, second
+        return line.index, first
     return None
 
 
@@ -461,7 +462,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_glued_blocks(lines)
     mark_teaser_alternation(lines)
-    start, end = main_run(lines, headline_anchor(lines, url, title_hint))
+    anchor = headline_anchor(lines, url, title_hint)
+    start, end = main_run(lines, anchor[1] if anchor else None)
     extract_header(lines, start, result, site_name=site_name, url=url, title_hint=title_hint)
     seen: set[str] = set()
     for line in lines:
