@@ -83,9 +83,6 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_pitch", NEWSLETTER,
           r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
           r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
-    # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
-    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
-    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
     _rule("newsletter_form_message", NEWSLETTER,
           r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
           r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20),
@@ -162,6 +159,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"cannot) be\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
+    # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
+    # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
+    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
+    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
 )
 
 # Rules for text captures only: safe on a whole page's lines, too broad for an article body
