@@ -32,6 +32,10 @@ INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CA
 WEIGHT_INLINE_NOISE = -4
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
+# A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
+# sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
+# of such lines are article text, against four fifths of spaced ones): it counts a third.
+GLUED_PROSE_DIVISOR = 3
 BYLINE = re.compile(
     r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
 NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*(?:\s+(?:[A-Z\u00c0-\u024f][\w.'’-]*|de|da|van|von|der|la|le|bin|al))"
@@ -279,7 +283,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.noise_class:
         return WEIGHT_RULE_NOISE
     if is_prose(line.text):
-        return min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
+        weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
+        return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
