@@ -212,6 +212,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
     "feed_timestamp": NEWS_FEED,
     "section_end_heading": NEWS_FEED,
+    "inline_box": TEASER,  # a section-end heading over a few links, with the body resuming after it
     "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
     "author_bio_heading": AUTHOR_BIO,
     "author_bio": AUTHOR_BIO,  # the lines of an author box, up to the next section

@@ -17,6 +17,8 @@ from pipeline import rules
 from pipeline.dates import date_in_text
 
 SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]$")
+# A title cut short ("... grows...", "become […]") is a teaser's, not a sentence.
+TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PROSE_MIN_WORDS = 7  # with a sentence ending
 PROSE_ANY_WORDS = 20  # without one
@@ -52,6 +54,7 @@ ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or a
 STAMP_MAX_WORDS = 12
 # Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
 TEASER_MIN_PAIRS = 3
+INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
 # A teaser's lede is a one- or two-sentence summary; a longer paragraph under a short heading is
 # the article's own (a definition list, a Q&A), whatever its layout.
 TEASER_LEDE_MAX_WORDS = 50
@@ -114,7 +117,8 @@ def is_prose(text: str) -> bool:
     if is_cjk(text):
         return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
     words = len(text.split())
-    return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text)))
+    return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text))
+                                        and not TRUNCATED.search(text))
 
 
 def is_lede(text: str) -> bool:
@@ -174,6 +178,27 @@ def mark_feeds(lines: list[Line]) -> None:
             # A feed item is its title and a lede; a second blank-separated prose block ends it.
             if line.gap_after and line.words > PROSE_MIN_WORDS * 2:
                 in_item = False
+
+
+def mark_inline_boxes(lines: list[Line]) -> None:
+    """A section-end heading ("Don't miss", "Related articles") over a few links, after which the
+    article's paragraphs resume: a promotion box set inside the body, not the body's end. The
+    heading and its links are claimed, and weigh as a teaser rather than as the end of the run."""
+    for line in lines:
+        if line.rule != "section_end_heading":
+            continue
+        items: list[Line] = []
+        for nxt in lines[line.index + 1:]:
+            if nxt.noise_class in INLINE_NOISE:
+                continue
+            if nxt.noise_class is None and nxt.gap_before and is_prose(nxt.text) and items:
+                for item in [line, *items]:
+                    item.noise_class, item.rule = None, None
+                    item.mark("inline_box", rules.TEASER)
+                break
+            if nxt.noise_class or len(items) == INLINE_BOX_MAX_ITEMS:
+                break
+            items.append(nxt)
 
 
 def mark_glued_blocks(lines: list[Line]) -> None:
@@ -465,6 +490,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_sections(lines)
     mark_item_lists(lines)
     mark_line_rules(lines, rules.TEXT_LINE_RULES)
+    mark_inline_boxes(lines)
     mark_glued_blocks(lines)
     mark_teaser_alternation(lines)
     anchor = headline_anchor(lines, url, title_hint)
