@@ -378,6 +378,17 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
     return best_span
 
 
+def announced_list_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved past the block a last line ending in a colon announces ("Tour dates:",
+    "What's new:"): a list or a table of short lines that the run search alone weighs as furniture."""
+    if end <= start or not lines[end - 1].text.endswith((":", "：")) or lines[end - 1].noise_class:
+        return end
+    i = end
+    while i < len(lines) and lines[i].noise_class is None and not (i > end and lines[i].gap_before):
+        i += 1
+    return i if i - end >= 2 else end  # a list: two items or more
+
+
 def _slug_words(url: str | None) -> set[str]:
     path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.I).split("?", 1)[0]
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
@@ -495,6 +506,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_teaser_alternation(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
+    end = announced_list_end(lines, start, end)
     extract_header(lines, start, result, site_name=site_name, url=url, title_hint=title_hint)
     seen: set[str] = set()
     for line in lines:
