@@ -149,7 +149,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(leave|post|write) a (reply|comment|response)\b|(cancel|post) (reply|comment)$|required fields are marked\b)"
           r".{0,120}$", 30),
     _rule("caption_trailing_credit", CAPTION,
-          r"(\bcredits?|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
+          r"(\bcredits?|(?-i:(?<=[a-z])Credits?)|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
           r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60),
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
