@@ -155,8 +155,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
     _rule("copyright_line", FOOTER,
-          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not|is subject to|"
-          r"cannot) be\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
+          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
@@ -181,7 +181,7 @@ SECTION_END_HEADING = re.compile(
     r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
     r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now)?|"
     r"also read|further reading|see also|what to read next|read next|up next|in other news|"
-    r"(latest|top) headlines|don't miss|more to explore|explore more|around the web|from the web|"
+    r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
     r"in case you missed it|elsewhere on .{1,40})\s*:?$",
     re.IGNORECASE,
 )
