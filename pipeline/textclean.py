@@ -24,6 +24,7 @@ PROSE_MIN_WORDS = 7  # with a sentence ending
 PROSE_ANY_WORDS = 20  # without one
 CJK_PROSE_MIN_CHARS = 25
 HEADING_MAX_WORDS = 25
+HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
 FEED_STAMP_WINDOW = 8
 # Max-subarray weights: how much a line says for or against "the article is here".
 WEIGHT_SECTION_END = -200
@@ -66,9 +67,6 @@ ANCHOR_MIN_SLUG_WORDS = 3
 ANCHOR_MIN_OVERLAP = 0.5
 ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share row), and standfirst and body
 WEIGHT_ANCHOR_BONUS = 60
-EXP_DROP_REPEATS = True
-EXP_REPEAT_ZERO = True
-EXP_GLUED_TEASER = True
 
 
 @dataclass
@@ -208,7 +206,7 @@ def mark_glued_blocks(lines: list[Line]) -> None:
             continue
         if line.noise_class == rules.CAPTION:
             prev.mark("caption_label", rules.CAPTION)
-        elif (EXP_GLUED_TEASER and line.noise_class is None and is_lede(line.text) and line.gap_after
+        elif (line.noise_class is None and is_lede(line.text) and line.gap_after
               and prev.gap_before and not date_in_text(prev.text)):
             prev.mark("teaser_headline_with_lede", rules.TEASER)
             line.mark("teaser_headline_with_lede", rules.TEASER)
@@ -367,7 +365,7 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
         if total <= 0:
             total, start = 0, i
         weight = line_weight(line, lines)
-        if EXP_REPEAT_ZERO and line.text in seen:
+        if line.text in seen:
             weight = min(weight, 0)
         if i == anchor:
             weight += WEIGHT_ANCHOR_BONUS
@@ -410,7 +408,7 @@ def parse_byline(text: str) -> tuple[list[str], str | None] | None:
 
 
 def extract_header(lines: list[Line], run_start: int, result: TextResult, *, site_name: str | None,
-                   url: str | None, title_hint: str | None) -> None:
+                   url: str | None, title_hint: str | None, anchor_headline: int | None = None) -> None:
     """Site name, headline, byline and standfirst from the lines before the main run."""
     header = lines[:run_start]
     # The byline may also open the run (some captures glue it to the first paragraph).
@@ -431,16 +429,24 @@ def extract_header(lines: list[Line], run_start: int, result: TextResult, *, sit
             found = date_in_text(line.text)
             if found:
                 result.published, result.published_from = found, "text"
-    candidates = [line for line in header if line.noise_class is None and is_heading_like(line.text)]
+    candidates = [line for line in header if line.noise_class is None and is_heading_like(line.text)
+                  and not date_in_text(line.text)]
+    # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
+    candidates = [c for c in candidates if body_of(c.text) == c.text] or candidates
     headline = None
     if title_hint:
         headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)
+    elif anchor_headline is not None and anchor_headline < run_start:
+        headline = lines[anchor_headline]
     elif candidates:
         slug = _slug_words(url)
 
-        def score(line: Line) -> tuple[float, int]:
+        def score(line: Line) -> tuple[float, bool, int]:
+            # the share of its words in the URL slug (two at least: one is chance), then a
+            # sentence-like length, then the nearest to the body: a headline sits above its article
             words = {w.lower() for w in WORD.findall(line.text)}
-            return (len(words & slug) / max(len(words), 1), line.words)
+            shared = len(words & slug)
+            return (shared / len(words) if shared >= 2 else 0.0, line.words >= HEADLINE_MIN_WORDS, line.index)
 
         headline = max(candidates, key=score)
     if headline:
@@ -507,12 +513,13 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
     end = announced_list_end(lines, start, end)
-    extract_header(lines, start, result, site_name=site_name, url=url, title_hint=title_hint)
+    extract_header(lines, start, result, site_name=site_name, url=url, title_hint=title_hint,
+                   anchor_headline=anchor[0] if anchor else None)
     seen: set[str] = set()
     for line in lines:
         inside = start <= line.index < end
         if inside and keep_in_run(line, lines):
-            if EXP_DROP_REPEATS and line.text in seen:
+            if line.text in seen:
                 line.mark("repeated_paragraph", rules.DUPLICATE)
             else:
                 seen.add(line.text)
