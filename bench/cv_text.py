@@ -9,8 +9,10 @@ lifts the total through a handful of pages of one site. Keep one fold (``--holdo
 while tuning: its figure is the honest estimate for sites the rules were not written on.
 
 Ablations without editing code: ``--set textclean.WEIGHT_ANCHOR_BONUS=0`` overrides a module
-constant (a Python literal), ``--drop-rule NAME`` removes a named line rule, ``--noop
-textclean.mark_teaser_alternation`` turns a marking stage into a no-op. ``--save F`` writes the
+constant (a Python literal; constants live in ``textclean``, ``textlines`` and ``textmeta``, and
+a name another module imported by value keeps its old value there), ``--drop-rule NAME``
+removes a named line rule, ``--noop textclean.mark_teaser_alternation`` turns a marking stage
+into a no-op. ``--save F`` writes the
 per-page scores, ``--compare F`` prints the per-fold change against a saved run and the pages
 that moved.
 
