@@ -31,8 +31,7 @@ def main(argv: list[str]) -> int:
     truth_words = " ".join(WORD.findall(truth))
     text = path.read_text(encoding="utf-8")
     result = clean_text_capture(text, url=meta.get("url"))
-    kept = set(result.paragraphs)
-    removed = {t: f"{r}/{c}" for r, c, t in result.removed_lines}
+    trace = iter(result.trace)  # one entry per non-blank line, in page order
     print(f"# {path.name} {meta.get('url')}\n# title={result.title!r} authors={result.authors} "
           f"published={result.published}")
     for raw in text.splitlines():
@@ -42,8 +41,9 @@ def main(argv: list[str]) -> int:
             continue
         words = " ".join(WORD.findall(line))
         in_truth = "T" if words and words in truth_words else " "
-        mark = "+" if line in kept else " "
-        print(f"{in_truth}{mark} {removed.get(line, '')[:34]:<34}| {line[:150]}")
+        decision = next(trace)
+        mark, label = ("+", "") if decision is None else (" ", "/".join(decision))
+        print(f"{in_truth}{mark} {label[:34]:<34}| {line[:150]}")
     return 0
 
 

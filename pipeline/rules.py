@@ -76,12 +76,16 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_email_prompt", NEWSLETTER,
           r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$", 14),
     _rule("newsletter_confirmation", NEWSLETTER,
-          r"^(success(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
-          r"you('re| are| have) (now |been )?(successfully )?(subscribed|signed up)\b.*|"
-          r"(we('ve| have)|you'll|you will) (sent|receive|get) (you )?a confirmation e-?mail\b.*)$", 30),
+          r"^(succ?ess?(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
+          r"you('re| are| have) (now |been )?(succ?ess?ful+y )?(subscribed|signed up)\b.*|"
+          r"(we('ve| have)|you'll|you will) (sent|receive|get) (you )?a confirmation e-?mail\b.*)$|"
+          r"\b(activation|confirmation|verification) (link|e-?mail)\b.{0,80}\b(sent|inbox|click|activate|confirm)", 30),
     _rule("newsletter_pitch", NEWSLETTER,
           r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
           r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
+    _rule("newsletter_form_message", NEWSLETTER,
+          r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
+          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20),
     _rule("newsletter_privacy", NEWSLETTER,
           r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$", 45),
     # AI narration and audio players
@@ -145,16 +149,20 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(leave|post|write) a (reply|comment|response)\b|(cancel|post) (reply|comment)$|required fields are marked\b)"
           r".{0,120}$", 30),
     _rule("caption_trailing_credit", CAPTION,
-          r"(\bcredits?|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
+          r"(\bcredits?|(?-i:(?<=[a-z])Credits?)|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
           r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60),
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
     _rule("copyright_line", FOOTER,
-          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not|is subject to|"
-          r"cannot) be\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
+          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
+    # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
+    # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
+    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
+    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
 )
 
 # Rules for text captures only: safe on a whole page's lines, too broad for an article body
@@ -173,7 +181,7 @@ SECTION_END_HEADING = re.compile(
     r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
     r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now)?|"
     r"also read|further reading|see also|what to read next|read next|up next|in other news|"
-    r"(latest|top) headlines|don't miss|more to explore|explore more|around the web|from the web|"
+    r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
     r"in case you missed it|elsewhere on .{1,40})\s*:?$",
     re.IGNORECASE,
 )
@@ -204,6 +212,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
     "feed_timestamp": NEWS_FEED,
     "section_end_heading": NEWS_FEED,
+    "inline_box": TEASER,  # a section-end heading over a few links, with the body resuming after it
     "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
     "author_bio_heading": AUTHOR_BIO,
     "author_bio": AUTHOR_BIO,  # the lines of an author box, up to the next section

@@ -28,6 +28,14 @@ NOISE = [
     ("© 2024 Example Media Ltd", "copyright_line"),
     ("This material may not be published, broadcast, rewritten, or redistributed.", "copyright_line"),
     ("Previous Post", "post_navigation"),
+    ("You have succesfully subscribed. Thank you!", "newsletter_confirmation"),
+    ("An email with an activation link has just been sent to your email address.", "newsletter_confirmation"),
+    ("Please check the opt-in box to acknowledge that you would like to subscribe.", "newsletter_form_message"),
+    ("Keep an eye on your inbox for the latest news.", "newsletter_form_message"),
+    ("Stay up to date with Example. Subscribe to our newsletter.", "newsletter_mention"),
+    ("Subscribe No thanks", "subscribe_call"),
+    ("The hunter killed and ate a rabbitCredit: Getty - Contributor", "caption_trailing_credit"),
+    ("This document is subject to copyright.", "copyright_line"),
     ("Necessary cookies are essential for the site to work; other cookies help us improve it.", "cookie_explainer"),
 ]
 
@@ -45,6 +53,9 @@ PROSE = [
     "Copyright lawyers say the ruling could change how songs are licensed.",
     "The museum's cookie jar collection, started in 1960, now holds more than 300 pieces.",
     "Next, the committee will vote on the budget.",
+    "The newsletter, which began as a single printed page in 1998, now reaches 40,000 homes every week.",
+    "Subscribers to the streaming service will pay two dollars more each month from January.",
+    "The council says it will discredit: nothing.",
 ]
 
 

@@ -86,6 +86,13 @@ STORY = [
 ]
 
 
+MORE = [
+    "A fourth paragraph goes back to the council, which met on Tuesday evening to discuss what to do next.",
+    "The fifth paragraph says the street will stay closed until the engineers have checked every house on it.",
+    "A last paragraph tells readers where they can find the council's statement and the engineers' report.",
+]
+
+
 def capture(*blocks: str) -> str:
     return "\n\n".join(blocks) + "\n"
 
@@ -166,3 +173,68 @@ def test_long_cookie_explanation_is_cookie_noise() -> None:
     result = clean_text_capture(capture(*STORY, cookie))
     assert result.paragraphs == STORY
     assert result.removed[rules.COOKIE] == 1
+
+
+def test_heading_over_a_long_paragraph_is_the_article_not_a_teaser() -> None:
+    definition = ("* Electronic case file\nThe case file is kept by the doctors who treat a patient and is shared"
+                  + " between the hospitals and practices that take part in the treatment of the same case." * 3)
+    text = capture(*STORY, definition, STORY[1] + " More words.")
+    assert clean_text_capture(text).paragraphs == [*STORY, *definition.split("\n"), STORY[1] + " More words."]
+
+
+def test_a_dated_line_glued_to_the_first_paragraph_is_no_teaser_headline() -> None:
+    text = capture("Example News August 8, 2018\n" + STORY[0], *STORY[1:])
+    result = clean_text_capture(text)
+    assert result.removed[rules.TEASER] == 0
+    assert result.paragraphs[-3:] == STORY
+
+
+def test_promotion_box_inside_the_body_does_not_end_it() -> None:
+    box = ("DON'T MISS\nOther story about a thing [INSIGHT]\nAnother story about a thing [VIDEO]\n"
+           "A third story about something [REACTION]")
+    result = clean_text_capture(capture(*STORY, box, *MORE))
+    assert result.paragraphs == [*STORY, *MORE]
+    assert result.removed[rules.TEASER] == 4
+
+
+def test_truncated_titles_are_not_sentences() -> None:
+    related = "\n\n".join(f"Another headline number {n} about something else grows..." for n in range(1, 6))
+    result = clean_text_capture(capture(*STORY, "Related stories", related))
+    assert result.paragraphs == STORY
+
+
+def test_list_announced_by_a_colon_at_the_end_is_kept() -> None:
+    dates = "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL\nJune 10 -- Credit Union Amphitheatre, Tampa, FL"
+    announce = "The band will play these dates on the tour next year:"
+    text = capture(*STORY, announce + "\n" + dates, "* Facebook\n* Twitter")
+    assert clean_text_capture(text).paragraphs == [*STORY, announce, *dates.split("\n")]
+
+
+def test_glued_prose_block_after_the_article_weighs_little() -> None:
+    # glued to each other, the footer's four sentences weigh 9 + 3 + 3 + 3, less than the menu's -20
+    footer = "\n".join(f"Our office number {n} opens on all working days." for n in range(4))
+    menu = "* Advertise\n* Contact\n* Careers\n* Jobs"
+    result = clean_text_capture(capture(*STORY, menu, footer))
+    assert result.paragraphs == STORY
+
+
+def test_standfirst_and_body_are_found_across_a_long_byline_block() -> None:
+    standfirst = "There are more ways to pay for games than ever before, and this is how to choose."
+    byline = "\n".join(["By", "Jane Doe", "Jane Doe", "The Daily Example", "* Biography", "* @janedoe",
+                        "* jane@example.org", "* Follow", "Nov. 19, 2019 8:03 am ET"])
+    text = capture("Council opens new library in the old station", standfirst, byline, *STORY)
+    result = clean_text_capture(text, url="https://example.org/news/council-opens-new-library-in-old-station")
+    assert result.description == standfirst
+    assert result.paragraphs == STORY
+
+
+def test_headline_is_the_anchored_one_not_a_menu_item() -> None:
+    text = capture("* Nigeria News\n* World News", "Council opens new library in the old station", *STORY)
+    result = clean_text_capture(text, url="https://example.org/2018/08/council-opens-new-library.html")
+    assert result.title == "Council opens new library in the old station"
+
+
+def test_without_a_slug_the_headline_is_the_heading_nearest_the_body() -> None:
+    text = capture("Menu of the site here", "Council opens new library in the old station", *STORY)
+    result = clean_text_capture(text, url="https://example.org/marker/54885/")
+    assert result.title == "Council opens new library in the old station"
