@@ -8,7 +8,8 @@ bundled suffix list, no network), so every page of a site falls in one fold, and
 fold the F1 of the pipeline (``extract_article``, exactly what ``scrapy evaluate`` runs per
 page) and of bare trafilatura (favor_precision, comments off, same options as the bare loop
 of ``scrapy evaluate``) on the same pages, and the gain. It also counts sites where the
-pipeline wins and loses against bare trafilatura (F1 of the site's pages, same metric).
+pipeline wins and loses against bare trafilatura (F1 of the site's pages, same metric), and
+the spread of the gain when whole sites are resampled (1000 rounds, fixed seed).
 
 ``--ablate`` switches off one heuristic at a time (see ``ABLATIONS``; ``all`` runs every one)
 and prints, per fold, what the heuristic adds: F1(pipeline) - F1(pipeline without it), how
@@ -17,8 +18,11 @@ without it: a heuristic that moves no dev page may still be the one that keeps a
 noise class out. Keep a heuristic that gains on most folds; one
 that helps a single fold or a handful of pages is tuned to dev.
 
+``--collateral`` lists the ground-truth text that pre-clean removes (even where trafilatura
+would drop it anyway): the risk a heuristic carries to templates dev does not have.
+
 usage: .venv/bin/python bench/cv_html.py [DIR] [--folds 5] [--ablate all|NAME[,NAME...]]
-                                         [--list] [--pages] [--json OUT]
+                                         [--list] [--pages] [--collateral] [--json OUT]
 default DIR: ../shared/benchmarks/aeb-dev (beside the clone)
 """
 
@@ -114,6 +118,37 @@ def fixture_leaks() -> tuple[int, int]:
             texts[fx.path.resolve()] = ""
     report = leak_report(fixtures, texts)
     return report.leak_count, len(report.lost)
+
+
+def collateral(root: Path, truth: dict[str, str], ids: list[str]) -> dict[str, list[tuple[str, int, str]]]:
+    """Ground-truth text that pre-clean removes, per noise class: ``[(page id, true shingles in
+    the removed element, the element's class/id)]``. Trafilatura may drop the same text anyway,
+    so this does not move F1 on dev; it is the risk a heuristic carries to unseen templates."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipeline.benchmark import shingles
+
+    found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    current: dict[str, Any] = {}
+    apply = preclean._Removals.apply
+
+    def recording_apply(self: Any, removed: Any) -> None:
+        ids_ = set(self.nodes)
+        for node, noise_class in self.nodes.values():
+            if preclean._has_ancestor_in(node, ids_):
+                continue
+            hits = sum((shingles(node.text(deep=True, separator=" ")) & current["truth"]).values())
+            if hits >= 3:
+                names = f"{node.tag}.{node.attributes.get('class') or ''}#{node.attributes.get('id') or ''}"
+                found[noise_class].append((current["id"], hits, names[:60]))
+        apply(self, removed)
+
+    with patched(preclean._Removals, apply=recording_apply):
+        for page_id in ids:
+            html = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+            current.update(id=page_id, truth=shingles(truth[page_id]))
+            preclean.preclean(LexborHTMLParser(html))
+    return found
 
 
 def f1_of(scores: dict[str, PageScore], ids: list[str]) -> float:
@@ -228,6 +263,25 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
 
 
 # --- report ----------------------------------------------------------------------------------
+def site_bootstrap(sites: dict[str, str], a: dict[str, PageScore], b: dict[str, PageScore],
+                   rounds: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """(std of the gain, share of resamples with gain <= 0), resampling whole sites."""
+    import random
+
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for page_id, site in sites.items():
+        by_site[site].append(page_id)
+    groups = list(by_site.values())
+    rng = random.Random(seed)
+    gains = []
+    for _ in range(rounds):
+        pages = [i for group in rng.choices(groups, k=len(groups)) for i in group]
+        gains.append(aggregate([a[i] for i in pages])["f1"] - aggregate([b[i] for i in pages])["f1"])
+    mean = sum(gains) / len(gains)
+    std = (sum((g - mean) ** 2 for g in gains) / (len(gains) - 1)) ** 0.5
+    return std, sum(g <= 0 for g in gains) / len(gains)
+
+
 def fold_table(folds: list[list[str]], a: dict[str, PageScore], b: dict[str, PageScore]) -> list[float]:
     return [f1_of(a, ids) - f1_of(b, ids) for ids in folds]
 
@@ -256,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablate", default="", help="'all' or comma-separated names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the ablation names and exit")
     ap.add_argument("--pages", action="store_true", help="with --ablate: list the pages each ablation changes")
+    ap.add_argument("--collateral", action="store_true",
+                    help="list the ground-truth text pre-clean removes, per noise class")
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
     args = ap.parse_args(argv)
     table = ablations()
@@ -290,10 +346,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  gain: mean {sum(gains) / len(gains):+.4f}, min {min(gains):+.4f}, "
           f"{sum(g > 0 for g in gains)}/{len(gains)} folds up; sites won/lost vs bare {won}/{lost}, "
           f"pages {pw}/{pl}")
+    std, p_none = site_bootstrap(sites, full, bare)
+    print(f"  gain over bare, resampling sites 1000 times: std {std:.4f}, share of resamples with no gain "
+          f"{p_none:.3f}")
+    figures.update(gain_site_bootstrap_std=std, gain_site_bootstrap_p_le_0=p_none)
     leaked, lost_paragraphs = fixture_leaks()
     print(f"  HTML noise fixtures: {leaked} leaked noise strings, {lost_paragraphs} lost article paragraphs")
     figures.update(pipeline=f1_of(full, ids), bare=f1_of(bare, ids), sites_won=won, sites_lost=lost,
                    fixtures_leaked=leaked, fixtures_lost=lost_paragraphs)
+
+    if args.collateral:
+        found = collateral(args.folder, bench.truth, ids)
+        total = sum(hits for rows in found.values() for _, hits, _ in rows)
+        elements = sum(len(rows) for rows in found.values())
+        pages = len({i for rows in found.values() for i, _, _ in rows})
+        print(f"\n  collateral: {total} true shingles in elements pre-clean removes "
+              f"({elements} elements on {pages} pages)")
+        for noise_class, rows in sorted(found.items()):
+            for page_id, hits, names in rows:
+                print(f"    {noise_class:<12} {hits:>4} {page_id[:16]} {names}")
+        figures["collateral"] = {c: [list(r) for r in rows] for c, rows in found.items()}
 
     names = list(table) if args.ablate == "all" else [n for n in args.ablate.split(",") if n]
     if names:

@@ -226,7 +226,8 @@ def widget_of(node: LexborNode, max_chars: int, page_text: int,
     best = None
     current: LexborNode | None = node
     while current is not None and current.tag not in KEEP_TAGS:
-        if _text_length(current) > max_chars or holds_article(current, page_text, main_path) or has_prose(current):
+        if (_text_length(current) > max_chars or holds_article(current, page_text, main_path)
+                or has_prose(current)):
             break
         best, current = current, current.parent
     return best
