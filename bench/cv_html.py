@@ -11,7 +11,7 @@ of ``scrapy evaluate``) on the same pages, and the gain. It also counts sites wh
 pipeline wins and loses against bare trafilatura (F1 of the site's pages, same metric), and
 the spread of the gain when whole sites are resampled (1000 rounds, fixed seed).
 
-``--ablate`` switches off one heuristic at a time (see ``ABLATIONS``; ``all`` runs every one)
+``--ablate`` switches off one heuristic at a time (``--list`` names them; ``all`` runs every one)
 and prints, per fold, what the heuristic adds: F1(pipeline) - F1(pipeline without it), how
 many pages and sites it helps or hurts, and what the HTML noise fixtures leak (or lose)
 without it: a heuristic that moves no dev page may still be the one that keeps a named
