@@ -7,6 +7,7 @@ threads).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -51,6 +52,34 @@ class Extracted:
     language: str | None = None
 
 
+HEADLINE_TAGS = "h1"
+HEADLINE_REACH = 3  # a repeated headline sits among the first paragraphs, never further down
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def headline_key(text: str) -> str:
+    """``text`` compared as a headline: compatibility forms, curly quotes, case and spacing
+    folded (the page's ``<title>`` and its ``<h1>`` often differ only in those)."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split()).casefold()
+
+
+def drop_headline(paragraphs: list[str], headlines: list[str], removed: Counter[str]) -> list[str]:
+    """Without the paragraphs among the first ``HEADLINE_REACH`` that repeat a headline (the
+    title, or a page ``<h1>``): the headline goes to the record's ``title``, not its text.
+    On aeb-dev a first paragraph equal to an ``<h1>`` is never in the ground truth, while
+    one equal to the page description (the standfirst) usually is: that one stays."""
+    keys = {headline_key(h) for h in headlines if h and h.strip()}
+    if not keys:
+        return paragraphs
+    kept = []
+    for i, paragraph in enumerate(paragraphs):
+        if i < HEADLINE_REACH and headline_key(paragraph) in keys:
+            removed[rules.HEADLINE] += 1
+        else:
+            kept.append(paragraph)
+    return kept
+
+
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off); 4. the shared post-clean rules;
@@ -58,6 +87,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
        part, and a date written in the URL is more trustworthy than its guess)."""
     tree = LexborHTMLParser(html)
     meta = html_metadata(tree)
+    headlines = [meta.title or ""] + [node.text(deep=True, separator=" ") for node in tree.css(HEADLINE_TAGS)]
     removed = preclean(tree)
     body = trafilatura.extract(
         tree.html, url=page_url, include_comments=False, favor_precision=options.favor_precision,
@@ -65,9 +95,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     ) or ""
     paragraphs, post_removed, _ = clean_paragraphs(body.split("\n"))
     removed.update(post_removed)
-    if paragraphs and meta.title and paragraphs[0].casefold() == meta.title.casefold():
-        paragraphs.pop(0)
-        removed[rules.HEADLINE] += 1
+    paragraphs = drop_headline(paragraphs, headlines, removed)
     published, published_from = meta.published, meta.published_from
     if not published and date_in_url(page_url):
         # extract_article falls back to the URL's date itself; htmldate would only guess.

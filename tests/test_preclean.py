@@ -88,7 +88,24 @@ def test_section_heading_does_not_take_a_short_article_with_it() -> None:
     assert "Short story text" in text
 
 
+def test_section_heading_does_not_grow_over_the_main_text_block() -> None:
+    # No <h1>, no <article>, no long paragraph: only the main-text guard keeps the story.
+    story = "<br>".join(f"Line {n} of a short story told in short lines." for n in range(6))
+    tree = LexborHTMLParser(f'<html><body><div class="wrap"><h3 class="title">Latest</h3><div>{story}</div></div>'
+                            f'<ul class="menu">{"<li>A menu entry of the site</li>" * 40}</ul></body></html>')
+    preclean(tree)
+    assert "Line 5 of a short story" in tree.body.text()
+
+
+def test_social_media_embed_is_content_not_a_share_widget() -> None:
+    quote = '<div class="social-media-embed"><blockquote>Yes this is real, said the governor.</blockquote></div>'
+    text, removed = run(f"<div class='body'>{PROSE}{quote}{PROSE}</div><div class='social-links'>Follow</div>")
+    assert "Yes this is real" in text and "Follow" not in text
+    assert removed == {"share": 1}
+
+
 @pytest.mark.parametrize(("names", "expected"), [
+    ("social-media-embed", None), ("social-share embed-icons", None),
     ("related-posts", "teaser"), ("x ad", "advert"), ("adx", None), ("c-social", None), ("social", "share"),
     ("comments-area", "comments"), ("mc_embed_signup", "newsletter"), ("entry-content", None),
     ("tags-links", "tags"), ("relatedarticles", "teaser"),
