@@ -205,8 +205,11 @@ class NewsSpider(scrapy.Spider):
         self.counted += 1
         return request
 
-    def release_place(self) -> list[Request]:
-        """A counted article turned out known (not fetched): its place goes to the next held one."""
+    def release_place(self, request: Request) -> list[Request]:
+        """A counted article was not fetched after all (known, or disallowed by robots.txt): its
+        place goes to the next held candidate. Start URLs never counted, so they free nothing."""
+        if request.callback != self.parse_article:
+            return []
         self.counted -= 1
         if not self.held:
             return []
@@ -271,7 +274,7 @@ class NewsSpider(scrapy.Spider):
             return None  # unchanged since the last run: healthy, counted by the state middleware
         if isinstance(exc, KnownArticle):
             self.count("skipped/known")
-            return self.release_place()
+            return self.release_place(request)
         if isinstance(exc, RefusedRequest):
             reason = exc.reason
         elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
@@ -283,7 +286,7 @@ class NewsSpider(scrapy.Spider):
             self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
             # robots.txt, or another middleware's choice: not a failure; not fetched, so an
             # article disallowed by robots.txt does not count against the limit either
-            return self.release_place() if robots and role == ARTICLE else None
+            return self.release_place(request) if robots else None
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
         self.count(f"failed/{role}/{reason}")
