@@ -16,6 +16,11 @@
 Start URLs ("entries") are requests with role ``feed``/``sitemap``, and requests the spider's
 ``start()`` made (``is_start_request``) other than role ``robots``. An entry counts as fetched
 when its final answer was below 400 (a 304 included) or it was skipped as already known.
+
+Probes are not errors when they fail: robots.txt (a site without one answers 404, and a site
+that cannot be reached fails its start URLs anyway) and the guesses a spider marks
+``meta["newsclean_optional"]`` (the common sitemap locations); they are counted under
+``newsclean/fetch/probe_failed/``, and an optional guess is no entry.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ EXIT_INTERRUPTED = 6
 EXIT_LOCKED = 75
 
 ENTRY_ROLES = frozenset({"feed", "sitemap"})
+OPTIONAL = "newsclean_optional"  # request meta: a guess whose failure is normal (see is_probe)
 NOTHING_NEW = (NotModified, KnownArticle)  # answered, healthy, just nothing to write
 MAX_LISTED_FAILURES = 10
 # Errors that fail a run whatever the thresholds: records or state were not stored.
@@ -123,9 +129,15 @@ def errors_by_type(stats: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(errors.items()))
 
 
+def is_probe(request: Request) -> bool:
+    return request.meta.get(ROLE) == "robots" or bool(request.meta.get(OPTIONAL))
+
+
 def is_entry(request: Request) -> bool:
     role = request.meta.get(ROLE)
-    return role in ENTRY_ROLES or (bool(request.meta.get("is_start_request")) and role != "robots")
+    if is_probe(request):
+        return False
+    return role in ENTRY_ROLES or bool(request.meta.get("is_start_request"))
 
 
 class FetchOutcomes:
@@ -156,6 +168,8 @@ class FetchOutcomes:
         elif response.status < 400:
             self.stats.inc_value("newsclean/fetch/pages")
             self.outcome(request, None)
+        elif is_probe(request):
+            self.stats.inc_value(f"newsclean/fetch/probe_failed/http/{response.status}")
         else:
             self.stats.inc_value(f"newsclean/fetch/failed/http/{response.status}")
             self.outcome(request, f"http/{response.status}")
@@ -168,6 +182,8 @@ class FetchOutcomes:
         elif isinstance(exception, IgnoreRequest):
             self.stats.inc_value(f"newsclean/fetch/ignored/{name}")
             self.outcome(request, f"ignored/{name}: {exception}")
+        elif is_probe(request):
+            self.stats.inc_value(f"newsclean/fetch/probe_failed/fetch/{name}")
         else:
             self.stats.inc_value(f"newsclean/fetch/failed/fetch/{name}")
             self.outcome(request, f"fetch/{name}")

@@ -4,7 +4,10 @@ Contract with spiders: a request says what it is for in ``request.meta["newsclea
 
 - ``feed``, ``sitemap``, ``listing``: sent with ``If-None-Match``/``If-Modified-Since`` from the
   last run; a 304 answer becomes ``NotModified`` (an ``IgnoreRequest``: the request's errback
-  sees it and should ignore it) and counts as a healthy "nothing new";
+  sees it and should ignore it) and counts as a healthy "nothing new". Validators are kept only
+  for documents that list articles themselves (feeds, sitemaps of URLs: ``LEAF_KINDS``). A
+  sitemap index or an HTML page (home, section) points at feeds and sitemaps that change while
+  it does not: a 304 there would hide them, so those are fetched in full every run;
 - ``article``: ``KnownArticle`` (an ``IgnoreRequest``) without any network traffic when an
   earlier run wrote its record, unless ``-a refresh=articles|all`` asks for a re-fetch;
 - ``robots``, or no role (the seeds spider's ``file://`` requests): passed through untouched,
@@ -13,7 +16,8 @@ Contract with spiders: a request says what it is for in ``request.meta["newsclea
 
 The ``ETag``/``Last-Modified`` of a 200 are stored only when the run finishes cleanly with no
 article left unresolved: stored earlier, a killed or failing run would make the next run get a
-304 and never see the articles it did not write.
+304 and never see the articles it did not write. A spider that leaves candidates for a later
+run on purpose (the news spider's ``limit``) says so in the stat ``LEFT_FOR_LATER``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from pipeline.dedupe import url_key
+from pipeline.discovery import FEED_KINDS, NEWS_SITEMAP, SITEMAP, detect_kind
 from pipeline.state import StateStore, refresh_scope, state_store
 
 logger = logging.getLogger(__name__)
@@ -36,6 +41,10 @@ ROLES = frozenset({"robots", "feed", "sitemap", "listing", "article"})
 CONDITIONAL_ROLES = frozenset({"feed", "sitemap", "listing"})
 # An article answering these is gone for good: no reason to keep the feed's validators back.
 PERMANENT_STATUSES = frozenset({404, 410})
+# Bodies whose validators are kept: they list the articles themselves (see the module docstring).
+LEAF_KINDS = frozenset({*FEED_KINDS, SITEMAP, NEWS_SITEMAP})
+# Stat a spider raises by the number of article candidates it left for a later run on purpose.
+LEFT_FOR_LATER = "newsclean/state/left_for_later"
 
 
 class NotModified(IgnoreRequest):
@@ -100,8 +109,10 @@ class StateMiddleware:
                 self.stats.inc_value("newsclean/state/not_modified")
                 self.stats.inc_value(f"newsclean/state/not_modified/{role}")
                 raise NotModified(f"{role} not modified since the last run: {request.url}")
-            if 200 <= response.status < 300:
+            if 200 <= response.status < 300 and detect_kind(response.body) in LEAF_KINDS:
                 self.pending[origin_url(request)] = (role, header(response, "ETag"), header(response, "Last-Modified"))
+            elif 200 <= response.status < 300:  # never conditional again (forgetting is always safe)
+                self.store.save_resource(self.spider, origin_url(request), role, response.status, validators=(None, None))
         elif role == "article":
             if response.status < 400:
                 self.store.note_seen(self.spider, response.url, "fetched", response.status)
@@ -118,11 +129,12 @@ class StateMiddleware:
             self.unresolved += 1
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.unresolved += self.stats.get_value(LEFT_FOR_LATER, 0)
         if reason == "finished" and not self.unresolved:
             for url, (role, etag, last_modified) in self.pending.items():
                 self.store.save_resource(self.spider, url, role, 200, validators=(etag, last_modified))
             self.stats.set_value("newsclean/state/validators_saved", len(self.pending))
         elif self.pending:
-            logger.info("kept the previous validators of %d feeds (run %s, %d articles unresolved): "
+            logger.info("kept the previous validators of %d feeds (run %s, %d articles unresolved or left for later): "
                         "the next run fetches them in full", len(self.pending), reason, self.unresolved)
         self.store.commit()

@@ -2,12 +2,16 @@
 
 Arguments: ``start`` (comma-separated URLs), ``start_file`` (one URL a line, ``#`` comments),
 ``since`` (YYYY-MM-DD or ISO 8601), ``max_age`` (``48h``, ``2d``...), ``limit`` (articles per
-run), ``allow_domains`` (comma-separated, added to the start URLs' registrable domains).
+run: already-written articles the state skips do not count), ``allow_domains`` (comma-separated,
+added to the start URLs' registrable domains); ``refresh`` is read by ``pipeline.state``.
 
 Navigation only: the kind of every response is read from its body (``pipeline.discovery``),
 entries are filtered by scope, listing URL, date window, duplicates and limit before any
 article is requested, and article responses leave as ``Page`` items for the shared pipeline.
 Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
+``pipeline.statemw`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
+unchanged since the last run) and ``KnownArticle`` (written by an earlier run) reach the
+errback as healthy "nothing new", never as failures or rejects.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from pipeline.items import Page
 from pipeline.pagetype import listing_page, listing_url
 from pipeline.scope import ROLE_META, RefusedRequest, Scope, check_url
 from pipeline.signals import page_failed
+from pipeline.statemw import LEFT_FOR_LATER, KnownArticle, NotModified
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
 _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
@@ -78,7 +83,9 @@ class NewsSpider(scrapy.Spider):
         self.scope = Scope.build(self.start_urls, allow_domains.split(","))
         self.window_start = disc.window_start(since or None, max_age or None, datetime.now(timezone.utc))
         self.limit = int(limit) if limit else None
-        self.articles: set[str] = set()  # canonical URLs of article requests made
+        self.articles: set[str] = set()  # canonical URLs of article requests made or held
+        self.counted = 0  # article requests counted against the limit
+        self.held: list[Request] = []  # over the limit: sent when a known article frees its place
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: lines
 
     @classmethod
@@ -185,13 +192,31 @@ class NewsSpider(scrapy.Spider):
         key = canonicalize_url(url, keep_fragments=False) if not reason else ""
         if not reason and key in self.articles:
             reason = "duplicate"
-        if not reason and self.limit is not None and len(self.articles) >= self.limit:
-            reason = "limit"
         if reason:
             self.count(f"skipped/{reason}")
             return None
         self.articles.add(key)
-        return self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
+        request = self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
+        if self.limit is not None and self.counted >= self.limit:
+            self.held.append(request)  # counted as skipped (and left for a later run) while held
+            self.count("skipped/limit")
+            self.crawler.stats.inc_value(LEFT_FOR_LATER)
+            return None
+        self.counted += 1
+        return request
+
+    def release_place(self, request: Request) -> list[Request]:
+        """A counted article was not fetched after all (known, or disallowed by robots.txt): its
+        place goes to the next held candidate. Start URLs never counted, so they free nothing."""
+        if request.callback != self.parse_article:
+            return []
+        self.counted -= 1
+        if not self.held:
+            return []
+        self.counted += 1
+        self.count("skipped/limit", -1)
+        self.crawler.stats.inc_value(LEFT_FOR_LATER, -1)
+        return [self.held.pop(0)]
 
     def explore_listing(self, response: Response) -> Iterator[Request]:
         """From a start page that is no article: its feeds, the site's sitemaps (robots.txt
@@ -241,10 +266,15 @@ class NewsSpider(scrapy.Spider):
             known=dict(known),
         )
 
-    def fetch_failed(self, failure: Failure) -> None:
+    def fetch_failed(self, failure: Failure) -> list[Request] | None:
         request = failure.request
         role = request.meta.get(ROLE_META, "")
         exc = failure.value
+        if isinstance(exc, NotModified):
+            return None  # unchanged since the last run: healthy, counted by the state middleware
+        if isinstance(exc, KnownArticle):
+            self.count("skipped/known")
+            return self.release_place(request)
         if isinstance(exc, RefusedRequest):
             reason = exc.reason
         elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
@@ -254,13 +284,16 @@ class NewsSpider(scrapy.Spider):
         elif isinstance(exc, IgnoreRequest):
             robots = "robots.txt" in str(exc)
             self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
-            return  # robots.txt, or another middleware's choice (e.g. a feed's 304): not a failure
+            # robots.txt, or another middleware's choice: not a failure; not fetched, so an
+            # article disallowed by robots.txt does not count against the limit either
+            return self.release_place(request) if robots else None
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
         self.count(f"failed/{role}/{reason}")
         if request.meta.get("newsclean_optional"):
-            return
+            return None
         if role in (ARTICLE, LISTING) or request.url in self.start_urls:
             self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
         else:
             self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)
+        return None

@@ -23,6 +23,12 @@ FAST = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "RET
         "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO")
 
 
+def own_state(tmp: Path) -> tuple[str, ...]:
+    """State (and run lock) in the test's folder: with the project's output/state.sqlite, a second
+    test session would skip the articles the first one wrote (the aeb pages keep their canonical URLs)."""
+    return ("-s", f"NEWSCLEAN_STATE_PATH={tmp / 'state.sqlite'}")
+
+
 def aeb_pages() -> dict[str, bytes]:
     folder = BENCHMARKS_DIR / "aeb-dev" / "html"
     if not folder.is_dir():
@@ -42,7 +48,7 @@ class Crawl:
                              plain=plain).start()
         try:
             self.out = tmp / "out.jsonl"
-            self.result = run_crawl("news", "-a", f"start={self.site.base}{start_path}", *args, *FAST,
+            self.result = run_crawl("news", "-a", f"start={self.site.base}{start_path}", *args, *FAST, *own_state(tmp),
                                     "-O", str(self.out))
         finally:
             self.site.stop()
@@ -150,7 +156,8 @@ def test_feed_start_url_from_a_file_with_a_limit(tmp_path: Path) -> None:
         starts = tmp_path / "starts.txt"
         starts.write_text(f"# the site's RSS feed\n{site.base}/feed.xml  # RSS\n\n")
         out = tmp_path / "out.jsonl"
-        result = run_crawl("news", "-a", f"start_file={starts}", "-a", "limit=1", *FAST, "-O", str(out))
+        result = run_crawl("news", "-a", f"start_file={starts}", "-a", "limit=1", *FAST, *own_state(tmp_path),
+                           "-O", str(out))
     finally:
         site.stop()
         other.stop()

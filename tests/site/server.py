@@ -5,15 +5,26 @@ index with a Google News sitemap, robots.txt (a Disallow, a Crawl-delay, a Sitem
 articles (renderings of the two seed stories and a few more, plus aeb-dev pages when given),
 a section page, a list page, redirects (in scope, out of scope, to ``file:``), a 404, a 429
 with ``Retry-After``, a slow page, an oversized page and a gzip bomb. ``plain=True`` serves the
-same site without feeds or sitemaps. Every request is logged with its monotonic arrival time.
+same site without feeds or sitemaps. Every request is logged with its monotonic arrival time,
+its conditional headers and the status it got.
+
+For the unattended-run tests: feeds, sitemaps and the home page carry an ``ETag`` (a hash of the
+body) and a ``Last-Modified``, and answer 304 to a matching ``If-None-Match`` (else
+``If-Modified-Since``); ``add_articles(n)`` publishes n new in-window articles (in the RSS and
+Atom feeds and the news sitemap, whose ETags then change); ``crawl_delay``, ``slow_seconds``
+and ``retry_after`` are per-site so those runs can stay fast; ``BROKEN_FEED`` always answers 500;
+``robots_txt=False`` serves no robots.txt.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -43,6 +54,23 @@ REDIRECT = "/go/harbour-bridge"
 REDIRECT_OUT = "/go/elsewhere"
 REDIRECT_FILE = "/go/passwd"
 ELSEWHERE = "/news/2023/09/27/elsewhere.html"
+BROKEN_FEED = "/broken-feed.xml"
+ADDED = "/news/2023/09/29/added-{n}.html"  # articles published by add_articles()
+ADDED_DATE = "2023-09-29T{hour:02d}:{minute:02d}:00Z"
+# Sources that list the articles added by add_articles() (their content, ETag and date change).
+LISTS_ADDED = frozenset({"/feed.xml", "/atom.xml", "/news-sitemap.xml"})
+ADDED_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | The Loopback Ledger</title>
+<meta property="og:type" content="article"><meta property="og:site_name" content="The Loopback Ledger">
+<meta property="article:published_time" content="{date}"></head>
+<body><header><a href="/">The Loopback Ledger</a><nav><a href="/">Home</a></nav></header>
+<article><h1>{title}</h1>
+<p>Story {n}: the ferry service between the two harbours resumed on Friday after a winter of repairs to
+the landing stages, the operator said, and the first crossings of the morning were fully booked.</p>
+<p>Passengers on crossing {n} were told that the timetable would return to its summer pattern within a
+fortnight, once the second vessel has passed the inspection required by the maritime authority.</p>
+<p>Traders near the terminal said the months without visitors had been hard, and several of them had
+opened early to welcome the travellers arriving on the first boats since the service was suspended.</p>
+</article><footer><p>&copy; 2023 The Loopback Ledger</p></footer></body></html>"""
 FEED_LINKS = ('<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">\n'
               '<link rel="alternate" type="application/atom+xml" title="Atom" href="/atom.xml">')
 
@@ -52,6 +80,8 @@ class Hit:
     at: float  # time.monotonic() on arrival
     path: str
     user_agent: str
+    conditional: dict[str, str] = field(default_factory=dict)  # If-None-Match / If-Modified-Since sent
+    status: int = 0  # the answer's status (0 until answered)
 
 
 @dataclass
@@ -60,14 +90,23 @@ class NewsSite:
     other: str = "http://127.0.0.2:9"  # base URL of the server that must receive nothing
     aeb: dict[str, bytes] = field(default_factory=dict)  # id -> page HTML (bytes)
     plain: bool = False
+    crawl_delay: float = CRAWL_DELAY  # robots.txt Crawl-delay
+    slow_seconds: float = SLOW_SECONDS  # how long the slow page takes (read per request)
+    retry_after: int = RETRY_AFTER  # the 429's Retry-After
+    robots_txt: bool = True  # False: /robots.txt answers 404, like many sites
     log: list[Hit] = field(default_factory=list)
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # (path, title, date) of added articles
 
     def start(self) -> NewsSite:
         site = self
+        self.started = time.time()
+        self.changed = self.started - 3600  # Last-Modified of the sources that list added articles
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                site.log.append(Hit(time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+                conditional = {k: v for k in ("If-None-Match", "If-Modified-Since") if (v := self.headers.get(k))}
+                self.hit = Hit(time.monotonic(), self.path, self.headers.get("User-Agent", ""), conditional)
+                site.log.append(self.hit)
                 site.respond(self)
 
             def log_message(self, *args: object) -> None:
@@ -90,6 +129,15 @@ class NewsSite:
     def paths(self) -> list[str]:
         return [hit.path for hit in self.log]
 
+    def add_articles(self, count: int) -> list[str]:
+        """Publish ``count`` new in-window articles (RSS, Atom, news sitemap); their URLs."""
+        for _ in range(count):
+            n = len(self.added) + 1
+            title = f"Ferry service resumes: crossing number {n} fully booked"
+            self.added.append((ADDED.format(n=n), title, ADDED_DATE.format(hour=n // 60, minute=n % 60)))
+        self.changed = time.time()
+        return [self.base + path for path, _, _ in self.added[-count:]]
+
     # --- content ---------------------------------------------------------------------------
     def page(self, name: str) -> bytes:
         text = (PAGES / name).read_text(encoding="utf-8")
@@ -98,7 +146,7 @@ class NewsSite:
         return text.encode()
 
     def robots(self) -> bytes:
-        lines = ["User-agent: *", "Disallow: /private/", f"Crawl-delay: {CRAWL_DELAY}"]
+        lines = ["User-agent: *", "Disallow: /private/", f"Crawl-delay: {self.crawl_delay:g}"]
         if not self.plain:
             lines.append(f"Sitemap: {self.base}/sitemap_index.xml")
         return ("\n".join(lines) + "\n").encode()
@@ -122,6 +170,7 @@ class NewsSite:
             (b + REDIRECT_OUT, "A story that moved away", "Wed, 27 Sep 2023 11:40:00 GMT"),
             (b + REDIRECT_FILE, "A story that moved to a file", "Wed, 27 Sep 2023 11:45:00 GMT"),
         ]
+        items += [(b + p, t, formatdate(parse_iso(d).timestamp(), usegmt=True)) for p, t, d in self.added]
         body = "".join(f"<item><title>{t}</title><link>{u}</link><pubDate>{d}</pubDate></item>\n"
                        for u, t, d in items)
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>The Loopback '
@@ -135,6 +184,7 @@ class NewsSite:
             (b + PICTURES, "The week in pictures", "2023-09-27T18:00:00Z"),
             (b + KYIV, "Baku claims 192 Azerbaijani troops killed, 511 wounded in Karabakh offensive", "2023-09-27T09:24:00Z"),
         ]
+        entries += [(b + p, t, d) for p, t, d in self.added]
         body = "".join(f'<entry><title>{t}</title><link rel="alternate" href="{u}"/><id>{u}</id>'
                        f"<published>{d}</published><updated>{d}</updated></entry>\n" for u, t, d in entries)
         return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
@@ -155,6 +205,7 @@ class NewsSite:
                    (ANCIENT, "An ancient story", "2023-07-01T09:00:00Z", "en")]
         entries += [(f"/aeb/{i}.html", f"Benchmark story {n}", f"2023-09-2{n}T08:00:00Z", "en")
                     for n, i in enumerate(sorted(self.aeb), start=1)]
+        entries += [(p, t, d, "en") for p, t, d in self.added]
         return entries
 
     def news_sitemap(self) -> bytes:
@@ -185,20 +236,28 @@ class NewsSite:
                    "/news-sitemap.xml": self.news_sitemap, "/sitemap-pages.xml": self.pages_sitemap,
                    "/sitemap-2022.xml": self.pages_sitemap}
         redirects = {REDIRECT: BRIDGE, REDIRECT_OUT: self.other + ELSEWHERE, REDIRECT_FILE: "file:///etc/passwd"}
-        if path == "/robots.txt":
+        added = {p: (n, t, d) for n, (p, t, d) in enumerate(self.added, start=1)}
+        if path == "/robots.txt" and self.robots_txt:
             return self.send(h, 200, self.robots(), "text/plain")
         if path in sources and not self.plain:
-            return self.send(h, 200, sources[path](), xml)
+            return self.send_conditional(h, path, sources[path](), xml)
+        if path == "/":
+            return self.send_conditional(h, path, self.page(static[path]), html)
         if path in static:
             return self.send(h, 200, self.page(static[path]), html)
+        if path in added:
+            n, title, date = added[path]
+            return self.send(h, 200, ADDED_PAGE.format(n=n, title=title, date=date).encode(), html)
+        if path == BROKEN_FEED:
+            return self.send(h, 500, b"internal error", "text/plain")
         if path in redirects:
             return self.send(h, 301, b"", html, {"Location": redirects[path]})
         if path == BUSY:
             if sum(1 for hit in self.log if hit.path == BUSY) == 1:
-                return self.send(h, 429, b"slow down", "text/plain", {"Retry-After": str(RETRY_AFTER)})
+                return self.send(h, 429, b"slow down", "text/plain", {"Retry-After": str(self.retry_after)})
             return self.send(h, 200, self.page("council-budget.html"), html)
         if path == SLOW:
-            time.sleep(SLOW_SECONDS)
+            time.sleep(self.slow_seconds)
             return self.send(h, 200, self.page("harbour-bridge.html"), html)
         if path == HUGE:
             filler = b"<p>" + b"padding " * 100 + b"</p>\n"
@@ -209,9 +268,27 @@ class NewsSite:
             return self.send(h, 200, self.aeb[path[5:-5]], html)
         return self.send(h, 404, b"<html><body><h1>Not found</h1></body></html>", html)
 
+    def send_conditional(self, h: BaseHTTPRequestHandler, path: str, body: bytes, ctype: str) -> None:
+        """200 with ``ETag`` and ``Last-Modified``, or 304 when the client's copy is current: a
+        matching ``If-None-Match`` wins; ``If-Modified-Since`` counts only without it (RFC 9110)."""
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        modified = self.changed if path in LISTS_ADDED else self.started - 3600
+        headers = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
+        if_none_match = h.headers.get("If-None-Match")
+        if_modified_since = h.headers.get("If-Modified-Since")
+        if if_none_match is not None:
+            fresh = etag in [t.strip() for t in if_none_match.split(",")] or if_none_match.strip() == "*"
+        else:
+            fresh = if_modified_since is not None and not_after(int(modified), if_modified_since)
+        if fresh:
+            return self.send(h, 304, b"", ctype, headers)
+        return self.send(h, 200, body, ctype, headers)
+
     @staticmethod
     def send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str,
              headers: dict[str, str] | None = None) -> None:
+        if isinstance(getattr(h, "hit", None), Hit):
+            h.hit.status = status
         try:
             h.send_response(status)
             h.send_header("Content-Type", ctype)
@@ -222,3 +299,15 @@ class NewsSite:
             h.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeouts, size caps): expected in these tests
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def not_after(modified: int, if_modified_since: str) -> bool:
+    """True when ``modified`` (epoch seconds) is not later than the ``If-Modified-Since`` date."""
+    try:
+        return modified <= parsedate_to_datetime(if_modified_since).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return False
