@@ -19,6 +19,7 @@ and ``<name>.labels.json`` = ``{"article": [paragraphs that must be kept], "nois
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -195,3 +196,32 @@ def leak_report(fixtures: list[Fixture], texts: dict[Path, str]) -> LeakReport:
             if _squash(paragraph) not in flat:
                 report.lost.append((fx.name, paragraph))
     return report
+
+
+def process_tree_cpu_seconds(root: int | None = None) -> float:
+    """CPU seconds used by ``root`` (default: this process) and all its descendants, the live
+    ones and those already reaped (Linux ``/proc``). Extraction runs in worker processes, so a
+    pipeline's cost per page is the tree's CPU, not the main process's."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue  # exited while we looked
+        fields = data[data.rindex(b")") + 2:].split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        # utime, stime, and cutime/cstime: CPU of children this process has already waited for
+        cpu[pid] = sum(int(f) for f in fields[11:15])
+    root = root or os.getpid()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += cpu.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total / os.sysconf("SC_CLK_TCK")
+
