@@ -1,1 +1,1 @@
-"""Project commands (COMMANDS_MODULE): `scrapy evaluate`."""
+"""Project commands (COMMANDS_MODULE): `scrapy evaluate`, `scrapy seeds`, `scrapy cron`."""
