@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections import Counter
 
-from pipeline import rules
 from pipeline.textclean import Line, mark_feeds, mark_line_rules
 
 _SPACE = re.compile(r"\s+")

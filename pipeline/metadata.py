@@ -66,7 +66,11 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((meta[k] for k in keys if meta.get(k)), None)
 
 
-def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
+JSON_LD_CONTAINERS = ("@graph", "mainEntity", "itemListElement")
+
+
+def json_ld_objects(tree: LexborHTMLParser, descend: tuple[str, ...] = JSON_LD_CONTAINERS) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, looking inside the ``descend`` keys; bad JSON is skipped."""
     objects: list[dict[str, Any]] = []
     for node in tree.css('script[type="application/ld+json"]'):
         try:
@@ -80,7 +84,7 @@ def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 objects.append(item)
-                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "itemListElement"))
+                stack.extend(v for k, v in item.items() if k in descend)
     return objects
 
 
@@ -121,7 +125,7 @@ def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
 def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
     """Metadata from one parsed page (pass the tree before any pre-cleaning)."""
     meta = _meta_map(tree)
-    objects = _json_ld_objects(tree)
+    objects = json_ld_objects(tree)
     ld = _article_ld(objects)
     result = HtmlMetadata()
 

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import orjson
 from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.metadata import json_ld_objects
 
 # First path segment of listing pages on most news sites and CMSs.
 LISTING_SEGMENTS = frozenset({
@@ -59,21 +60,11 @@ def listing_url(url: str) -> str | None:
 
 
 def _ld_types(tree: LexborHTMLParser) -> tuple[str, ...]:
+    # Not inside itemListElement: the entries of a list page are articles, the page is not.
     found: list[str] = []
-    for node in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = orjson.loads(node.text(deep=True).strip() or "null")
-        except orjson.JSONDecodeError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                kinds = item.get("@type")
-                found.extend(k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str))
-                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
+    for item in json_ld_objects(tree, descend=("@graph", "mainEntity")):
+        kinds = item.get("@type")
+        found.extend(k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str))
     return tuple(found)
 
 

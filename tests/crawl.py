@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -26,3 +28,31 @@ def run_crawl(spider: str, *args: str, cwd: Path = PROJECT_DIR, timeout: float =
 
 def read_jsonl(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def race_for_the_lock(procs: list[subprocess.Popen], spider: str) -> subprocess.Popen:
+    """Two runs of one spider started together: the loser must exit at once, while the winner
+    still works, with the lock code and a one-line reason naming the winner. Returns the winner
+    (finished; its stderr in ``winner.stderr_text``)."""
+    from pipeline.health import EXIT_LOCKED, EXIT_OK
+
+    wait_for(lambda: any(p.poll() is not None for p in procs))
+    loser = next(p for p in procs if p.poll() is not None)
+    winner = next(p for p in procs if p is not loser)
+    assert winner.poll() is None, "the locked run must exit while the other is still working"
+    _, loser_err = loser.communicate()
+    _, winner_err = winner.communicate(timeout=120)
+    assert (loser.returncode, winner.returncode) == (EXIT_LOCKED, EXIT_OK), winner_err[-3000:]
+    message = loser_err.strip().splitlines()[-1]
+    assert message.startswith(f"newsclean cron: not starting spider '{spider}': another run holds the lock")
+    assert f"(pid {winner.pid}, running since" in message and message.endswith("exit code 75")
+    assert "Spider opened" not in loser_err
+    return winner
+

@@ -14,18 +14,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
 
-from pipeline.health import (EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_NO_START, EXIT_OK, EXIT_STALE,
+from pipeline.health import (EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_NO_START, EXIT_OK, EXIT_STALE,
                              RunFacts, Thresholds, assess, errors_by_type)
 from pipeline.runlock import RunLock, RunLocked, hold_run_lock
 from pipeline.summary import point_latest, prune
 from tests.conftest import PROJECT_DIR
-from tests.crawl import read_jsonl
+from tests.crawl import race_for_the_lock, read_jsonl, wait_for
 from tests.feedsite import Site
 
 SEED = PROJECT_DIR / "seeds" / "kyivindependent.com" / "001_eda1507bfc85257a.txt"
@@ -60,13 +59,6 @@ def summary_of(output: Path) -> dict:
 def newest(tmp: Path, spider: str = "testsite") -> tuple[list[dict], dict]:
     output = outputs(tmp / "out" / spider)[-1]
     return read_jsonl(output), summary_of(output)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def site_run(tmp: Path, site: Site, *args: str) -> subprocess.CompletedProcess:
@@ -161,17 +153,7 @@ def test_two_runs_started_together_one_works_the_other_exits_with_lock_code(tmp_
     with Site(articles=6, delay=0.3) as site:
         procs = [start_cron(tmp_path, "testsite", "-a", f"feeds={site.feed_url}",
                             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1") for _ in range(2)]
-        wait_for(lambda: any(p.poll() is not None for p in procs))
-        loser = next(p for p in procs if p.poll() is not None)
-        winner = next(p for p in procs if p is not loser)
-        assert winner.poll() is None, "the locked run must exit while the other is still working"
-        _, loser_err = loser.communicate()
-        _, winner_err = winner.communicate(timeout=120)
-    assert (loser.returncode, winner.returncode) == (EXIT_LOCKED, EXIT_OK), winner_err[-3000:]
-    message = loser_err.strip().splitlines()[-1]
-    assert message.startswith("newsclean cron: not starting spider 'testsite': another run holds the lock")
-    assert f"(pid {winner.pid}, running since" in message and message.endswith("exit code 75")
-    assert "Spider opened" not in loser_err
+        race_for_the_lock(procs, "testsite")
     assert len(newest(tmp_path)[0]) == 6
 
 

@@ -14,17 +14,16 @@ import shlex
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 import pytest
 
-from pipeline.health import EXIT_LOCKED, EXIT_NO_START, EXIT_OK
+from pipeline.health import EXIT_NO_START, EXIT_OK
 from tests.conftest import PROJECT_DIR
-from tests.crawl import read_jsonl
+from tests.crawl import race_for_the_lock, read_jsonl, wait_for
 from tests.site import server as site_mod
 from tests.site.server import NewsSite
 
@@ -99,13 +98,6 @@ def paths_of(site: NewsSite, records: list[dict]) -> list[str]:
 def answers(site: NewsSite) -> list[tuple[str, int, bool]]:
     """(path, status, sent If-None-Match) of every request, sorted."""
     return sorted((h.path, h.status, "If-None-Match" in h.conditional) for h in site.log)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_second_run_is_conditional_and_writes_nothing_third_writes_only_the_new(tmp_path: Path) -> None:
@@ -218,17 +210,7 @@ def test_two_runs_started_together_one_works_the_other_exits_with_the_lock_code(
     with news_site(slow_seconds=3) as site:
         args = ("-a", f"start={site.base}/", *WINDOW)
         procs = [start_cron(tmp_path, *args) for _ in range(2)]
-        wait_for(lambda: any(p.poll() is not None for p in procs))
-        loser = next(p for p in procs if p.poll() is not None)
-        winner = next(p for p in procs if p is not loser)
-        assert winner.poll() is None, "the locked run must exit while the other is still working"
-        _, loser_err = loser.communicate()
-        _, winner_err = winner.communicate(timeout=120)
-    assert (loser.returncode, winner.returncode) == (EXIT_LOCKED, EXIT_OK), winner_err[-3000:]
-    message = loser_err.strip().splitlines()[-1]
-    assert message.startswith("newsclean cron: not starting spider 'news': another run holds the lock")
-    assert f"(pid {winner.pid}, running since" in message and message.endswith("exit code 75")
-    assert "Spider opened" not in loser_err
+        race_for_the_lock(procs, "news")
     assert len(outputs(tmp_path)) == 1
     assert paths_of(site, newest(tmp_path)[0]) == sorted(ARTICLES)
 
