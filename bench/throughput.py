@@ -39,45 +39,20 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+from pipeline.benchmark import CLOCK_TICKS, process_tree  # noqa: E402 - needs the project on sys.path
 AEB_DEV = PROJECT_DIR.parent / "shared" / "benchmarks" / "aeb-dev"
 RSS_LINE = re.compile(r"bench-rss pages=(\d+) rss_mb=([\d.]+) pss_mb=([\d.]+) processes=(\d+)")
 
 
 # --- process-tree memory, from /proc ----------------------------------------------------------
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def descendants(root: int) -> dict[int, float]:
-    """``root`` and every process below it, each with the CPU seconds it has used so far."""
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(b")") + 2:].split()
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-    found, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        found[pid] = cpu.get(pid, 0.0)
-        todo.extend(children.get(pid, ()))
-    return found
-
-
 def machine_busy_seconds() -> float:
     """CPU seconds every process on this (virtual) machine has used since boot, from /proc/stat."""
     with open("/proc/stat") as fh:
         fields = [int(v) for v in fh.readline().split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
-    return (user + nice + system + irq + softirq + steal) / TICKS
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 def others_line(machine: float, ours: float, wall: float) -> str:
@@ -97,7 +72,7 @@ def memory_kb(pid: int) -> tuple[int, int]:
 
 
 def tree_memory_mb(root: int, pids: Any = None) -> tuple[float, float, int]:
-    pids = descendants(root) if pids is None else pids
+    pids = process_tree(root) if pids is None else pids
     rss = pss = 0
     for pid in pids:
         r, p = memory_kb(pid)
@@ -118,7 +93,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            pids = descendants(self.pid)
+            pids = process_tree(self.pid)  # own CPU only: the sampler adds processes up itself
             for pid, seconds in pids.items():
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
             rss, pss, count = tree_memory_mb(self.pid, pids)

@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
 SHINGLE_N = 4
 _WORD = re.compile(r"\w+")
 GROUND_TRUTH = "ground-truth.json"
@@ -198,12 +200,13 @@ def leak_report(fixtures: list[Fixture], texts: dict[Path, str]) -> LeakReport:
     return report
 
 
-def process_tree_cpu_seconds(root: int | None = None) -> float:
-    """CPU seconds used by ``root`` (default: this process) and all its descendants, the live
-    ones and those already reaped (Linux ``/proc``). Extraction runs in worker processes, so a
-    pipeline's cost per page is the tree's CPU, not the main process's."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, int] = {}
+def process_tree(root: int | None = None, *, include_reaped: bool = False) -> dict[int, float]:
+    """``root`` (default: this process) and every process below it, each with the CPU seconds it
+    has used so far (Linux ``/proc``); with ``include_reaped``, plus the CPU of its children that
+    have already exited and been waited for (``cutime``/``cstime``)."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    last_field = 15 if include_reaped else 13
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -214,14 +217,18 @@ def process_tree_cpu_seconds(root: int | None = None) -> float:
             continue  # exited while we looked
         fields = data[data.rindex(b")") + 2:].split()
         pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        # utime, stime, and cutime/cstime: CPU of children this process has already waited for
-        cpu[pid] = sum(int(f) for f in fields[11:15])
-    root = root or os.getpid()
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += cpu.get(pid, 0)
-        stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total / os.sysconf("SC_CLK_TCK")
+        children.setdefault(int(fields[1]), []).append(pid)
+        cpu[pid] = sum(int(f) for f in fields[11:last_field]) / CLOCK_TICKS  # utime, stime[, cutime, cstime]
+    found: dict[int, float] = {}
+    todo = [root or os.getpid()]
+    while todo:
+        pid = todo.pop()
+        found[pid] = cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, ()))
+    return found
 
+
+def process_tree_cpu_seconds(root: int | None = None) -> float:
+    """CPU seconds of a process tree, exited workers included. Extraction runs in worker
+    processes, so a pipeline's cost per page is the tree's CPU, not the main process's."""
+    return sum(process_tree(root, include_reaped=True).values())
