@@ -64,7 +64,7 @@ _AGO = r"\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days
 _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
          r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})")
 # A photographer/agency credit closing a caption: "(Jane Doe/AP)", "(Name/AFP via Getty Images)".
-_CREDIT = r"\(\s*[^()]{2,80}/[^()]{1,60}\)\s*$"
+_CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*[A-Z][^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
 _AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA Media|Alamy|"
            r"Bloomberg|iStock|Xinhua|Anadolu|SOPA Images|NurPhoto|ZUMA|WireImage)")
 

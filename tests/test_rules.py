@@ -17,6 +17,7 @@ def test_rule_names_are_unique_and_classes_declared() -> None:
 
 
 NOISE = [
+    ("A convoy leaves the region (Vasily Krestyaninov/AP)", "caption_credit"),
     ("* indicates required", "newsletter_required_marker"),
     ("Get the day's top headlines delivered to your inbox every morning.", "newsletter_inbox_pitch"),
     ("No spam, we promise. You can unsubscribe at any time.", "newsletter_inbox_pitch"),
@@ -47,6 +48,8 @@ def test_rule_claims_its_noise(line: str, name: str) -> None:
 
 
 PROSE = [
+    "Get every issue delivered for less (Upgrade to Premium for $4.99/mo)",
+    "Turnout rose sharply this year (about 3/4 of voters)",
     "She said the council would publish the report in full, and that every resident could read it online.",
     "The photo shows the harbour in 1950, before the sea wall was built.",
     "Readers who subscribe to the paper's newsletter will get the full results on Monday.",
