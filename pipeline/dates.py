@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -15,7 +16,7 @@ MONTHS = {
 }
 _MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_TIME = (r"(?:(?:,|\s+at|\s+-|\s+\|)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+_TIME = (r"(?:(?:,|\s+at|\s+-|\s+\|)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?"
          r"(?:\s*(?P<ampm>[ap])\.?m\.?)?(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?")
 TEXT_DATES = (
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}}){_TIME}", re.I),
@@ -25,6 +26,7 @@ TEXT_DATES = (
 )
 URL_DATES = (
     re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<mnum>\d{1,2})/(?P<day>\d{1,2})(?:/|$)"),
+    re.compile(rf"/(?P<year>(?:19|20)\d{{2}})/{_MONTH}/(?P<day>\d{{1,2}})(?:/|$)", re.I),
     re.compile(r"/(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})(?:/|$|[-_])"),
     re.compile(r"[/_-](?P<year>(?:19|20)\d{2})(?P<mnum>[01]\d)(?P<day>[0-3]\d)(?:/|$|[-_.])"),
 )
@@ -88,7 +90,10 @@ def normalize_iso(value: str | None) -> str | None:
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return date_in_text(value)
+        try:  # RFC 2822, as in RSS <pubDate> and HTTP headers
+            return parsedate_to_datetime(value).isoformat()
+        except (TypeError, ValueError, IndexError):
+            return date_in_text(value)
     if len(value) <= 10:
         return stamp.date().isoformat()
     return stamp.isoformat()
