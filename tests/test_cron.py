@@ -268,3 +268,20 @@ def test_latest_pointer_and_retention(tmp_path: Path) -> None:
     assert sorted(p.name for p in removed) == [f"{names[0]}{s}" for s in (".jsonl", ".rejects.jsonl", ".summary.json")]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("2026-01-0")) == sorted(
         f"{n}{s}" for n in names[1:] for s in (".jsonl", ".rejects.jsonl", ".summary.json"))
+
+
+def test_plain_crawl_refuses_a_held_lock_with_one_line_and_the_lock_code(tmp_path: Path) -> None:
+    from pipeline.health import EXIT_LOCKED
+    from tests.crawl import run_crawl
+
+    state = tmp_path / "state.sqlite"
+    holder = RunLock(tmp_path / "seeds.lock")
+    holder.acquire()
+    try:
+        result = run_crawl("seeds", "-O", str(tmp_path / "out.jsonl"), "-s", f"NEWSCLEAN_STATE_PATH={state}")
+    finally:
+        holder.release()
+    assert result.returncode == EXIT_LOCKED
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsclean crawl: not starting spider 'seeds': another run holds the lock")
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.jsonl").exists()

@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from scrapy.commands.crawl import Command as CrawlCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from pipeline.health import EXIT_LOCKED
@@ -19,6 +20,19 @@ from pipeline.runlock import RunLocked, hold_run_lock, lock_path_for
 
 # When the run ended without a verdict (the summary extension never ran).
 EXIT_NO_VERDICT = 1
+
+
+def take_run_lock(crawler: Crawler, command: str) -> bool:
+    """Take the spider's run lock before anything starts; when another run holds it, say so in
+    one line on stderr and return ``False`` (the caller exits with ``EXIT_LOCKED``)."""
+    name = crawler.spidercls.name
+    try:
+        hold_run_lock(lock_path_for(crawler.settings, name))
+    except RunLocked as exc:
+        print(f"newsclean {command}: not starting spider {name!r}: {exc}; exit code {EXIT_LOCKED}",
+              file=sys.stderr, flush=True)
+        return False
+    return True
 
 
 class Command(CrawlCommand):
@@ -30,12 +44,7 @@ class Command(CrawlCommand):
             raise UsageError("use: scrapy cron <spider> [options]")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
-        name = crawler.spidercls.name
-        try:
-            hold_run_lock(lock_path_for(crawler.settings, name))
-        except RunLocked as exc:
-            print(f"newsclean cron: not starting spider {name!r}: {exc}; exit code {EXIT_LOCKED}",
-                  file=sys.stderr, flush=True)
+        if not take_run_lock(crawler, "cron"):
             self.exitcode = EXIT_LOCKED
             return
         self.crawler_process.crawl(crawler, **opts.spargs)
