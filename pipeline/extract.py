@@ -21,6 +21,7 @@ from pipeline.dates import date_in_url, normalize_iso
 from pipeline.decode import decode_page
 from pipeline.errors import NoArticleText
 from pipeline.items import SCHEMA_VERSION, Article, Page
+from pipeline.language import detect_language
 from pipeline.metadata import html_metadata
 from pipeline.preclean import preclean
 from pipeline.textclean import clean_text_capture
@@ -157,7 +158,8 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         authors=list(found.authors or []),
         published=published,
         published_from=published_from,
-        language=known.get("language") or found.language,
+        # The text itself beats the page's lang attribute, which templates often get wrong.
+        language=known.get("language") or detect_language(text) or found.language,
         description=found.description,
         text=text,
         word_count=word_count(text),

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Helpers with asserts used by many test files: show values on failure, as in test modules.
+pytest.register_assert_rewrite("tests.crawl")
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 BENCHMARKS_DIR = SHARED_DIR / "benchmarks"

@@ -50,9 +50,10 @@ def race_for_the_lock(procs: list[subprocess.Popen], spider: str) -> subprocess.
     _, loser_err = loser.communicate()
     _, winner_err = winner.communicate(timeout=120)
     assert (loser.returncode, winner.returncode) == (EXIT_LOCKED, EXIT_OK), winner_err[-3000:]
-    message = loser_err.strip().splitlines()[-1]
-    assert message.startswith(f"newsclean cron: not starting spider '{spider}': another run holds the lock")
-    assert f"(pid {winner.pid}, running since" in message and message.endswith("exit code 75")
-    assert "Spider opened" not in loser_err
+    refusals = [line for line in loser_err.splitlines()
+                if line.startswith(f"newsclean cron: not starting spider '{spider}': another run holds the lock")]
+    assert len(refusals) == 1, loser_err[-3000:]
+    assert f"(pid {winner.pid}, running since" in refusals[0] and refusals[0].endswith("exit code 75"), refusals
+    assert "Spider opened" not in loser_err, loser_err[-3000:]
     return winner
 

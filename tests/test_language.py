@@ -1,0 +1,38 @@
+"""Language from the text: clear evidence gives a code, anything else gives None."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.language import detect_language
+
+TEXTS = {
+    "en": "The council said on Tuesday that the bridge would reopen to traffic in the spring, and that "
+          "the repairs had cost more than the city had planned when the work began two years ago.",
+    "de": "Der Stadtrat teilte am Dienstag mit, dass die Brücke im Frühjahr wieder für den Verkehr "
+          "geöffnet wird und dass die Reparaturen mehr gekostet haben, als die Stadt geplant hatte.",
+    "fr": "Le conseil a annoncé mardi que le pont rouvrira à la circulation au printemps, et que les "
+          "réparations ont coûté plus que ce que la ville avait prévu pour cette année.",
+    "pt": "O conselho disse na terça-feira que a ponte será reaberta ao tráfego na primavera e que "
+          "os reparos custaram mais do que a cidade tinha previsto quando a obra começou.",
+    "ru": "Городской совет сообщил во вторник, что мост снова откроется для движения весной, и что "
+          "ремонт обошёлся дороже, чем планировал город, когда работы только начинались.",
+    "ko": "시의회는 화요일 다리가 봄에 다시 개통될 것이라고 밝혔으며 수리 비용이 예상보다 많이 들었다고 말했다.",
+    "ja": "市議会は火曜日、橋は春に再び開通すると発表し、修理費用は市の計画よりも多くかかったと述べた。",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TEXTS))
+def test_detects_clear_text(lang: str) -> None:
+    assert detect_language(TEXTS[lang]) == lang
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "Home News Sport Weather",  # too few words to say
+    "12:45 3-1 2019 100%",
+    "Angela Merkel Emmanuel Macron Joe Biden Xi Jinping Narendra Modi Vladimir Putin Lula da Silva "
+    "Olaf Scholz Rishi Sunak Justin Trudeau Giorgia Meloni Pedro Sanchez Mark Rutte Ursula",  # names only
+], ids=["empty", "short", "numbers", "names-only"])
+def test_unclear_text_gives_none(text: str) -> None:
+    assert detect_language(text) is None
