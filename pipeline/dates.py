@@ -97,3 +97,16 @@ def normalize_iso(value: str | None) -> str | None:
     if len(value) <= 10:
         return stamp.date().isoformat()
     return stamp.isoformat()
+
+
+def utc_timestamp(value: str) -> str | None:
+    """An ISO 8601 date-time with its offset, as UTC (``...+00:00``); ``None`` for anything
+    else, including a local time with no offset: a fetch time must be exact."""
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None or len(value.strip()) <= 10:
+        return None
+    return stamp.astimezone(timezone.utc).isoformat(timespec="seconds")
+

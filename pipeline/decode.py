@@ -53,17 +53,29 @@ class DecodedPage:
 
 
 def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip data, refusing to produce more than ``max_bytes`` (bomb guard)."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise CorruptCompression(f"gzip data does not decompress: {exc}") from None
-    if len(out) > max_bytes or inflater.unconsumed_tail:
-        raise PageTooLarge(f"decompresses to more than {max_bytes} bytes")
-    if not inflater.eof:
-        raise CorruptCompression("gzip data is truncated")
-    return out
+    """Decompress gzip data, every member of it (``cat a.gz b.gz`` is valid gzip), refusing to
+    produce more than ``max_bytes`` (bomb guard); trailing garbage is corruption, not ignored."""
+    parts: list[bytes] = []
+    produced = 0
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(rest, max_bytes - produced + 1)
+        except zlib.error as exc:
+            raise CorruptCompression(f"gzip data does not decompress: {exc}") from None
+        produced += len(out)
+        if produced > max_bytes or inflater.unconsumed_tail:
+            raise PageTooLarge(f"decompresses to more than {max_bytes} bytes")
+        if not inflater.eof:
+            raise CorruptCompression("gzip data is truncated")
+        parts.append(out)
+        rest = inflater.unused_data
+        if rest and not rest.startswith(GZIP_MAGIC):
+            if rest.strip(b"\0"):  # zero padding after the last member is tolerated, as gzip(1) does
+                raise CorruptCompression("unexpected bytes after the gzip data")
+            break
+    return b"".join(parts)
 
 
 def sniff_kind(body: bytes, content_type: str, kind_hint: str) -> str:
@@ -105,7 +117,10 @@ def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, st
         pass
     if kind == "html":
         declared = resolve_encoding(_declared_encoding(body, content_type) or "")
-        if declared and declared not in ("utf-8", "utf8"):
+        # A UTF-16/32 label on a body without a BOM is a template error: the markup itself is
+        # ASCII-compatible (WHATWG treats such a label as UTF-8), and decoding it as UTF-16
+        # would "succeed" and turn the page into nonsense.
+        if declared and declared not in ("utf-8", "utf8") and not declared.startswith(("utf-16", "utf-32")):
             try:
                 return body.decode(declared), declared
             except (UnicodeDecodeError, LookupError):

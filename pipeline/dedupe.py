@@ -25,6 +25,6 @@ class DuplicateUrlPipeline:
             return item
         key = url_key(url)
         if key in self.seen:
-            raise DuplicateUrl(f"already written in this run: {url}")
+            raise DuplicateUrl(f"already written in this run: {url}", url=url)
         self.seen.add(key)
         return item

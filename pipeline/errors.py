@@ -11,7 +11,15 @@ from scrapy.exceptions import DropItem
 
 
 class RejectedPage(DropItem):
-    """Base class: the input could not become an article record."""
+    """Base class: the input could not become an article record.
+
+    ``url`` is the article URL when the record was already built: Scrapy hands the rejects
+    log the item the spider yielded (the ``Page``), not the ``Article`` that was dropped.
+    """
+
+    def __init__(self, message: str, log_level: str | None = None, *, url: str | None = None):
+        super().__init__(message, log_level)
+        self.url = url
 
 
 # Raised by pipeline.decode while turning response bytes into text.

@@ -42,16 +42,21 @@ def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.part")
 
 
+def fsync_dir(folder: Path) -> None:
+    """Make a file's creation or renaming in ``folder`` survive a power cut."""
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
 def replace_atomically(tmp: Path, final: Path) -> None:
     """fsync ``tmp``, rename it over ``final``, fsync the folder: all or nothing on disk."""
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, final)
-    dir_fd = os.open(final.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(final.parent)
 
 
 class DurableLines(io.RawIOBase):
@@ -61,6 +66,8 @@ class DurableLines(io.RawIOBase):
         super().__init__()
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
         self.fd = os.open(path, flags, 0o644)
+        # The state may record these lines as written: the file itself must outlive a power cut.
+        fsync_dir(path.parent)
         self.on_line = on_line
         self.pending = b""
 

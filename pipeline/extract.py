@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -21,7 +22,7 @@ from pipeline.dates import date_in_url, normalize_iso
 from pipeline.decode import decode_page
 from pipeline.errors import NoArticleText
 from pipeline.items import SCHEMA_VERSION, Article, Page
-from pipeline.language import detect_language
+from pipeline.language import detect_language, normalize_language
 from pipeline.metadata import html_metadata
 from pipeline.preclean import preclean
 from pipeline.textclean import clean_text_capture
@@ -81,6 +82,21 @@ def drop_headline(paragraphs: list[str], headlines: list[str], removed: Counter[
     return kept
 
 
+def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
+    """The page's canonical / og:url, resolved against the page URL, when it can name this
+    article: http(s) only, and not the site root while the page itself is not (templates that
+    point every page's canonical at the home page would otherwise merge all their articles)."""
+    if not canonical:
+        return None
+    resolved = urljoin(page_url, canonical.strip())
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    if parts.path in ("", "/") and not parts.query and urlsplit(page_url).path not in ("", "/"):
+        return None
+    return resolved
+
+
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off); 4. the shared post-clean rules;
@@ -106,7 +122,8 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
         if found:
             published, published_from = normalize_iso(found), "htmldate"
     return Extracted(
-        paragraphs=paragraphs, removed=removed, engine=TRAFILATURA_ENGINE, url=meta.url, title=meta.title,
+        paragraphs=paragraphs, removed=removed, engine=TRAFILATURA_ENGINE,
+        url=trusted_canonical(meta.url, page_url), title=meta.title,
         description=meta.description, site_name=meta.site_name, authors=meta.authors,
         published=published, published_from=published_from, language=meta.language,
     )
@@ -159,7 +176,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         published=published,
         published_from=published_from,
         # The text itself beats the page's lang attribute, which templates often get wrong.
-        language=known.get("language") or detect_language(text) or found.language,
+        language=normalize_language(known.get("language")) or detect_language(text) or normalize_language(found.language),
         description=found.description,
         text=text,
         word_count=word_count(text),

@@ -11,8 +11,12 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
+
+from pipeline.dates import normalize_iso, utc_timestamp
+from pipeline.language import normalize_language
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,45 @@ def find_inputs(root: Path) -> Iterator[Path]:
             yield path
 
 
+def input_problem(path: Path, root: Path, max_bytes: int, *, links_outside: bool = True) -> tuple[str, str] | None:
+    """``(reason, detail)`` when an input must be refused before it is read, else ``None``:
+    a file over the size limit (read whole by the file download handler, it would be in memory
+    before any cap applied), or, unless ``links_outside``, a link leading out of the input folder."""
+    try:
+        target = path.resolve(strict=True)
+        size = target.stat().st_size
+    except OSError as exc:
+        return "fetch_failed", f"{type(exc).__name__}: {exc}"
+    if not links_outside and not target.is_relative_to(root):
+        return "outside_input_dir", f"links to {target}, outside {root}"
+    if size > max_bytes:
+        return "PageTooLarge", f"{size} bytes, over the limit of {max_bytes}"
+    return None
+
+
+def clean_sidecar(meta: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Sidecar values that say what they should; the others are logged and left out."""
+    known: dict[str, Any] = {}
+    for key in SIDECAR_KEYS:
+        value = data.get(key)
+        if not (isinstance(value, str) and value.strip()):
+            continue
+        value = value.strip()
+        if key == "url" and urlsplit(value).scheme not in ("http", "https"):
+            value = None
+        elif key == "language":
+            value = normalize_language(value)
+        elif key == "fetched_at":
+            value = utc_timestamp(value)
+        elif key == "published":
+            value = normalize_iso(value)
+        if value is None:
+            logger.warning("ignoring %s in sidecar %s: %r is not a valid value", key, meta, data[key])
+        else:
+            known[key] = value
+    return known
+
+
 def read_sidecar(path: Path) -> dict[str, Any]:
     """The known metadata for input ``path``; an unreadable sidecar is logged and ignored."""
     meta = sidecar_path(path)
@@ -56,4 +99,4 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         logger.warning("ignoring sidecar %s: %s", meta, exc)
         return {}
-    return {k: v for k, v in data.items() if k in SIDECAR_KEYS and isinstance(v, str) and v.strip()}
+    return clean_sidecar(meta, data)

@@ -57,6 +57,15 @@ MIN_STOP_SHARE = 0.12  # of words that are the winner's function words
 MIN_MARGIN = 1.5  # the winner's count over the runner-up's
 
 
+LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$", re.IGNORECASE)
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """The primary subtag of a language tag (``en-US`` -> ``en``), or ``None`` if it is not one."""
+    m = LANGUAGE_TAG.match((tag or "").strip())
+    return m.group(1).lower() if m else None
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or ``None`` when the evidence is not clear."""
     sample = text[:20000]

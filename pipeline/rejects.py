@@ -61,7 +61,7 @@ class RejectsLog:
     def item_dropped(self, item: Any, exception: BaseException, **kwargs: Any) -> None:
         adapter = ItemAdapter(item)
         self.add(adapter.get("source_url"), type(exception).__name__, str(exception),
-                 url=adapter.get("url") or adapter.get("known", {}).get("url"))
+                 url=getattr(exception, "url", None) or adapter.get("url") or adapter.get("known", {}).get("url"))
 
     def page_failed(self, source_url: str, reason: str, detail: str, **kwargs: Any) -> None:
         self.add(source_url, reason, detail)

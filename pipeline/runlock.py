@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -63,12 +64,21 @@ class RunLock:
             self.fd = None
 
 
-def describe_holder(path: Path) -> str:
-    try:
-        holder = json.loads(path.read_text())
-        return f"pid {holder['pid']}, running since {holder['since']}"
-    except (OSError, ValueError, KeyError, TypeError):
-        return "holder unknown"
+HOLDER_WAIT_SECONDS = 1.0
+
+
+def describe_holder(path: Path, wait: float = HOLDER_WAIT_SECONDS) -> str:
+    """Who holds the lock, from the lock file. The holder writes it just after taking the lock,
+    so a run refused in that instant waits briefly for it rather than saying "unknown"."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            holder = json.loads(path.read_text())
+            return f"pid {holder['pid']}, running since {holder['since']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            if time.monotonic() >= deadline:
+                return "holder unknown"
+            time.sleep(0.01)
 
 
 def hold_run_lock(path: Path) -> RunLock:

@@ -49,6 +49,9 @@ NEWSCLEAN_DEFAULT_FEED = str(PROJECT_DIR / "output" / "%(name)s" / "%(time)s.jso
 # --- newsclean -----------------------------------------------------------------------------
 # Folder `scrapy crawl seeds` reads when no `-a dir=` is given.
 NEWSCLEAN_SEEDS_DIR = str(PROJECT_DIR / "seeds")
+# Follow symbolic links that lead out of the input folder (corpora are often assembled from
+# links); False refuses them as `outside_input_dir`, for input folders you do not control.
+NEWSCLEAN_INPUT_LINKS_OUTSIDE = True
 # Largest page accepted, before and after decompression (bytes); bigger inputs are rejected.
 NEWSCLEAN_MAX_PAGE_BYTES = 10 * 1024 * 1024
 # trafilatura's favor_precision: less boilerplate at a small cost in recall (measured on aeb-dev).

@@ -261,5 +261,5 @@ class KnownArticlePipeline:
             return item  # Pages are not records yet; refresh rewrites on purpose
         url = adapter.get("url")
         if url and not is_offline(adapter.get("source_url")) and self.store.is_written(self.spider, url):
-            raise AlreadyWritten(f"written by an earlier run: {url}")
+            raise AlreadyWritten(f"written by an earlier run: {url}", url=url)
         return item

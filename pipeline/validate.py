@@ -15,7 +15,7 @@ def check_required(record: ItemAdapter) -> None:
     for field_name, error in REQUIRED:
         value = record.get(field_name)
         if not (isinstance(value, str) and value.strip()):
-            raise error(f"record has no {field_name}")
+            raise error(f"record has no {field_name}", url=record.get("url") or None)
 
 
 class ValidationPipeline:

@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pipeline.inputs import find_inputs, page_kind, read_sidecar
+from pipeline.inputs import find_inputs, input_problem, page_kind, read_sidecar
 from pipeline.items import Page
 from pipeline.signals import page_failed
 
@@ -37,7 +37,14 @@ class SeedsSpider(scrapy.Spider):
         root = Path(self.input_dir or self.settings.get("NEWSCLEAN_SEEDS_DIR")).expanduser().resolve()
         if not root.is_dir():
             raise FileNotFoundError(f"input folder not found: {root}")
+        max_bytes = self.settings.getint("NEWSCLEAN_MAX_PAGE_BYTES")
+        links_outside = self.settings.getbool("NEWSCLEAN_INPUT_LINKS_OUTSIDE")
         for path in find_inputs(root):
+            problem = input_problem(path, root, max_bytes, links_outside=links_outside)
+            if problem:
+                self.crawler.signals.send_catch_log(page_failed, source_url=path.as_uri(), reason=problem[0],
+                                                    detail=problem[1])
+                continue
             yield scrapy.Request(
                 path.as_uri(), callback=self.parse, errback=self.fetch_failed, dont_filter=True,
                 cb_kwargs={"known": read_sidecar(path), "kind_hint": page_kind(path)},

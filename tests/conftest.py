@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
+import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,24 +16,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 BENCHMARKS_DIR = SHARED_DIR / "benchmarks"
 
-_real_connect = socket.socket.connect
+NETGUARD_DIR = Path(__file__).resolve().parent / "netguard"
+# Every Python subprocess a test starts (crawls, cron runs) loads tests/netguard/sitecustomize.py:
+# loopback only there too. This process gets the same guard by importing it.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETGUARD_DIR), os.environ.get("PYTHONPATH")]))
+sys.path.insert(0, str(NETGUARD_DIR))
+import sitecustomize as netguard  # noqa: E402  - the guard itself, applied on import
 
-
-def _loopback_only(self: socket.socket, address):  # type: ignore[no-untyped-def]
-    host = address[0] if isinstance(address, tuple) else None
-    if host is not None:
-        try:
-            allowed = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            allowed = host == "localhost"
-        if not allowed:
-            raise RuntimeError(f"test tried to reach {address}: tests never leave loopback")
-    return _real_connect(self, address)
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+assert socket.socket.connect_ex is netguard._guarded_connect_ex, "another sitecustomize shadows the guard"
 
 
 def needs_shared(path: Path) -> Path:

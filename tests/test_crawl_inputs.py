@@ -80,3 +80,50 @@ def test_default_output_goes_to_output_folder_only_without_o(tmp_path: Path) -> 
     assert result.returncode == 0
     assert len(list((project / "output" / "seeds").glob("*.jsonl"))) == 2  # no second default file
     assert len(read_jsonl(tmp_path / "explicit.jsonl")) == 2
+
+
+def test_links_out_of_the_folder_when_refused_and_oversized_files_are_rejected_unread(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "kyiv.txt")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Nothing to see here, but it must not be read by the crawl at all. " * 3)
+    (folder / "secret.txt").symlink_to(outside)
+    (folder / "inside-link.txt").symlink_to(folder / "kyiv.txt")
+    (folder / "huge.html").write_bytes(b"<html><body>" + b"<p>x</p>" * 20_000 + b"</body></html>")
+    out = tmp_path / "out.jsonl"
+    result = run_crawl("seeds", "-a", f"dir={folder}", "-O", str(out), "-s", "NEWSCLEAN_MAX_PAGE_BYTES=100000",
+                       "-s", "NEWSCLEAN_INPUT_LINKS_OUTSIDE=False")
+    assert result.returncode == 0, result.stderr[-3000:]
+    # a link that stays inside the folder is an input like any other
+    assert sorted(Path(r["source_url"]).name for r in read_jsonl(out)) == ["inside-link.txt", "kyiv.txt"]
+    rejects = {Path(r["source_url"]).name: r["reason"] for r in read_jsonl(tmp_path / "out.rejects.jsonl")}
+    assert rejects == {"secret.txt": "outside_input_dir", "huge.html": "PageTooLarge"}
+
+
+def test_pages_sharing_a_site_root_canonical_are_all_written(tmp_path: Path) -> None:
+    """Some templates point every page's canonical at the home page: that must not merge them."""
+    for n in range(3):
+        page = ARTICLE_HTML.replace('href="https://gazette.example/2024/03/05/harbour-bridge-reopens"', 'href="/"')
+        page = page.replace("Harbour bridge reopens after", f"Story {n}: harbour bridge reopens after")
+        (tmp_path / f"story{n}.html").write_text(page)
+        (tmp_path / f"story{n}.meta.json").write_bytes(b"{}")
+    out = tmp_path / "out.jsonl"
+    result = run_crawl("seeds", "-a", f"dir={tmp_path}", "-O", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    urls = sorted(r["url"] for r in read_jsonl(out))
+    assert urls == [(tmp_path / f"story{n}.html").as_uri() for n in range(3)]
+
+
+def test_a_repeat_is_rejected_with_its_article_url(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / f"{name}.txt")
+        (tmp_path / f"{name}.meta.json").write_bytes(orjson.dumps({"url": "https://kyivindependent.com/x"}))
+    out = tmp_path / "out.jsonl"
+    result = run_crawl("seeds", "-a", f"dir={tmp_path}", "-O", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    [record] = read_jsonl(out)
+    [reject] = read_jsonl(tmp_path / "out.rejects.jsonl")
+    # workers finish in any order: either copy may be the one written
+    assert {Path(record["source_url"]).name, Path(reject["source_url"]).name} == {"a.txt", "b.txt"}
+    assert (reject["reason"], reject["url"]) == ("DuplicateUrl", "https://kyivindependent.com/x")

@@ -285,3 +285,21 @@ def test_plain_crawl_refuses_a_held_lock_with_one_line_and_the_lock_code(tmp_pat
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("newsclean crawl: not starting spider 'seeds': another run holds the lock")
     assert "Traceback" not in result.stderr and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_run_refused_while_the_holder_writes_its_name_still_names_it(tmp_path: Path) -> None:
+    """The holder takes the flock, then writes who it is: a run refused in between waits for it."""
+    import fcntl
+    import threading
+
+    path = tmp_path / "seeds.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    writer = threading.Timer(0.2, lambda: os.pwrite(fd, orjson.dumps({"pid": 4242, "since": "2026-01-01T00:00:00+00:00"}), 0))
+    writer.start()
+    try:
+        with pytest.raises(RunLocked, match=r"\(pid 4242, running since 2026-01-01T00:00:00\+00:00\)"):
+            RunLock(path).acquire()
+    finally:
+        writer.join()
+        os.close(fd)

@@ -74,3 +74,27 @@ def test_undecodable_text_is_rejected() -> None:
 ])
 def test_kind_is_sniffed_without_hint(body: bytes, kind: str) -> None:
     assert decode_page(body, max_bytes=LIMIT).kind == kind
+
+
+def test_multi_member_gzip_is_read_whole() -> None:
+    body = gzip.compress(b"<html><body><p>first half, ") + gzip.compress(b"second half</p></body></html>")
+    assert decode_page(body, max_bytes=LIMIT).text.endswith("first half, second half</p></body></html>")
+
+
+def test_bytes_after_the_gzip_data_are_corruption() -> None:
+    with pytest.raises(CorruptCompression):
+        decode_page(gzip.compress(b"<html><p>page</p></html>") + b"garbage tail", max_bytes=LIMIT)
+
+
+def test_multi_member_gzip_is_capped_in_total() -> None:
+    member = gzip.compress(b"a" * (LIMIT // 2 + 10))
+    with pytest.raises(PageTooLarge):
+        decode_page(member + member, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("content_type", ["", "text/html; charset=UTF-16LE"])
+def test_utf16_label_on_an_ascii_compatible_body_is_not_believed(content_type: str) -> None:
+    label = '<meta charset="utf-16">' if not content_type else ""
+    body = f"<html><head>{label}<title>Café</title></head><body><p>Crème brûlée for everyone.</p></body></html>"
+    page = decode_page(body.encode("cp1252"), content_type=content_type, max_bytes=LIMIT)
+    assert page.encoding == "cp1252" and "Crème brûlée" in page.text
