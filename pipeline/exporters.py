@@ -5,9 +5,12 @@
 the feed is complete. A reader polling the output folder never sees a partial file, and a run
 killed mid-way leaves only the ``.part`` behind.
 
-Each complete line is fsynced as it is written (``DurableLines``) and announced with the
-``record_durable`` signal, so the state store can commit an article only once its record is
-on disk; ``pipeline.recovery`` publishes the ``.part`` of a killed run at the next start.
+Complete lines are fsynced in groups (``DurableLines``: every ``NEWSCLEAN_SYNC_EVERY_RECORDS``
+lines or ``NEWSCLEAN_SYNC_INTERVAL`` seconds, whichever comes first) and only then announced with
+the ``records_durable`` signal, so the state store commits an article only once its record is on
+disk. A group costs one fsync and one state commit instead of one each per record: per-record
+syncs and commits held the reactor thread for 1-2.5 CPU-s per 2,000 offline pages. ``pipeline.recovery`` publishes the
+``.part`` of a killed run at the next start and records its lines in the state, synced or not.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -22,8 +26,9 @@ from typing import IO, Any
 import orjson
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from twisted.internet import task
 
-from pipeline.signals import feed_path_known, record_durable
+from pipeline.signals import feed_path_known, records_durable
 
 
 class OrjsonLinesExporter(BaseItemExporter):
@@ -60,16 +65,23 @@ def replace_atomically(tmp: Path, final: Path) -> None:
 
 
 class DurableLines(io.RawIOBase):
-    """A feed's ``.part`` file: each write is fsynced, then ``on_line`` hears of each completed line."""
+    """A feed's ``.part`` file. Complete lines are fsynced in groups; ``on_lines`` hears of each
+    group after its fsync, never before. ``sync_every``: lines per group; ``sync_interval``:
+    seconds the oldest unsynced line may wait (checked on each write and by ``sync_if_due``)."""
 
-    def __init__(self, path: Path, append: bool, on_line: Callable[[bytes], None]):
+    def __init__(self, path: Path, append: bool, on_lines: Callable[[list[bytes]], None],
+                 sync_every: int = 1, sync_interval: float = 0.0):
         super().__init__()
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
         self.fd = os.open(path, flags, 0o644)
         # The state may record these lines as written: the file itself must outlive a power cut.
         fsync_dir(path.parent)
-        self.on_line = on_line
-        self.pending = b""
+        self.on_lines = on_lines
+        self.sync_every = max(1, sync_every)
+        self.sync_interval = sync_interval
+        self.pending = b""  # the start of a line not yet complete
+        self.unsynced: list[bytes] = []
+        self.oldest_unsynced = 0.0
 
     def writable(self) -> bool:
         return True
@@ -83,17 +95,29 @@ class DurableLines(io.RawIOBase):
         while view:
             view = view[os.write(self.fd, view):]
         if b"\n" in data:
-            os.fsync(self.fd)
             *lines, self.pending = (self.pending + data).split(b"\n")
-            for line in lines:
-                self.on_line(line + b"\n")
+            if not self.unsynced:
+                self.oldest_unsynced = time.monotonic()
+            self.unsynced.extend(line + b"\n" for line in lines)
+            self.sync_if_due()
         else:
             self.pending += data
         return len(data)
 
+    def sync_if_due(self) -> None:
+        if self.unsynced and (len(self.unsynced) >= self.sync_every
+                              or time.monotonic() - self.oldest_unsynced >= self.sync_interval):
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self.fd)
+        lines, self.unsynced = self.unsynced, []
+        if lines:
+            self.on_lines(lines)
+
     def close(self) -> None:
         if not self.closed:
-            os.fsync(self.fd)
+            self.sync()
             os.close(self.fd)
         super().close()
 
@@ -103,21 +127,35 @@ class AtomicFileFeedStorage(FileFeedStorage):
         super().__init__(uri, feed_options=feed_options)
         self.final = Path(self.path).resolve()
         self.part = part_path(self.final)
-        self.on_line: Callable[[bytes], None] = lambda line: None
+        self.on_lines: Callable[[list[bytes]], None] = lambda lines: None
+        self.sync_every = 1
+        self.sync_interval = 0.0
+        self.timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None):
         storage = cls(uri, feed_options=feed_options)
         crawler.signals.send_catch_log(feed_path_known, path=storage.final)
-        storage.on_line = lambda line: crawler.signals.send_catch_log(record_durable, path=storage.final, line=line)
+        storage.on_lines = lambda lines: crawler.signals.send_catch_log(
+            records_durable, path=storage.final, lines=lines)
+        storage.sync_every = crawler.settings.getint("NEWSCLEAN_SYNC_EVERY_RECORDS")
+        storage.sync_interval = crawler.settings.getfloat("NEWSCLEAN_SYNC_INTERVAL")
         return storage
 
     def open(self, spider: Any) -> IO[bytes]:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         if self.write_mode == "ab" and self.final.exists():
             shutil.copyfile(self.final, self.part)  # -o appends: start from what is there
-        return DurableLines(self.part, self.write_mode == "ab", self.on_line)  # type: ignore[return-value]
+        file = DurableLines(self.part, self.write_mode == "ab", self.on_lines,
+                            sync_every=self.sync_every, sync_interval=self.sync_interval)
+        if self.sync_every > 1 and self.sync_interval > 0:
+            # A slow crawl may write nothing for minutes: its last lines must not wait for the next.
+            self.timer = task.LoopingCall(file.sync_if_due)
+            self.timer.start(self.sync_interval, now=False)
+        return file  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
         file.close()
         replace_atomically(self.part, self.final)

@@ -49,8 +49,11 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int = 40  # longer lines are prose, whatever they contain
 
-    def matches(self, line: str) -> bool:
-        return len(line.split()) <= self.max_words and bool(self.pattern.search(line))
+    def matches(self, line: str, words: int | None = None) -> bool:
+        """``words``: the line's word count, when the caller has it (it tries many rules)."""
+        if words is None:
+            words = len(line.split())
+        return words <= self.max_words and bool(self.pattern.search(line))
 
 
 def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40) -> LineRule:
@@ -235,7 +238,8 @@ def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | N
 
     ``extra`` rules (``TEXT_LINE_RULES`` for text captures) are tried after ``LINE_RULES``.
     """
+    words = len(line.split())
     for rule in LINE_RULES + extra:
-        if rule.matches(line):
+        if rule.matches(line, words):
             return rule
     return None

@@ -124,6 +124,11 @@ NEWSCLEAN_HEALTH_MAX_ERROR_RATE = 0.25
 NEWSCLEAN_HEALTH_MAX_ERRORS = None
 # Unhealthy (exit 5) when no new article was written for longer than this (seconds); None = off.
 NEWSCLEAN_HEALTH_STALE_AFTER = None
+# Output lines are fsynced (and their articles committed to the state) in groups of this many
+# records, or when the oldest unsynced one is NEWSCLEAN_SYNC_INTERVAL seconds old. 1 = each
+# record on its own (slower: every fsync and SQLite commit blocks the reactor thread).
+NEWSCLEAN_SYNC_EVERY_RECORDS = 100
+NEWSCLEAN_SYNC_INTERVAL = 1.0
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
 # --- end of unattended runs ----------------------------------------------------------------

@@ -9,7 +9,7 @@ Per spider, keyed by canonical URL (``pipeline.dedupe.url_key``):
 - ``runs``: one row per finished run (the "nothing new for too long" health check).
 
 Durability rule: an article becomes ``written`` only when the feed storage reports its record
-fsynced in the run's output (signal ``record_durable``), never earlier. A run killed between the
+fsynced in the run's output (signal ``records_durable``), never earlier. A run killed between the
 two leaves the record in a ``.part`` file that ``pipeline.recovery`` publishes and records at
 the next start, so no record is lost and none is written twice.
 
@@ -33,7 +33,7 @@ from scrapy.exceptions import NotConfigured
 
 from pipeline.dedupe import url_key
 from pipeline.errors import AlreadyWritten
-from pipeline.signals import record_durable
+from pipeline.signals import records_durable
 
 logger = logging.getLogger(__name__)
 
@@ -205,27 +205,41 @@ class StateRecorder:
         if store is None:
             raise NotConfigured
         ext = cls(crawler, store)
-        crawler.signals.connect(ext.record_durable, signal=record_durable)
+        crawler.signals.connect(ext.records_durable, signal=records_durable)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def record_durable(self, path: Path, line: bytes, **kwargs: Any) -> None:
+    def records_durable(self, path: Path, lines: list[bytes], **kwargs: Any) -> None:
+        """Record a group of fsynced lines as written, in one commit."""
+        new = rewritten = 0
+        for line in lines:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                self.crawler.stats.inc_value("newsclean/state/unreadable_record")
+                continue
+            if not isinstance(record, dict):
+                continue
+            try:
+                if self.store.mark_written(self.spider, record, str(path), commit=False):
+                    new += 1
+                else:
+                    rewritten += 1
+            except sqlite3.Error as exc:
+                logger.error("state update failed for %s: %s", record.get("url"), exc)
+                self.crawler.stats.inc_value("newsclean/state/commit_failed")
         try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            self.crawler.stats.inc_value("newsclean/state/unreadable_record")
-            return
-        if not isinstance(record, dict):
-            return
-        try:
-            new = self.store.mark_written(self.spider, record, str(path))
+            self.store.commit()
         except sqlite3.Error as exc:
-            # The record is safe in the output; only the state lags. The next run may rewrite it.
-            logger.error("state commit failed for %s: %s", record.get("url"), exc)
-            self.crawler.stats.inc_value("newsclean/state/commit_failed")
+            # The records are safe in the output; only the state lags. The next run may rewrite them.
+            logger.error("state commit failed for %d records of %s: %s", new + rewritten, path, exc)
+            self.crawler.stats.inc_value("newsclean/state/commit_failed", new + rewritten)
             return
-        self.crawler.stats.inc_value("newsclean/state/new_articles" if new else "newsclean/state/rewritten")
+        if new:
+            self.crawler.stats.inc_value("newsclean/state/new_articles", new)
+        if rewritten:
+            self.crawler.stats.inc_value("newsclean/state/rewritten", rewritten)
 
     def item_dropped(self, item: Any, exception: BaseException, **kwargs: Any) -> None:
         adapter = ItemAdapter(item)
