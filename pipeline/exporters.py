@@ -9,8 +9,9 @@ Complete lines are fsynced in groups (``DurableLines``: every ``NEWSCLEAN_SYNC_E
 lines or ``NEWSCLEAN_SYNC_INTERVAL`` seconds, whichever comes first) and only then announced with
 the ``records_durable`` signal, so the state store commits an article only once its record is on
 disk. A group costs one fsync and one state commit instead of one each per record: per-record
-syncs and commits held the reactor thread for 1-2.5 CPU-s per 2,000 offline pages. ``pipeline.recovery`` publishes the
-``.part`` of a killed run at the next start and records its lines in the state, synced or not.
+syncs and commits held the reactor thread for 1-2.5 CPU-s per 2,000 offline pages.
+``pipeline.recovery`` publishes the ``.part`` of a killed run at the next start and records its
+lines in the state, synced or not.
 """
 
 from __future__ import annotations
