@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -10,8 +11,10 @@ from w3lib.url import canonicalize_url
 from pipeline.errors import DuplicateUrl
 
 
+@lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
-    """Canonical form: sorted query, no fragment, normalised escapes and host case."""
+    """Canonical form: sorted query, no fragment, normalised escapes and host case. Cached: one
+    article's URL is keyed by dedupe, the state and its middleware, five times a page."""
     return canonicalize_url(url, keep_fragments=False)
 
 

@@ -20,7 +20,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 from pipeline.errors import ExtractFailed, RejectedPage
 from pipeline.extract import ExtractOptions, extract_article
 from pipeline.items import Article, Page
-from pipeline.workers import ExtractPool, load_function
+from pipeline.workers import ExtractPool, load_function, start_forkserver
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +70,15 @@ class ExtractionPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             options_from_settings(settings), crawler.stats, workers=worker_count(settings),
             timeout=settings.getfloat("NEWSCLEAN_EXTRACT_TIMEOUT"),
             max_tasks=settings.getint("NEWSCLEAN_EXTRACT_MAX_PAGES_PER_WORKER"),
             function_path=settings.get("NEWSCLEAN_EXTRACT_FUNCTION"),
         )
+        if pipeline.workers:
+            start_forkserver(pipeline.function_path)
+        return pipeline
 
     async def open_spider(self) -> None:
         self.stats.set_value("newsclean/extract/workers", self.workers)

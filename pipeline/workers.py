@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import signal
@@ -59,6 +60,17 @@ WARM_UP_HTML = (
     + "<p>This paragraph only warms up the extraction libraries of a new worker process.</p>" * 8
     + "</article></body></html>"
 )
+
+
+def start_forkserver(function_path: str) -> None:
+    """Start the forkserver now, with the extraction modules to preload, so that its imports
+    run while Scrapy is still building the crawler (it otherwise starts when the spider opens,
+    and the crawl waits for it). Does nothing where there is no forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([*PRELOAD, function_path.rpartition(".")[0]])
+    multiprocessing.forkserver.ensure_running()
 
 
 def load_function(path: str) -> Callable[[Page, ExtractOptions], Article]:
