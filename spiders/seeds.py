@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -40,6 +41,10 @@ class SeedsSpider(scrapy.Spider):
         max_bytes = self.settings.getint("NEWSCLEAN_MAX_PAGE_BYTES")
         links_outside = self.settings.getbool("NEWSCLEAN_INPUT_LINKS_OUTSIDE")
         for path in find_inputs(root):
+            if self.crawler.engine.needs_backout():
+                # Lazy start (Scrapy's documented pattern): checking files and reading sidecars far
+                # ahead of the downloader kept the reactor from feeding the extraction workers.
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
             problem = input_problem(path, root, max_bytes, links_outside=links_outside)
             if problem:
                 self.crawler.signals.send_catch_log(page_failed, source_url=path.as_uri(), reason=problem[0],
