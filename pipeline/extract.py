@@ -21,20 +21,13 @@ from pipeline.clean import clean_paragraphs, content_hash, normalize_text, word_
 from pipeline.dates import date_in_url, normalize_iso
 from pipeline.decode import decode_page
 from pipeline.errors import NoArticleText
-from pipeline.items import SCHEMA_VERSION, Article, Page
+from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, Page
 from pipeline.language import detect_language, normalize_language
 from pipeline.metadata import html_metadata
 from pipeline.preclean import preclean
 from pipeline.textclean import clean_text_capture
 
 TRAFILATURA_ENGINE = f"trafilatura {trafilatura.__version__}" if hasattr(trafilatura, "__version__") else "trafilatura"
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    max_page_bytes: int = 10 * 1024 * 1024
-    favor_precision: bool = True
-    include_tables: bool = True
 
 
 @dataclass

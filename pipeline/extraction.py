@@ -18,8 +18,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import is_asyncio_available
 
 from pipeline.errors import ExtractFailed, RejectedPage
-from pipeline.extract import ExtractOptions, extract_article
-from pipeline.items import Article, Page
+from pipeline.items import Article, ExtractOptions, Page
 from pipeline.workers import ExtractPool, load_function, start_forkserver
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ def worker_count(settings: Any) -> int:
 
 
 def run_extraction(page: Page, options: ExtractOptions,
-                   extract: Callable[[Page, ExtractOptions], Article] = extract_article) -> Article:
+                   extract: Callable[[Page, ExtractOptions], Article]) -> Article:
     """``extract_article``, with any unexpected error turned into an ``ExtractFailed`` drop so
     one hostile page cannot stop the run."""
     try:
@@ -64,7 +63,9 @@ class ExtractionPipeline:
         self.timeout = timeout
         self.max_tasks = max_tasks
         self.function_path = function_path
-        self.extract = load_function(function_path)
+        # Loaded only for in-process extraction: with workers, the reactor process never
+        # imports trafilatura (the forkserver preloads it for the workers instead).
+        self.extract = load_function(function_path) if not workers else None
         self.pool: ExtractPool | None = None
 
     @classmethod
@@ -106,6 +107,7 @@ class ExtractionPipeline:
         if not isinstance(item, Page):
             return item
         if self.pool is None:
+            assert self.extract is not None
             article = run_extraction(item, self.options, self.extract)
         else:
             article = await self.pool.extract(item)

@@ -1,7 +1,9 @@
-"""The two item types: ``Page`` (what a spider fetched) and ``Article`` (the JSONL record).
+"""The two item types: ``Page`` (what a spider fetched) and ``Article`` (the JSONL record),
+and the ``ExtractOptions`` that turn one into the other.
 
 Spiders only ever yield ``Page``; the extraction pipeline turns it into an ``Article``, so the
-same chain serves offline files and live pages.
+same chain serves offline files and live pages. Nothing here imports the extraction libraries:
+the reactor process needs these types, only the extraction workers need trafilatura.
 """
 
 from __future__ import annotations
@@ -10,6 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Extraction settings (``NEWSCLEAN_MAX_PAGE_BYTES``, ``_FAVOR_PRECISION``, ``_INCLUDE_TABLES``)."""
+
+    max_page_bytes: int = 10 * 1024 * 1024
+    favor_precision: bool = True
+    include_tables: bool = True
 
 
 @dataclass

@@ -43,8 +43,7 @@ from typing import Any
 
 from pipeline import errors
 from pipeline.errors import ExtractFailed, ExtractTimeout, RejectedPage
-from pipeline.extract import ExtractOptions
-from pipeline.items import Article, Page
+from pipeline.items import Article, ExtractOptions, Page
 
 logger = logging.getLogger(__name__)
 
