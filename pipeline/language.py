@@ -49,7 +49,6 @@ SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("hi", re.compile(r"[\u0900-\u097f]")),
 )
-LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_SCRIPT_SHARE = 0.3  # of all letters
 MIN_WORDS = 20
@@ -69,15 +68,16 @@ def normalize_language(tag: str | None) -> str | None:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or ``None`` when the evidence is not clear."""
     sample = text[:20000]
-    letters = len(LETTER.findall(sample))
+    runs = WORD.findall(sample)
+    letters = sum(map(len, runs))
     if not letters:
         return None
     for lang, pattern in SCRIPTS:
-        if len(pattern.findall(sample)) >= MIN_SCRIPT_SHARE * letters:
+        if pattern.search(sample) and len(pattern.findall(sample)) >= MIN_SCRIPT_SHARE * letters:
             if lang == "zh" and SCRIPTS[1][1].search(sample):
                 return "ja"
             return lang
-    words = [w.lower() for w in WORD.findall(sample)]
+    words = [w.lower() for w in runs]
     if len(words) < MIN_WORDS:
         return None
     counts = Counter(words)
