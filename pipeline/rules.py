@@ -49,10 +49,8 @@ class LineRule:
     pattern: re.Pattern[str]
     max_words: int = 40  # longer lines are prose, whatever they contain
 
-    def matches(self, line: str, words: int | None = None) -> bool:
-        """``words``: the line's word count, when the caller has it (it tries many rules)."""
-        if words is None:
-            words = len(line.split())
+    def matches(self, line: str, words: int) -> bool:
+        """``words``: the line's word count, counted once by the caller for all the rules it tries."""
         return words <= self.max_words and bool(self.pattern.search(line))
 
 

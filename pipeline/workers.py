@@ -61,6 +61,11 @@ WARM_UP_HTML = (
 )
 
 
+def forkserver_preload(function_path: str) -> list[str]:
+    """The modules a forkserver imports for workers running ``function_path``."""
+    return [*PRELOAD, function_path.rpartition(".")[0]]
+
+
 def start_forkserver(function_path: str) -> None:
     """Start the forkserver now, with the extraction modules to preload, so that its imports
     run while Scrapy is still building the crawler (it otherwise starts when the spider opens,
@@ -68,7 +73,7 @@ def start_forkserver(function_path: str) -> None:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*PRELOAD, function_path.rpartition(".")[0]])
+    context.set_forkserver_preload(forkserver_preload(function_path))
     multiprocessing.forkserver.ensure_running()
 
 
@@ -225,7 +230,7 @@ class ExtractPool:
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context(start_method if start_method in methods else "spawn")
         if self.context.get_start_method() == "forkserver":
-            self.context.set_forkserver_preload([*PRELOAD, function_path.rpartition(".")[0]])
+            self.context.set_forkserver_preload(forkserver_preload(function_path))
         self.counters = PoolCounters()
         self.pending: deque[Job] = deque()
         self.workers: set[Worker] = set()  # ready and taking pages
