@@ -47,13 +47,19 @@ sys.path.insert(0, str(PROJECT_DIR))
 import tldextract  # noqa: E402
 import trafilatura  # noqa: E402
 
-from pipeline import clean, extract, preclean, rules  # noqa: E402
-from pipeline.benchmark import (  # noqa: E402
-    PageScore, aggregate, leak_report, load_benchmark, load_fixtures, score_page,
+from pipeline.extract import article, paragraphs, rules  # noqa: E402
+from pipeline.extract.article import ExtractOptions, extract_article  # noqa: E402
+from pipeline.extract.errors import PageProblem  # noqa: E402
+from pipeline.extract.html import preclean  # noqa: E402
+from pipeline.items import KnownMetadata, Page  # noqa: E402
+from pipeline.utils.benchmark import (  # noqa: E402
+    PageScore,
+    aggregate,
+    leak_report,
+    load_benchmark,
+    load_fixtures,
+    score_page,
 )
-from pipeline.errors import RejectedPage  # noqa: E402
-from pipeline.extract import ExtractOptions, extract_article  # noqa: E402
-from pipeline.items import Page  # noqa: E402
 
 BENCHMARKS = PROJECT_DIR.parent / "shared" / "benchmarks"
 HTML_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "noise" / "html"
@@ -86,10 +92,10 @@ def pipeline_predictions(root: Path, urls: dict[str, str], ids: list[str]) -> di
     for page_id in ids:
         path = root / "html" / f"{page_id}.html.gz"
         page = Page(source_url=path.as_uri(), body=path.read_bytes(),
-                    known={"url": urls[page_id]} if urls.get(page_id) else {})
+                    known=KnownMetadata(url=urls.get(page_id)))
         try:
             out[page_id] = extract_article(page, options).text
-        except RejectedPage:
+        except PageProblem:
             out[page_id] = ""
     return out
 
@@ -111,10 +117,10 @@ def fixture_leaks() -> tuple[int, int]:
         meta_path = fx.path.with_name(fx.path.name.rsplit(".", 1)[0] + ".meta.json")
         meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
         page = Page(source_url=fx.path.as_uri(), body=fx.path.read_bytes(),
-                    known={"url": meta["url"]} if meta.get("url") else {})
+                    known=KnownMetadata(url=meta.get("url")))
         try:
             texts[fx.path.resolve()] = extract_article(page, ExtractOptions()).text
-        except RejectedPage:
+        except PageProblem:
             texts[fx.path.resolve()] = ""
     report = leak_report(fixtures, texts)
     return report.leak_count, len(report.lost)
@@ -126,7 +132,7 @@ def collateral(root: Path, truth: dict[str, str], ids: list[str]) -> dict[str, l
     so this does not move F1 on dev; it is the risk a heuristic carries to unseen templates."""
     from selectolax.lexbor import LexborHTMLParser
 
-    from pipeline.benchmark import shingles
+    from pipeline.utils.benchmark import shingles
 
     found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     current: dict[str, Any] = {}
@@ -202,7 +208,7 @@ def trafilatura_options(**override: Any) -> Callable[[], contextlib.AbstractCont
     figure means the alternative scores better)."""
     def extract_with(*args: Any, **kwargs: Any) -> str | None:
         return trafilatura.extract(*args, **{**kwargs, **override})
-    return lambda: patched(extract, trafilatura=SimpleNamespace(extract=extract_with))
+    return lambda: patched(article, trafilatura=SimpleNamespace(extract=extract_with))
 
 
 def _noop(*_args: Any, **_kwargs: Any) -> None:
@@ -221,8 +227,8 @@ def _no_preclean(_tree: Any) -> Any:
 
 def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     table: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
-        "preclean": lambda: patched(extract, preclean=_no_preclean),
-        "postclean": lambda: patched(extract, clean_paragraphs=_identity_clean),
+        "preclean": lambda: patched(article, preclean=_no_preclean),
+        "postclean": lambda: patched(article, clean_paragraphs=_identity_clean),
         "forms": lambda: patched(preclean, _remove_forms=_noop),
         "never_content:nav": without_never_content(("nav",)),
         "never_content:controls": without_never_content(("button", "input", "select", "textarea")),
@@ -241,11 +247,11 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
                                                            ARTICLE_MARKERS="article, [itemprop='articleBody']"),
         "guard:prose": lambda: patched(preclean, has_prose=lambda _node: False),
         "guard:table_parts": lambda: patched(preclean, TABLE_PARTS=frozenset()),
-        "post:feeds": lambda: patched(clean, mark_feeds=_noop),
-        "post:line_rules": lambda: patched(clean, mark_line_rules=_noop),
-        "post:headline": lambda: patched(extract, drop_headline=lambda paragraphs, _headlines, _removed: paragraphs),
-        "post:headline:h1": lambda: patched(extract, HEADLINE_TAGS="h1.__ablated__"),
-        "post:headline:first_only": lambda: patched(extract, HEADLINE_REACH=1),
+        "post:feeds": lambda: patched(paragraphs, mark_feeds=_noop),
+        "post:line_rules": lambda: patched(paragraphs, mark_line_rules=_noop),
+        "post:headline": lambda: patched(article, drop_headline=lambda paragraphs, _headlines, _removed: paragraphs),
+        "post:headline:h1": lambda: patched(article, HEADLINE_TAGS="h1.__ablated__"),
+        "post:headline:first_only": lambda: patched(article, HEADLINE_REACH=1),
     }
     table["alt:favor_precision_off"] = trafilatura_options(favor_precision=False)
     table["alt:favor_recall"] = trafilatura_options(favor_precision=False, favor_recall=True)

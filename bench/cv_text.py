@@ -78,7 +78,7 @@ def apply_overrides(sets: list[str], drops: list[str], noops: list[str]) -> None
             raise SystemExit(f"pipeline.{module} has no {name}")
         setattr(mod, name, ast.literal_eval(value))
     if drops:
-        from pipeline import rules
+        from pipeline.extract import rules
         known = {r.name for r in rules.LINE_RULES + rules.TEXT_LINE_RULES}
         if missing := set(drops) - known:
             raise SystemExit(f"unknown rules: {sorted(missing)}")

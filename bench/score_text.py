@@ -2,7 +2,7 @@
 """Score the text-capture cleaner on an aeb-style text folder (``<id>.txt`` + ``<id>.meta.json``
 + ``ground-truth.json``), with the reference scorer ``aeb_score.py`` beside the benchmarks.
 
-Runs ``extract_article`` on each capture as a ``Page(kind_hint="text", known={"url": ...})``,
+Runs ``extract_article`` on each capture as a ``Page(kind_hint="text", known=KnownMetadata(url=...))``,
 writes ``{"id", "articleBody"}`` JSONL and prints the scorer's table (and, with ``--worst N``,
 the N worst pages by F1).
 
@@ -22,9 +22,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from pipeline.errors import RejectedPage  # noqa: E402
-from pipeline.extract import ExtractOptions, extract_article  # noqa: E402
-from pipeline.items import Page  # noqa: E402
+from pipeline.extract.article import ExtractOptions, extract_article  # noqa: E402
+from pipeline.extract.errors import PageProblem  # noqa: E402
+from pipeline.items import KnownMetadata, Page  # noqa: E402
 
 BENCHMARKS = PROJECT_DIR.parent / "shared" / "benchmarks"
 
@@ -43,10 +43,10 @@ def predict(folder: Path) -> dict[str, str]:
         meta_path = path.with_name(path.stem + ".meta.json")
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         page = Page(source_url=path.as_uri(), body=path.read_bytes(), kind_hint="text",
-                    known={"url": meta.get("url")} if meta.get("url") else {})
+                    known=KnownMetadata(url=meta.get("url")))
         try:
             out[path.stem] = extract_article(page, options).text
-        except RejectedPage:
+        except PageProblem:
             out[path.stem] = ""
     return out
 

@@ -17,7 +17,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from pipeline.textclean import clean_text_capture  # noqa: E402
+from pipeline.extract.text.capture import clean_text_capture  # noqa: E402
 
 WORD = re.compile(r"\w+")
 

@@ -40,7 +40,8 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from pipeline.benchmark import CLOCK_TICKS, process_tree  # noqa: E402 - needs the project on sys.path
+from pipeline.utils.benchmark import CLOCK_TICKS, process_tree  # noqa: E402 - needs the project on sys.path
+
 AEB_DEV = PROJECT_DIR.parent / "shared" / "benchmarks" / "aeb-dev"
 RSS_LINE = re.compile(r"bench-rss pages=(\d+) rss_mb=([\d.]+) pss_mb=([\d.]+) processes=(\d+)")
 
@@ -176,7 +177,7 @@ def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extr
     for setting in extra:
         cmd += ["-s", setting]
     if rss_every:
-        extensions = {"pipeline.rejects.RejectsLog": 500, "bench.throughput.RssEvery": 900}
+        extensions = {"pipeline.extensions.rejects.RejectsLog": 500, "bench.throughput.RssEvery": 900}
         cmd += ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"NEWSCLEAN_BENCH_RSS_EVERY={rss_every}"]
     log = out.with_suffix(".log")
     start, own_cpu, machine = time.perf_counter(), time.process_time(), machine_busy_seconds()

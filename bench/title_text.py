@@ -2,7 +2,7 @@
 """How often the text cleaner's title agrees with the same page's HTML metadata title.
 
 aeb-dev-text holds the same pages as aeb-dev (same ids): the HTML page's title (og:title,
-JSON-LD headline or <title>, by ``pipeline.metadata``) is a fair reference for the headline
+JSON-LD headline or <title>, by ``pipeline.extract.html.metadata``) is a fair reference for the headline
 the text cleaner picks from the capture. A title agrees when the two share at least 60% of
 the shorter one's words (site suffixes such as "| Site" do not then count against it).
 For tuning, not for tests.
@@ -23,8 +23,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from pipeline.metadata import html_metadata  # noqa: E402
-from pipeline.textclean import clean_text_capture  # noqa: E402
+from pipeline.extract.html.metadata import html_metadata  # noqa: E402
+from pipeline.extract.text.capture import clean_text_capture  # noqa: E402
 
 BENCHMARKS = PROJECT_DIR.parent / "shared" / "benchmarks"
 WORD = re.compile(r"\w+")

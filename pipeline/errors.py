@@ -1,13 +1,15 @@
 """Why an input yields no record: one ``DropItem`` subclass per reason.
 
 Scrapy's core stats count ``item_dropped_reasons_count/<ClassName>`` for every drop, and the
-rejects log (``pipeline.rejects``) writes the class name as the reject ``reason``, so a new
+rejects log (``pipeline.extensions.rejects``) writes the class name as the reject ``reason``, so a new
 reason needs only a new class here.
 """
 
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
+
+from pipeline.extract import errors as extract_errors
 
 
 class RejectedPage(DropItem):
@@ -22,32 +24,32 @@ class RejectedPage(DropItem):
         self.url = url
 
 
-# Raised by pipeline.decode while turning response bytes into text.
-class EmptyPage(RejectedPage):
-    """The body is empty or only whitespace."""
+# The extraction core's reasons (pipeline.extract.errors), as drops; ``drop_for`` converts.
+class EmptyPage(RejectedPage, extract_errors.EmptyPage):
+    __doc__ = extract_errors.EmptyPage.__doc__
 
 
-class BinaryPage(RejectedPage):
-    """The body is not text (NUL bytes, image or archive signatures, control characters)."""
+class BinaryPage(RejectedPage, extract_errors.BinaryPage):
+    __doc__ = extract_errors.BinaryPage.__doc__
 
 
-class UndecodablePage(RejectedPage):
-    """The body is not UTF-8 and no other charset decodes it plausibly."""
+class UndecodablePage(RejectedPage, extract_errors.UndecodablePage):
+    __doc__ = extract_errors.UndecodablePage.__doc__
 
 
-class PageTooLarge(RejectedPage):
-    """The body, or what it decompresses to, is over NEWSCLEAN_MAX_PAGE_BYTES."""
+class PageTooLarge(RejectedPage, extract_errors.PageTooLarge):
+    __doc__ = extract_errors.PageTooLarge.__doc__
 
 
-class CorruptCompression(RejectedPage):
-    """A ``.gz`` input (or gzip body) that does not decompress."""
+class CorruptCompression(RejectedPage, extract_errors.CorruptCompression):
+    __doc__ = extract_errors.CorruptCompression.__doc__
 
 
-# Raised by pipeline.extraction.
-class NoArticleText(RejectedPage):
-    """Extraction found no article body in a readable page."""
+class NoArticleText(RejectedPage, extract_errors.NoArticleText):
+    __doc__ = extract_errors.NoArticleText.__doc__
 
 
+# Raised by pipeline.pipelines.extraction and its worker pool.
 class ExtractTimeout(RejectedPage):
     """Extraction of one page ran past NEWSCLEAN_EXTRACT_TIMEOUT and was abandoned."""
 
@@ -56,7 +58,7 @@ class ExtractFailed(RejectedPage):
     """The extractor raised an unexpected error on this page."""
 
 
-# Raised by pipeline.validate.
+# Raised by pipeline.pipelines.validate.
 class MissingUrl(RejectedPage):
     """The record has no article URL."""
 
@@ -69,11 +71,25 @@ class EmptyText(RejectedPage):
     """The record's clean text is empty."""
 
 
-# Raised by pipeline.dedupe.
+# Raised by pipeline.pipelines.dedupe.
 class DuplicateUrl(RejectedPage):
     """A record for the same article URL was already written in this run."""
 
 
-# Raised by pipeline.state.
+# Raised by pipeline.pipelines.known.
 class AlreadyWritten(RejectedPage):
     """A record for the same article URL was written by an earlier run (state across runs)."""
+
+
+def drop_for(problem: extract_errors.PageProblem) -> RejectedPage:
+    """The drop Scrapy counts for a problem the extraction core raised (same class name)."""
+    return drop_named(type(problem).__name__, str(problem))
+
+
+def drop_named(reason: str, message: str) -> RejectedPage:
+    """The drop of class ``reason`` (a worker reports its problem by name); ``ExtractFailed``
+    for a name that is no drop."""
+    drop = globals().get(reason)
+    if not (isinstance(drop, type) and issubclass(drop, RejectedPage)):
+        drop = ExtractFailed
+    return drop(message)

@@ -9,7 +9,6 @@ the reactor process needs these types, only the extraction workers need trafilat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +22,18 @@ class ExtractOptions:
     include_tables: bool = True
 
 
+@dataclass(frozen=True)
+class KnownMetadata:
+    """What a sidecar or a feed says about a page before it is read; wins over the page."""
+
+    url: str | None = None
+    site_name: str | None = None
+    language: str | None = None  # ISO 639-1
+    fetched_at: str | None = None  # ISO 8601 UTC
+    title: str | None = None
+    published: str | None = None  # ISO 8601
+
+
 @dataclass
 class Page:
     """Raw bytes of one fetched input and what is known about it before extraction."""
@@ -32,9 +43,7 @@ class Page:
     content_type: str = ""  # Content-Type header, if any
     kind_hint: str = ""  # "html" or "text" when the input's name says so, else sniffed
     fetched_at: str = ""  # ISO 8601 UTC
-    # Sidecar / feed metadata; wins over what extraction finds in the page.
-    # Keys: url, site_name, language, fetched_at, title, published.
-    known: dict[str, Any] = field(default_factory=dict)
+    known: KnownMetadata = field(default_factory=KnownMetadata)
 
 
 @dataclass

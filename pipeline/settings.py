@@ -26,23 +26,69 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# --- item flow -----------------------------------------------------------------------------
-# Page -> Article (extract + clean) -> required fields -> one record per URL -> feeds.
-ITEM_PIPELINES = {
-    "pipeline.extraction.ExtractionPipeline": 100,
-    "pipeline.validate.ValidationPipeline": 300,
-    "pipeline.dedupe.DuplicateUrlPipeline": 400,
+# --- components, in the order Scrapy runs them -----------------------------------------------
+# Data flow: spider -> downloader middlewares -> spider callback yields a Page -> item pipelines
+# (Page -> Article -> checks) -> feed exporter. Extensions and add-ons frame the run.
+
+# Add-ons adjust settings before anything is built.
+ADDONS = {
+    # FEEDS output/<spider>/<UTC time>.jsonl only when the command line names no output.
+    "pipeline.addons.output.DefaultOutput": 0,
+    # USER_AGENT from NEWSCLEAN_CONTACT, so site owners can reach whoever runs the crawl.
+    "pipeline.addons.useragent.ContactUserAgent": 10,
 }
+
+# Built before the middlewares and pipelines (they find the state with get_extension).
+# Priorities below 0 come before Scrapy's FeedExporter (0), so their spider_opened handlers run
+# before this run's output file is opened.
 EXTENSIONS = {
-    "pipeline.rejects.RejectsLog": 500,
+    # One run per spider: the lock is taken while the crawler is built, before any file is touched.
+    "pipeline.extensions.runlock.RunLockExtension": -20,
+    # Publishes a killed run's .part files before this run opens its own.
+    "pipeline.extensions.recovery.OrphanRecovery": -10,
+    # Every input that gave no record, with its reason, beside the output.
+    "pipeline.extensions.rejects.RejectsLog": 500,
+    # Health verdict, exit code, summary file and old-output retention at the end of the run.
+    "pipeline.extensions.summary.RunSummary": 900,
+    # Owns the SQLite state: opened first by the components that need it, closed last (after the
+    # summary records the run), and marks articles written once their lines are durable.
+    "pipeline.extensions.state.StateExtension": 950,
+}
+
+# Requests go down in increasing order, responses come back up in decreasing order. Scrapy's
+# own: RobotsTxt 100, DownloadTimeout 350, UserAgent 500, Retry 550, Redirect 600,
+# HttpCompression 590, HttpProxy 750, DownloaderStats 850.
+DOWNLOADER_MIDDLEWARES = {
+    # Scope and safety first, so robots.txt requests and every redirect hop are checked too.
+    "pipeline.downloadermiddlewares.scope.ScopeMiddleware": 50,
+    # Conditional requests for feeds, and no request at all for an article already written.
+    "pipeline.downloadermiddlewares.incremental.StateMiddleware": 60,
+    # Final outcome of every request (after retries and redirects, before 304 -> NotModified).
+    "pipeline.downloadermiddlewares.outcomes.FetchOutcomes": 70,
+    # Crawl-delay and Retry-After: after Retry (550), so a retried request waits out its
+    # domain's backoff, and before it on the way back.
+    "pipeline.downloadermiddlewares.politeness.PolitenessMiddleware": 560,
+}
+
+# Page -> Article -> required fields -> one record per URL in the run -> and across runs.
+ITEM_PIPELINES = {
+    # Decode, pre-clean, trafilatura or the text-capture cleaner, post-clean: in worker processes.
+    "pipeline.pipelines.extraction.ExtractionPipeline": 100,
+    # A record without URL, title or text is dropped, each for its reason.
+    "pipeline.pipelines.validate.ValidationPipeline": 300,
+    # One record per canonical URL within the run.
+    "pipeline.pipelines.dedupe.DuplicateUrlPipeline": 400,
+    # A record an earlier run already wrote is dropped (AlreadyWritten).
+    "pipeline.pipelines.known.KnownArticlePipeline": 450,
 }
 
 # --- output --------------------------------------------------------------------------------
-FEED_EXPORTERS = {"jsonl": "pipeline.exporters.OrjsonLinesExporter"}
-FEED_STORAGES = {"": "pipeline.exporters.AtomicFileFeedStorage",
-                 "file": "pipeline.exporters.AtomicFileFeedStorage"}
+FEED_EXPORTERS = {"jsonl": "pipeline.feedexport.exporters.OrjsonLinesExporter"}
+FEED_STORAGES = {"": "pipeline.feedexport.storage.AtomicFileFeedStorage",
+                 "file": "pipeline.feedexport.storage.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
-ADDONS = {"pipeline.output.DefaultOutput": 0}
+# %(time)s gets microseconds when an earlier output already carries this second.
+FEED_URI_PARAMS = "pipeline.feedexport.names.unused_time_params"
 # Output when no -o/-O (and no FEEDS) is given: output/<spider>/<UTC time>.jsonl.
 NEWSCLEAN_DEFAULT_FEED = str(PROJECT_DIR / "output" / "%(name)s" / "%(time)s.jsonl")
 
@@ -64,20 +110,12 @@ NEWSCLEAN_REJECTS_ENABLED = True
 NEWSCLEAN_REJECTS_PATH = None
 
 # --- news spider ---------------------------------------------------------------------------
-# `scrapy crawl news` (spiders/news.py). Scope and safety first (50, before robots.txt at 100:
-# the robots.txt requests are checked and tagged too); politeness after RetryMiddleware (550)
-# so a retried request waits out its domain's backoff, and before it on the way back.
-DOWNLOADER_MIDDLEWARES = {
-    "pipeline.scope.ScopeMiddleware": 50,
-    "pipeline.politeness.PolitenessMiddleware": 560,
-}
-# Builds USER_AGENT from NEWSCLEAN_CONTACT (a -s USER_AGENT=... still wins).
-ADDONS = {**ADDONS, "pipeline.politeness.ContactUserAgent": 10}
+# `scrapy crawl news` (spiders/news.py): politeness and safety.
 # Contact URL or mailto: put in the User-Agent so site owners can reach whoever runs the crawl.
 NEWSCLEAN_CONTACT = "https://github.com/newsclean/newsclean"
 # Product token matched against robots.txt User-agent lines.
 ROBOTSTXT_USER_AGENT = "newsclean"
-# Retry-After / Crawl-delay handling (pipeline/politeness.py); off only for experiments.
+# Retry-After / Crawl-delay handling (pipeline/downloadermiddlewares/politeness.py); off only for experiments.
 NEWSCLEAN_POLITENESS_ENABLED = True
 # Statuses after which a domain backs off (Retry-After honoured, else exponential).
 NEWSCLEAN_BACKOFF_HTTP_CODES = [429, 503]
@@ -89,27 +127,7 @@ NEWSCLEAN_BACKOFF_MAX = 300.0
 NEWSCLEAN_CRAWL_DELAY_MAX = 60.0
 # Decompressed responses are capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompression).
 DOWNLOAD_FAIL_ON_DATALOSS = True
-# --- end news spider -----------------------------------------------------------------------
 # --- unattended runs -----------------------------------------------------------------------
-# State across runs, durable output, run lock, run summary and health exit codes (issue 6).
-# Run order: lock (1) -> recover a killed run's .part files (2) -> crawl -> summary/verdict.
-EXTENSIONS = {
-    **EXTENSIONS,
-    "pipeline.runlock.RunLockExtension": 1,
-    "pipeline.recovery.OrphanRecovery": 2,
-    "pipeline.state.StateRecorder": 3,
-    "pipeline.summary.RunSummary": 900,
-}
-# StateMiddleware right after scope and safety (50): a known article costs no robots.txt or other request.
-# FetchOutcomes after it: it sees final answers (after retries/redirects) and 304s before
-# StateMiddleware turns them into NotModified.
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "pipeline.statemw.StateMiddleware": 60,
-    "pipeline.health.FetchOutcomes": 70,
-}
-# After in-run dedupe: a record already written by an earlier run is dropped (AlreadyWritten).
-ITEM_PIPELINES = {**ITEM_PIPELINES, "pipeline.state.KnownArticlePipeline": 450}
 # Keep state across runs (articles written, feed validators); off = every run starts afresh.
 NEWSCLEAN_STATE_ENABLED = True
 # The SQLite state file; the run locks (<spider>.lock) live beside it.
@@ -131,9 +149,8 @@ NEWSCLEAN_SYNC_EVERY_RECORDS = 100
 NEWSCLEAN_SYNC_INTERVAL = 1.0
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
-# --- end of unattended runs ----------------------------------------------------------------
-# --- extraction workers (issue 7: throughput and memory) ------------------------------------
-# Extraction processes (pipeline.workers); None = one per core, 0 = in the reactor thread
+# --- extraction workers --------------------------------------------------------------------
+# Extraction processes (pipeline.pipelines.workerpool); None = one per core, 0 = in the reactor thread
 # (the reference path, for debugging; no time limit there).
 NEWSCLEAN_EXTRACT_WORKERS = None
 # Seconds one page may take in a worker before it is abandoned (reject `ExtractTimeout`) and
@@ -142,7 +159,7 @@ NEWSCLEAN_EXTRACT_TIMEOUT = 30
 # Pages a worker extracts before it is replaced by a fresh one (bounds slow leaks); 0 = never.
 NEWSCLEAN_EXTRACT_MAX_PAGES_PER_WORKER = 2000
 # The function workers run on each page (dotted path); tests point it at crafted hooks.
-NEWSCLEAN_EXTRACT_FUNCTION = "pipeline.extract.extract_article"
+NEWSCLEAN_EXTRACT_FUNCTION = "pipeline.extract.article.extract_article"
 # Back-pressure: Scrapy stops sending requests while the responses in its scraper (pages
 # waiting for or in extraction included) hold more body bytes than this.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
@@ -150,9 +167,7 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 # response; our spiders yield one Page per response, and the default 100 cost ~1 ms of reactor
 # CPU per page (measured with bench/throughput.py).
 CONCURRENT_ITEMS = 4
-# --- end extraction workers ----------------------------------------------------------------
 
 # --- Scrapy behaviour ----------------------------------------------------------------------
 LOG_LEVEL = "INFO"
 FEED_STORE_EMPTY = True
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,17 +1,21 @@
 """State across runs: one SQLite file (``NEWSCLEAN_STATE_PATH``) shared by every run.
 
-Per spider, keyed by canonical URL (``pipeline.dedupe.url_key``):
+Per spider, keyed by canonical URL (``pipeline.utils.url.url_key``):
 
 - ``articles``: every article URL seen; first seen, last fetched, status (``fetched``,
   ``written``, ``dropped``, ``failed``), ``content_hash``, first written, output file;
 - ``resources``: feeds, sitemaps and listings, with the ``ETag``/``Last-Modified`` that make
-  the next run's request conditional (``pipeline.statemw``);
+  the next run's request conditional (``pipeline.downloadermiddlewares.incremental``);
 - ``runs``: one row per finished run (the "nothing new for too long" health check).
 
 Durability rule: an article becomes ``written`` only when the feed storage reports its record
 fsynced in the run's output (signal ``records_durable``), never earlier. A run killed between the
-two leaves the record in a ``.part`` file that ``pipeline.recovery`` publishes and records at
-the next start, so no record is lost and none is written twice.
+two leaves the record in a ``.part`` file that ``pipeline.extensions.recovery`` publishes and
+records at the next start, so no record is lost and none is written twice.
+
+One owner: the extension ``pipeline.extensions.state.StateExtension`` opens the store when the
+crawler is built and closes it when the engine stops; every other component reaches it with
+``crawler.get_extension(StateExtension)``.
 
 Offline inputs (``file://`` sources, the seeds spider) are recorded but never skipped or dropped
 as known: re-running a folder of files is deliberate, and the golden tests rely on it.
@@ -19,23 +23,14 @@ as known: re-running a folder of files is deliberate, and the golden tests rely 
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import orjson
-from itemadapter import ItemAdapter
-from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
-from pipeline.dedupe import url_key
-from pipeline.errors import AlreadyWritten
-from pipeline.signals import records_durable
-
-logger = logging.getLogger(__name__)
+from pipeline.utils.clock import now_utc
+from pipeline.utils.url import url_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -79,14 +74,6 @@ REFRESH_SCOPES = {"": frozenset(), "0": frozenset(), "false": frozenset(), "no":
                   "1": frozenset({"articles", "feeds"}), "true": frozenset({"articles", "feeds"}),
                   "yes": frozenset({"articles", "feeds"}), "all": frozenset({"articles", "feeds"}),
                   "articles": frozenset({"articles"}), "feeds": frozenset({"feeds"})}
-
-
-def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def is_offline(url: str | None) -> bool:
-    return not url or not url.startswith(("http://", "https://"))
 
 
 class StateStore:
@@ -169,18 +156,6 @@ class StateStore:
         self.db.commit()
 
 
-def state_store(crawler: Crawler) -> StateStore | None:
-    """The crawler's one store (opened on first use, shared by the state components), or
-    ``None`` when ``NEWSCLEAN_STATE_ENABLED`` is off."""
-    if not crawler.settings.getbool("NEWSCLEAN_STATE_ENABLED"):
-        return None
-    store = getattr(crawler, "_newsclean_state", None)
-    if store is None:
-        store = StateStore(Path(crawler.settings["NEWSCLEAN_STATE_PATH"]).expanduser().resolve())
-        crawler._newsclean_state = store  # type: ignore[attr-defined]
-    return store
-
-
 def refresh_scope(crawler: Crawler) -> frozenset[str]:
     """What ``-a refresh=`` (or ``NEWSCLEAN_STATE_REFRESH``) re-fetches: ``articles``, ``feeds``
     or both (``all``/``1``)."""
@@ -189,91 +164,3 @@ def refresh_scope(crawler: Crawler) -> frozenset[str]:
     if scope is None:
         raise ValueError(f"refresh={value!r}: use one of all, articles, feeds (or 1/0)")
     return scope
-
-
-class StateRecorder:
-    """Extension: commits each article as ``written`` once its record is durable, notes drops."""
-
-    def __init__(self, crawler: Crawler, store: StateStore):
-        self.crawler = crawler
-        self.store = store
-        self.spider = crawler.spidercls.name
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StateRecorder:
-        store = state_store(crawler)
-        if store is None:
-            raise NotConfigured
-        ext = cls(crawler, store)
-        crawler.signals.connect(ext.records_durable, signal=records_durable)
-        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
-
-    def records_durable(self, path: Path, lines: list[bytes], **kwargs: Any) -> None:
-        """Record a group of fsynced lines as written, in one commit."""
-        new = rewritten = 0
-        for line in lines:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                self.crawler.stats.inc_value("newsclean/state/unreadable_record")
-                continue
-            if not isinstance(record, dict):
-                continue
-            try:
-                if self.store.mark_written(self.spider, record, str(path), commit=False):
-                    new += 1
-                else:
-                    rewritten += 1
-            except sqlite3.Error as exc:
-                logger.error("state update failed for %s: %s", record.get("url"), exc)
-                self.crawler.stats.inc_value("newsclean/state/commit_failed")
-        try:
-            self.store.commit()
-        except sqlite3.Error as exc:
-            # The records are safe in the output; only the state lags. The next run may rewrite them.
-            logger.error("state commit failed for %d records of %s: %s", new + rewritten, path, exc)
-            self.crawler.stats.inc_value("newsclean/state/commit_failed", new + rewritten)
-            return
-        if new:
-            self.crawler.stats.inc_value("newsclean/state/new_articles", new)
-        if rewritten:
-            self.crawler.stats.inc_value("newsclean/state/rewritten", rewritten)
-
-    def item_dropped(self, item: Any, exception: BaseException, **kwargs: Any) -> None:
-        adapter = ItemAdapter(item)
-        url = adapter.get("source_url")
-        if url and not is_offline(url) and not isinstance(exception, AlreadyWritten):
-            self.store.note_seen(self.spider, url, "dropped", fetched=False)
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        self.store.commit()
-
-
-class KnownArticlePipeline:
-    """Item pipeline: drops a record whose URL an earlier run already wrote (``AlreadyWritten``).
-
-    The downloader middleware already skips known article requests; this catches what it cannot
-    see: role-less spiders, redirects to a known URL, a canonical URL shared by two pages."""
-
-    def __init__(self, store: StateStore, spider: str, refresh: frozenset[str]):
-        self.store = store
-        self.spider = spider
-        self.refresh = refresh
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> KnownArticlePipeline:
-        store = state_store(crawler)
-        if store is None:
-            raise NotConfigured
-        return cls(store, crawler.spidercls.name, refresh_scope(crawler))
-
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if "text" not in adapter.field_names() or "articles" in self.refresh:
-            return item  # Pages are not records yet; refresh rewrites on purpose
-        url = adapter.get("url")
-        if url and not is_offline(adapter.get("source_url")) and self.store.is_written(self.spider, url):
-            raise AlreadyWritten(f"written by an earlier run: {url}", url=url)
-        return item

@@ -5,11 +5,11 @@ Arguments: ``start`` (comma-separated URLs), ``start_file`` (one URL a line, ``#
 run: already-written articles the state skips do not count), ``allow_domains`` (comma-separated,
 added to the start URLs' registrable domains); ``refresh`` is read by ``pipeline.state``.
 
-Navigation only: the kind of every response is read from its body (``pipeline.discovery``),
+Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``),
 entries are filtered by scope, listing URL, date window, duplicates and limit before any
 article is requested, and article responses leave as ``Page`` items for the shared pipeline.
 Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
-``pipeline.statemw`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
+``pipeline.downloadermiddlewares.incremental`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
 unchanged since the last run) and ``KnownArticle`` (written by an earlier run) reach the
 errback as healthy "nothing new", never as failures or rejects.
 """
@@ -37,13 +37,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from pipeline import discovery as disc
-from pipeline.dates import date_in_url
-from pipeline.items import Page
-from pipeline.pagetype import listing_page, listing_url
-from pipeline.scope import ROLE_META, RefusedRequest, Scope, check_url
+from pipeline.discovery import documents as disc
+from pipeline.discovery.pagetype import listing_page, listing_url
+from pipeline.downloadermiddlewares.incremental import LEFT_FOR_LATER, KnownArticle, NotModified
+from pipeline.downloadermiddlewares.scope import RefusedRequest, Scope, check_url
+from pipeline.extract.dates import date_in_url
+from pipeline.items import KnownMetadata, Page
+from pipeline.meta import OPTIONAL, ROLE
 from pipeline.signals import page_failed
-from pipeline.statemw import LEFT_FOR_LATER, KnownArticle, NotModified
+from pipeline.utils.clock import now_utc
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
 _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
@@ -106,7 +108,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(page_failed, source_url=url, reason=reason, detail=detail)
 
     def request(self, url: str, role: str, callback: Any, **kwargs: Any) -> Request:
-        meta = {ROLE_META: role, **kwargs.pop("meta", {})}
+        meta = {ROLE: role, **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.fetch_failed, meta=meta, **kwargs)
 
     # --- start ---------------------------------------------------------------------------
@@ -117,9 +119,9 @@ class NewsSpider(scrapy.Spider):
                 self.count(f"skipped/{reason}")
                 self.logger.error("start URL refused (%s): %s", reason, url)
                 continue
-            yield self.request(url, start_role(url), self.parse_start, cb_kwargs={"known": {}})
+            yield self.request(url, start_role(url), self.parse_start, cb_kwargs={"known": KnownMetadata()})
 
-    def parse_start(self, response: Response, known: dict[str, Any]) -> Iterator[Any]:
+    def parse_start(self, response: Response, known: KnownMetadata) -> Iterator[Any]:
         """A start URL: any kind. Feeds and sitemaps give entries; an article page is emitted;
         a home or section page is rejected as ``not_article`` and its feeds and sitemaps found."""
         kind = self.kind_of(response)
@@ -139,7 +141,7 @@ class NewsSpider(scrapy.Spider):
             return
         yield from self.follow(response)
 
-    def parse_article(self, response: Response, known: dict[str, Any]) -> Iterator[Page]:
+    def parse_article(self, response: Response, known: KnownMetadata) -> Iterator[Page]:
         if self.kind_of(response) != disc.HTML or self.is_article(response):
             yield self.page(response, known)
 
@@ -180,7 +182,7 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def article_request(self, url: str, known: dict[str, Any], date: datetime | None) -> Request | None:
+    def article_request(self, url: str, known: KnownMetadata, date: datetime | None) -> Request | None:
         """The request for one candidate article, or ``None`` with the reason counted:
         out of scope, listing URL (also a ``not_article`` reject), out of the date window,
         already requested, or over the limit."""
@@ -245,30 +247,30 @@ class NewsSpider(scrapy.Spider):
             parts = urlsplit(page_url)
             for path in disc.COMMON_SITEMAP_PATHS:
                 yield self.request(f"{parts.scheme}://{parts.netloc}{path}", SITEMAP, self.parse_source,
-                                   meta={"newsclean_optional": True})
+                                   meta={OPTIONAL: True})
         if has_feeds or sitemaps:
             return
         self.count("followed_listing_links")
         for url in links:
             stated = date_in_url(url)
-            request = self.article_request(url, {}, disc.parse_date(stated) if stated else None)
+            request = self.article_request(url, KnownMetadata(), disc.parse_date(stated) if stated else None)
             if request is not None:
                 yield request
 
     # --- output and failures -------------------------------------------------------------
-    def page(self, response: Response, known: dict[str, Any]) -> Page:
+    def page(self, response: Response, known: KnownMetadata) -> Page:
         self.count("pages")
         return Page(
             source_url=response.url,
             body=response.body,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            known=dict(known),
+            fetched_at=now_utc(),
+            known=known,
         )
 
     def fetch_failed(self, failure: Failure) -> list[Request] | None:
         request = failure.request
-        role = request.meta.get(ROLE_META, "")
+        role = request.meta.get(ROLE, "")
         exc = failure.value
         if isinstance(exc, NotModified):
             return None  # unchanged since the last run: healthy, counted by the state middleware
@@ -290,7 +292,7 @@ class NewsSpider(scrapy.Spider):
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
         self.count(f"failed/{role}/{reason}")
-        if request.meta.get("newsclean_optional"):
+        if request.meta.get(OPTIONAL):
             return None
         if role in (ARTICLE, LISTING) or request.url in self.start_urls:
             self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")

@@ -6,7 +6,6 @@ pipelines and stats as live crawls.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,10 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pipeline.inputs import find_inputs, input_problem, page_kind, read_sidecar
-from pipeline.items import Page
+from pipeline.discovery.files import find_inputs, input_problem, page_kind, read_sidecar
+from pipeline.items import KnownMetadata, Page
 from pipeline.signals import page_failed
+from pipeline.utils.clock import now_utc
 
 
 class SeedsSpider(scrapy.Spider):
@@ -55,13 +55,13 @@ class SeedsSpider(scrapy.Spider):
                 cb_kwargs={"known": read_sidecar(path), "kind_hint": page_kind(path)},
             )
 
-    def parse(self, response: Response, known: dict[str, Any], kind_hint: str):
+    def parse(self, response: Response, known: KnownMetadata, kind_hint: str):
         yield Page(
             source_url=response.url,
             body=response.body,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             kind_hint=kind_hint,
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_at=now_utc(),
             known=known,
         )
 

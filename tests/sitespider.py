@@ -1,6 +1,6 @@
 """``testsite``: a minimal live spider for the unattended-run tests (``-a feeds=URL,URL``).
 
-It follows the news spider's contract with ``pipeline.statemw``: feed requests carry role
+It follows the news spider's contract with ``pipeline.downloadermiddlewares.incremental``: feed requests carry role
 ``feed``, article requests role ``article``, and its errback ignores ``IgnoreRequest`` (a 304
 feed or a known article is not a failure). Load it with ``-s SPIDER_MODULES=tests.sitespider``.
 """
@@ -16,8 +16,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from pipeline.items import Page
+from pipeline.meta import ROLE
 from pipeline.signals import page_failed
-from pipeline.statemw import ROLE
 
 
 class SiteSpider(scrapy.Spider):

@@ -19,10 +19,19 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline.health import (EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_NO_START, EXIT_OK, EXIT_STALE,
-                             RunFacts, Thresholds, assess, errors_by_type)
-from pipeline.runlock import RunLock, RunLocked, hold_run_lock
-from pipeline.summary import point_latest, prune
+from pipeline.extensions.runlock import RunLock, RunLocked, hold_run_lock
+from pipeline.extensions.summary import point_latest, prune
+from pipeline.health import (
+    EXIT_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_NO_START,
+    EXIT_OK,
+    EXIT_STALE,
+    RunFacts,
+    Thresholds,
+    assess,
+    errors_by_type,
+)
 from tests.conftest import PROJECT_DIR
 from tests.crawl import race_for_the_lock, read_jsonl, wait_for
 from tests.feedsite import Site

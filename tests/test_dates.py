@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import date_in_text, date_in_url, normalize_iso
+from pipeline.extract.dates import date_in_text, date_in_url, normalize_iso
 
 
 @pytest.mark.parametrize(("url", "expected"), [

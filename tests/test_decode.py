@@ -4,8 +4,8 @@ import gzip
 
 import pytest
 
-from pipeline.decode import decode_page
-from pipeline.errors import BinaryPage, CorruptCompression, EmptyPage, PageTooLarge, UndecodablePage
+from pipeline.extract.errors import BinaryPage, CorruptCompression, EmptyPage, PageTooLarge, UndecodablePage
+from pipeline.extract.decode import decode_page
 
 LIMIT = 1_000_000
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline.benchmark import aggregate, load_fixtures, score_page, score_predictions
+from pipeline.utils.benchmark import aggregate, load_fixtures, score_page, score_predictions
 from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR, needs_shared
 
 HTML_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "noise" / "html"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import trusted_canonical
-from pipeline.inputs import clean_sidecar, page_kind, sidecar_path
+from pipeline.discovery.files import clean_sidecar, page_kind, sidecar_path
+from pipeline.extract.article import trusted_canonical
+from pipeline.items import KnownMetadata
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -25,9 +26,9 @@ def test_sidecar_of_a_gzipped_page() -> None:
 def test_sidecar_values_are_checked() -> None:
     data = {"url": "https://news.example/a", "language": "en-US", "fetched_at": "2024-03-05T09:30:00+01:00",
             "published": "2024-03-05", "site_name": " Gazette ", "title": "T", "extra": "ignored"}
-    assert clean_sidecar(Path("s.meta.json"), data) == {
-        "url": "https://news.example/a", "language": "en", "fetched_at": "2024-03-05T08:30:00+00:00",
-        "published": "2024-03-05", "site_name": "Gazette", "title": "T"}
+    assert clean_sidecar(Path("s.meta.json"), data) == KnownMetadata(
+        url="https://news.example/a", language="en", fetched_at="2024-03-05T08:30:00+00:00",
+        published="2024-03-05", site_name="Gazette", title="T")
 
 
 @pytest.mark.parametrize(("key", "value"), [
@@ -35,7 +36,7 @@ def test_sidecar_values_are_checked() -> None:
     ("fetched_at", "yesterday"), ("fetched_at", "2024-03-05T09:30:00"), ("published", "soon"),
 ])
 def test_invalid_sidecar_values_are_left_out(key: str, value: str) -> None:
-    assert clean_sidecar(Path("s.meta.json"), {key: value}) == {}
+    assert clean_sidecar(Path("s.meta.json"), {key: value}) == KnownMetadata()
 
 
 @pytest.mark.parametrize(("canonical", "page", "expected"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.language import detect_language
+from pipeline.extract.language import detect_language
 
 TEXTS = {
     "en": "The council said on Tuesday that the bridge would reopen to traffic in the spring, and that "

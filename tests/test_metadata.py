@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract import drop_headline
-from pipeline.metadata import clean_authors, html_metadata
+from pipeline.extract.article import drop_headline
+from pipeline.extract.html.metadata import clean_authors, html_metadata
 
 
 def meta_of(head: str, body: str = "") -> object:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import ExtractOptions, extract_article
-from pipeline.items import Page
+from pipeline.extract.article import ExtractOptions, extract_article
+from pipeline.items import KnownMetadata, Page
 from tests.conftest import BENCHMARKS_DIR
 from tests.crawl import read_jsonl, run_crawl
 from tests.site import server as site_mod
@@ -93,7 +93,7 @@ def test_feed_and_news_sitemap_metadata_win(full: Crawl) -> None:
 def test_live_record_equals_the_offline_extraction_of_the_same_bytes(full: Crawl) -> None:
     live = full.records[site_mod.KYIV]
     body = (site_mod.PAGES / "kyiv-troops.html").read_bytes()
-    known = {"title": live["title"], "published": "2023-09-27T09:24:00+00:00", "language": "en-gb"}
+    known = KnownMetadata(title=live["title"], published="2023-09-27T09:24:00+00:00", language="en-gb")
     offline = extract_article(Page(source_url=live["source_url"], body=body, content_type="text/html",
                                    fetched_at=live["fetched_at"], known=known), ExtractOptions())
     assert live == {**offline.__dict__}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.preclean import literal_pattern, noise_class_of_names, preclean
+from pipeline.extract.html.preclean import literal_pattern, noise_class_of_names, preclean
 
 PROSE = ("<p>The council approved the plan on Tuesday after a long debate in which several members said the cost "
          "had grown far beyond the first estimate presented to them two years ago by the officials.</p>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import rules
+from pipeline.extract import rules
 
 ALL_RULES = rules.LINE_RULES + rules.TEXT_LINE_RULES
 CLASSES = {v for k, v in vars(rules).items() if k.isupper() and isinstance(v, str)}

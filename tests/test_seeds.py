@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from pipeline.commands.seeds import crawl_seeds, expected_path
-from pipeline.inputs import find_inputs
+from pipeline.discovery.files import find_inputs
 from tests.conftest import PROJECT_DIR, SHARED_DIR
 
 SEEDS_DIR = PROJECT_DIR / "seeds"

@@ -10,9 +10,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline.exporters import DurableLines
-from pipeline.outnames import feed_name_pattern, fixed_target
-from pipeline.recovery import find_orphans, recover_orphan, remove_stale_temporaries, scrapy_time
+from pipeline.extensions.recovery import find_orphans, recover_orphan, remove_stale_temporaries
+from pipeline.feedexport.names import feed_name_pattern, fixed_target, unused_time_params
+from pipeline.feedexport.storage import DurableLines
 from pipeline.state import StateStore
 
 A = "https://news.example/2024/a?utm=1&id=7"
@@ -126,11 +126,22 @@ def test_feed_template_becomes_folder_and_name_pattern(template: str, name: str,
     assert bool(pattern.fullmatch(name)) is matches
 
 
-def test_scrapy_time_matches_the_default_pattern() -> None:
+def test_a_second_already_taken_gets_microseconds_and_both_forms_match(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
-    _, pattern = feed_name_pattern("/o/%(time)s.jsonl", type("S", (), {"name": "x"}))
-    assert pattern.fullmatch(scrapy_time(datetime.now(timezone.utc)) + ".jsonl")
+    from scrapy.settings import Settings
+
+    now = datetime(2026, 11, 29, 19, 6, 24, 123456, tzinfo=timezone.utc)
+    params = {"time": now.replace(microsecond=0).isoformat().replace(":", "-"),  # as Scrapy makes them
+              "batch_time": now.isoformat().replace(":", "-")}
+    crawler = type("C", (), {"settings": Settings({"FEEDS": {str(tmp_path / "%(time)s.jsonl"): {}}})})
+    spider = type("S", (), {"name": "x", "crawler": crawler})
+    _, pattern = feed_name_pattern(str(tmp_path / "%(time)s.jsonl"), spider)
+    assert unused_time_params(dict(params), spider)["time"] == "2026-11-29T19-06-24+00-00"
+    (tmp_path / "2026-11-29T19-06-24+00-00.jsonl").write_bytes(b"")
+    taken = unused_time_params(dict(params), spider)["time"]
+    assert taken == "2026-11-29T19-06-24.123456+00-00"
+    assert pattern.fullmatch(params["time"] + ".jsonl") and pattern.fullmatch(taken + ".jsonl")
 
 
 def test_remote_feeds_and_fixed_names() -> None:

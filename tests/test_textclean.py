@@ -13,10 +13,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline import rules
-from pipeline.extract import ExtractOptions, extract_article
-from pipeline.items import Page
-from pipeline.textclean import clean_text_capture
+from pipeline.extract import rules
+from pipeline.extract.article import ExtractOptions, extract_article
+from pipeline.extract.text.capture import clean_text_capture
+from pipeline.items import KnownMetadata, Page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "noise" / "text"
 CASES = sorted(FIXTURES.glob("*.txt"))
@@ -31,7 +31,7 @@ def load(case: Path) -> tuple[str, dict, dict]:
 def run_pipeline(case: Path) -> dict:
     """The record the real extraction gives for a fixture (the same function a crawl calls)."""
     _, meta, _ = load(case)
-    page = Page(source_url=case.as_uri(), body=case.read_bytes(), kind_hint="text", known={"url": meta["url"]})
+    page = Page(source_url=case.as_uri(), body=case.read_bytes(), kind_hint="text", known=KnownMetadata(url=meta["url"]))
     return extract_article(page, ExtractOptions()).__dict__
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import EmptyPage, ExtractFailed, ExtractTimeout
-from pipeline.extract import ExtractOptions, extract_article
-from pipeline.extraction import worker_count
+from pipeline.extract.article import ExtractOptions, extract_article
 from pipeline.items import Article, Page
-from pipeline.workers import ExtractPool
+from pipeline.pipelines.extraction import worker_count
+from pipeline.pipelines.workerpool import ExtractPool
 from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR
 from tests.crawl import read_jsonl, run_crawl
 from tests.test_crawl_inputs import ARTICLE_HTML

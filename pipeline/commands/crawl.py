@@ -12,8 +12,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from pipeline.extensions.runlock import RunLocked, hold_run_lock, lock_path_for
 from pipeline.health import EXIT_LOCKED
-from pipeline.runlock import RunLocked, hold_run_lock, lock_path_for
 
 
 def take_run_lock(crawler: Crawler, command: str) -> bool:

@@ -27,8 +27,14 @@ from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipeline.benchmark import (
-    input_files, leak_report, load_benchmark, load_fixtures, page_id_of, prepare_inputs, process_tree_cpu_seconds,
+from pipeline.utils.benchmark import (
+    input_files,
+    leak_report,
+    load_benchmark,
+    load_fixtures,
+    page_id_of,
+    prepare_inputs,
+    process_tree_cpu_seconds,
     score_predictions,
 )
 

@@ -18,7 +18,7 @@ import orjson
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipeline.inputs import sidecar_path
+from pipeline.discovery.files import sidecar_path
 
 UNCOMPARED_FIELDS = ("fetched_at",)
 
@@ -67,7 +67,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1 or args[0] not in ("show", "regen"):
             raise UsageError("use: scrapy seeds show|regen")
-        from pipeline.inputs import find_inputs
+        from pipeline.discovery.files import find_inputs
 
         project_dir = Path(self.settings["NEWSCLEAN_SEEDS_DIR"]).resolve().parent
         seeds_dir = Path(self.settings["NEWSCLEAN_SEEDS_DIR"])

@@ -1,0 +1,308 @@
+"""Where article URLs come from: feeds, sitemaps and home pages, parsed into dated entries.
+
+Pure functions over bytes and strings, no Scrapy: the ``news`` spider calls them and decides
+what to request. Kinds: RSS 2.0 (and RSS 1.0/RDF), Atom, JSON Feed, sitemap (``urlset``, with
+Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from the body, never
+from the URL. XML is parsed with entities and network access off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import orjson
+from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.extract.dates import normalize_iso
+from pipeline.items import KnownMetadata
+
+RSS, ATOM, JSON_FEED = "rss", "atom", "json_feed"
+SITEMAP, NEWS_SITEMAP, SITEMAP_INDEX = "sitemap", "news_sitemap", "sitemap_index"
+HTML, UNKNOWN = "html", "unknown"
+FEED_KINDS = (RSS, ATOM, JSON_FEED)
+
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# <link rel="alternate" type=...> values that announce a feed.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+              "application/rdf+xml")
+# Where sitemaps usually live when robots.txt names none.
+COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
+SNIFF_CHARS = 2048
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.:-]*)")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
+                              remove_comments=True)
+
+
+@dataclass
+class Entry:
+    """One article URL found in a feed or sitemap, with what the source says about it."""
+
+    url: str
+    date: datetime | None = None  # for the date window: publication date, else last modified
+    known: KnownMetadata = field(default_factory=KnownMetadata)  # title / published / language
+
+
+@dataclass
+class Discovered:
+    kind: str
+    entries: list[Entry] = field(default_factory=list)  # article candidates
+    sitemaps: list[Entry] = field(default_factory=list)  # child sitemaps of an index
+
+
+# --- dates and the window ------------------------------------------------------------------
+
+def parse_date(value: str | None) -> datetime | None:
+    """An aware datetime from RFC 822 (RSS) or ISO 8601 / W3C (Atom, sitemaps); naive means UTC."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    stamp: datetime | None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            stamp = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def iso_published(value: str | None) -> str | None:
+    """The record's ``published`` string for a source date: ISO 8601, keeping stated precision."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if _ISO_START.match(value):
+        return normalize_iso(value)
+    stamp = parse_date(value)
+    return stamp.isoformat() if stamp else None
+
+
+def parse_duration(value: str) -> timedelta:
+    """``48h``, ``2d``, ``90m``, ``3600s``, ``1w`` -> timedelta; ``ValueError`` otherwise."""
+    m = _DURATION.match(value or "")
+    if not m:
+        raise ValueError(f"not a duration (use e.g. 48h, 2d, 90m): {value!r}")
+    return timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()])
+
+
+def window_start(since: str | None, max_age: str | None, now: datetime) -> datetime | None:
+    """The earliest date an entry may have; the later bound wins when both are given."""
+    bounds = []
+    if since:
+        start = parse_date(since)
+        if start is None:
+            raise ValueError(f"since must be YYYY-MM-DD or ISO 8601: {since!r}")
+        bounds.append(start)
+    if max_age:
+        bounds.append(now - parse_duration(max_age))
+    return max(bounds) if bounds else None
+
+
+def in_window(date: datetime | None, start: datetime | None) -> str | None:
+    """``None`` when the entry passes, else the reason it does not."""
+    if start is None:
+        return None
+    if date is None:
+        return "undated"
+    return None if date >= start else "out_of_window"
+
+
+# --- kind detection ------------------------------------------------------------------------
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def detect_kind(body: bytes) -> str:
+    """What a response body is, from its first bytes (and its root element for XML)."""
+    head = body[:SNIFF_CHARS].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return UNKNOWN
+        return JSON_FEED if isinstance(data, dict) and "jsonfeed.org" in str(data.get("version", "")) else UNKNOWN
+    m = _XML_ROOT.search(head)
+    if not m:
+        return UNKNOWN
+    root = m.group(1).split(b":")[-1].lower()
+    if root in (b"rss", b"rdf"):
+        return RSS
+    if root == b"feed":
+        return ATOM
+    if root == b"sitemapindex":
+        return SITEMAP_INDEX
+    if root == b"urlset":
+        return NEWS_SITEMAP if NEWS_NS.encode() in body[:SNIFF_CHARS * 4] else SITEMAP
+    return HTML
+
+
+def _xml_root(body: bytes) -> Any:
+    root = etree.fromstring(body, parser=_XML_PARSER)
+    if root is None:
+        raise ValueError("unparseable XML")
+    return root
+
+
+def _child_text(node: Any, *names: str) -> str | None:
+    for child in node:
+        if _local(child.tag) in names and (child.text or "").strip():
+            return child.text.strip()
+    return None
+
+
+def _known(title: str | None, published: str | None, language: str | None) -> KnownMetadata:
+    return KnownMetadata(title=" ".join(title.split()) or None if title else None,
+                         published=iso_published(published) or None,
+                         language=(language or "").strip().lower() or None)
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+def parse_rss(body: bytes, base_url: str) -> list[Entry]:
+    root = _xml_root(body)
+    channel = next((n for n in root.iter() if _local(n.tag) == "channel"), root)
+    language = _child_text(channel, "language")
+    entries = []
+    for item in root.iter():
+        if _local(item.tag) != "item":
+            continue
+        link = _child_text(item, "link")
+        if not link:
+            guid = next((c for c in item if _local(c.tag) == "guid"), None)
+            if guid is not None and guid.get("isPermaLink", "true") != "false":
+                link = (guid.text or "").strip()
+        if not link:
+            continue
+        published = _child_text(item, "pubdate", "date", "published")
+        entries.append(Entry(urljoin(base_url, link), parse_date(published),
+                             _known(_child_text(item, "title"), published, language)))
+    return entries
+
+
+def parse_atom(body: bytes, base_url: str) -> list[Entry]:
+    root = _xml_root(body)
+    feed_lang = root.get(XML_LANG)
+    entries = []
+    for entry in root:
+        if _local(entry.tag) != "entry":
+            continue
+        links = [c for c in entry if _local(c.tag) == "link" and c.get("href")]
+        link = next((c for c in links if c.get("rel", "alternate") == "alternate"), None)
+        if link is None:
+            continue
+        published = _child_text(entry, "published", "issued")
+        updated = _child_text(entry, "updated", "modified")
+        entries.append(Entry(urljoin(base_url, link.get("href").strip()), parse_date(published or updated),
+                             _known(_child_text(entry, "title"), published, entry.get(XML_LANG) or feed_lang)))
+    return entries
+
+
+def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
+    data = orjson.loads(body)
+    language = data.get("language") if isinstance(data.get("language"), str) else None
+    entries = []
+    for item in data.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
+        modified = item.get("date_modified") if isinstance(item.get("date_modified"), str) else None
+        title = item.get("title") if isinstance(item.get("title"), str) else None
+        item_lang = item.get("language") if isinstance(item.get("language"), str) else None
+        entries.append(Entry(urljoin(base_url, link.strip()), parse_date(published or modified),
+                             _known(title, published, item_lang or language)))
+    return entries
+
+
+# --- sitemaps ------------------------------------------------------------------------------
+
+def parse_sitemap(body: bytes, base_url: str) -> list[Entry]:
+    """``<url>`` entries; Google News fields (``news:title``, ``news:publication_date``,
+    ``news:language``) become known metadata, and the publication date beats ``lastmod``."""
+    entries = []
+    for node in _xml_root(body):
+        if _local(node.tag) != "url":
+            continue
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        lastmod = _child_text(node, "lastmod")
+        news = next((c for c in node if _local(c.tag) == "news"), None)
+        title = published = language = None
+        if news is not None:
+            title = _child_text(news, "title")
+            published = _child_text(news, "publication_date")
+            publication = next((c for c in news if _local(c.tag) == "publication"), None)
+            if publication is not None:
+                language = _child_text(publication, "language")
+        entries.append(Entry(urljoin(base_url, loc), parse_date(published) or parse_date(lastmod),
+                             _known(title, published, language)))
+    return entries
+
+
+def parse_sitemap_index(body: bytes, base_url: str) -> list[Entry]:
+    return [Entry(urljoin(base_url, loc), parse_date(_child_text(node, "lastmod")))
+            for node in _xml_root(body)
+            if _local(node.tag) == "sitemap" and (loc := _child_text(node, "loc"))]
+
+
+def discover(body: bytes, base_url: str) -> Discovered:
+    """Parse a feed or sitemap body into entries; HTML and unknown bodies give none."""
+    kind = detect_kind(body)
+    parsers = {RSS: parse_rss, ATOM: parse_atom, JSON_FEED: parse_json_feed,
+               SITEMAP: parse_sitemap, NEWS_SITEMAP: parse_sitemap}
+    if kind == SITEMAP_INDEX:
+        return Discovered(kind, sitemaps=parse_sitemap_index(body, base_url))
+    if kind in parsers:
+        return Discovered(kind, entries=parsers[kind](body, base_url))
+    return Discovered(kind)
+
+
+# --- HTML pages ----------------------------------------------------------------------------
+
+def feed_links(html: str, base_url: str) -> list[str]:
+    """Feeds a page announces with ``<link rel="alternate" type=...>``, in page order."""
+    found: list[str] = []
+    for node in LexborHTMLParser(html).css("link[href]"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        kind = (node.attributes.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES:
+            url = urljoin(base_url, node.attributes["href"].strip())
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def page_links(html: str, base_url: str) -> Iterator[str]:
+    """Every ``<a href>`` of a page as an absolute URL, fragment removed, first occurrence only."""
+    seen: set[str] = set()
+    for node in LexborHTMLParser(html).css("a[href]"):
+        url = urljoin(base_url, (node.attributes.get("href") or "").strip()).split("#", 1)[0]
+        if url and url not in seen:
+            seen.add(url)
+            yield url
+
+
+def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
+    """``Sitemap:`` lines of a robots.txt (used when Scrapy's robots middleware is off)."""
+    found = []
+    for line in robots_txt.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            found.append(urljoin(base_url, value.strip()))
+    return found

@@ -1,0 +1,181 @@
+"""One page in, one article record out: the pure function every execution path calls.
+
+``extract_article`` takes and returns plain picklable data, so it runs the same in the
+reactor thread and in a worker process (trafilatura is not thread-safe: never call it from
+threads).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from htmldate import find_date
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline import __version__
+from pipeline.extract import rules
+from pipeline.extract.dates import date_in_url, normalize_iso
+from pipeline.extract.decode import decode_page
+from pipeline.extract.errors import NoArticleText
+from pipeline.extract.html.metadata import html_metadata
+from pipeline.extract.html.preclean import preclean
+from pipeline.extract.language import detect_language, normalize_language
+from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
+from pipeline.extract.text.capture import clean_text_capture
+from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
+
+TRAFILATURA_ENGINE = f"trafilatura {trafilatura.__version__}" if hasattr(trafilatura, "__version__") else "trafilatura"
+
+
+@dataclass
+class Extracted:
+    """What either input path found, before it becomes a record."""
+
+    paragraphs: list[str]
+    removed: Counter[str]
+    engine: str
+    url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    authors: list[str] | None = None
+    published: str | None = None
+    published_from: str | None = None
+    language: str | None = None
+
+
+HEADLINE_TAGS = "h1"
+HEADLINE_REACH = 3  # a repeated headline sits among the first paragraphs, never further down
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def headline_key(text: str) -> str:
+    """``text`` compared as a headline: compatibility forms, curly quotes, case and spacing
+    folded (the page's ``<title>`` and its ``<h1>`` often differ only in those)."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split()).casefold()
+
+
+def drop_headline(paragraphs: list[str], headlines: list[str], removed: Counter[str]) -> list[str]:
+    """Without the paragraphs among the first ``HEADLINE_REACH`` that repeat a headline (the
+    title, or a page ``<h1>``): the headline goes to the record's ``title``, not its text.
+    On aeb-dev a first paragraph equal to an ``<h1>`` is never in the ground truth, while
+    one equal to the page description (the standfirst) usually is: that one stays."""
+    keys = {headline_key(h) for h in headlines if h and h.strip()}
+    if not keys:
+        return paragraphs
+    kept = []
+    for i, paragraph in enumerate(paragraphs):
+        if i < HEADLINE_REACH and headline_key(paragraph) in keys:
+            removed[rules.HEADLINE] += 1
+        else:
+            kept.append(paragraph)
+    return kept
+
+
+def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
+    """The page's canonical / og:url, resolved against the page URL, when it can name this
+    article: http(s) only, and not the site root while the page itself is not (templates that
+    point every page's canonical at the home page would otherwise merge all their articles)."""
+    if not canonical:
+        return None
+    resolved = urljoin(page_url, canonical.strip())
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    if parts.path in ("", "/") and not parts.query and urlsplit(page_url).path not in ("", "/"):
+        return None
+    return resolved
+
+
+def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
+    """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
+    3. trafilatura on what is left (comments off); 4. the shared post-clean rules;
+    5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
+       part, and a date written in the URL is more trustworthy than its guess)."""
+    tree = LexborHTMLParser(html)
+    meta = html_metadata(tree)
+    headlines = [meta.title or ""] + [node.text(deep=True, separator=" ") for node in tree.css(HEADLINE_TAGS)]
+    removed = preclean(tree)
+    body = trafilatura.extract(
+        tree.html, url=page_url, include_comments=False, favor_precision=options.favor_precision,
+        include_tables=options.include_tables, with_metadata=False, deduplicate=False,
+    ) or ""
+    paragraphs, post_removed, _ = clean_paragraphs(body.split("\n"))
+    removed.update(post_removed)
+    paragraphs = drop_headline(paragraphs, headlines, removed)
+    published, published_from = meta.published, meta.published_from
+    if not published and date_in_url(page_url):
+        # extract_article falls back to the URL's date itself; htmldate would only guess.
+        published, published_from = None, None
+    elif not published:
+        found = find_date(html, original_date=True, extensive_search=False)
+        if found:
+            published, published_from = normalize_iso(found), "htmldate"
+    return Extracted(
+        paragraphs=paragraphs, removed=removed, engine=TRAFILATURA_ENGINE,
+        url=trusted_canonical(meta.url, page_url), title=meta.title,
+        description=meta.description, site_name=meta.site_name, authors=meta.authors,
+        published=published, published_from=published_from, language=meta.language,
+    )
+
+
+def extract_text(text: str, known: KnownMetadata) -> Extracted:
+    found = clean_text_capture(text, site_name=known.site_name, url=known.url, title_hint=known.title)
+    return Extracted(
+        paragraphs=found.paragraphs, removed=found.removed, engine="newsclean textclean",
+        title=found.title, description=found.description, authors=found.authors,
+        published=found.published, published_from=found.published_from,
+    )
+
+
+def extract_article(page: Page, options: ExtractOptions) -> Article:
+    """Turn one fetched page into a record, or raise a ``PageProblem`` subclass saying why.
+
+    1. Decode: decompress (capped), refuse binary, pick the charset by a stated rule.
+    2. Extract by kind: HTML (metadata, pre-clean, trafilatura, post-clean) or text capture
+       (line classifier). Both give paragraphs, metadata and removal counts.
+    3. Merge metadata: what the caller already knew (sidecar, feed) wins over the page, the
+       page over the URL; the URL's own date is the last resort for ``published``.
+    4. Build the record; an empty body is rejected here, not later, so the reason is exact.
+    """
+    decoded = decode_page(page.body, content_type=page.content_type, kind_hint=page.kind_hint,
+                          compressed=page.source_url.endswith(".gz"), max_bytes=options.max_page_bytes)
+    known = page.known
+    if decoded.kind == "html":
+        found = extract_html(decoded.text, known.url or page.source_url, options)
+    else:
+        found = extract_text(decoded.text, known)
+    text = normalize_text(found.paragraphs)
+    if not text:
+        raise NoArticleText(f"no article text found in the {decoded.kind} page")
+    url = known.url or found.url or page.source_url
+    published, published_from = normalize_iso(known.published), "feed" if known.published else None
+    if not published:
+        published, published_from = found.published, found.published_from
+    if not published:
+        published = date_in_url(url)
+        published_from = "url" if published else None
+    return Article(
+        schema_version=SCHEMA_VERSION,
+        url=url,
+        source_url=page.source_url,
+        site_name=known.site_name or found.site_name,
+        title=known.title or found.title,
+        authors=list(found.authors or []),
+        published=published,
+        published_from=published_from,
+        # The text itself beats the page's lang attribute, which templates often get wrong.
+        language=normalize_language(known.language) or detect_language(text) or normalize_language(found.language),
+        description=found.description,
+        text=text,
+        word_count=word_count(text),
+        content_hash=content_hash(text),
+        fetched_at=known.fetched_at or page.fetched_at,
+        extractor={"name": "newsclean", "version": __version__, "input": decoded.kind, "engine": found.engine,
+                   "encoding": decoded.encoding},
+        removed=dict(sorted(found.removed.items())),
+    )

@@ -1,0 +1,160 @@
+"""Bytes to text: decompression with a cap, binary sniffing, and the charset rule.
+
+The charset rule, in order (first that applies wins):
+  1. a byte-order mark;
+  2. valid UTF-8;
+  3. HTML only: the charset declared by the Content-Type header, then by ``<meta>``;
+  4. mostly-ASCII bodies (under 5% high bytes): windows-1252, the WHATWG default for unlabeled
+     legacy pages, if it decodes them (detectors guess wildly on a handful of accented letters);
+  5. the charset charset-normalizer detects, if it decodes the body coherently;
+  6. otherwise the page is rejected as ``UndecodablePage``: never silently garbled.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+
+from pipeline.extract.errors import (
+    BinaryPage,
+    CorruptCompression,
+    EmptyPage,
+    PageTooLarge,
+    UndecodablePage,
+)
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Signatures of common non-text formats that may arrive under a text name.
+BINARY_SIGNATURES = (
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"BZh",
+    b"\xfd7zXZ", b"Rar!", b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"wOFF", b"wOF2",
+)
+SNIFF_BYTES = 8192
+# Share of C0 control characters (other than tab, CR, LF, FF) above which a body is binary.
+MAX_CONTROL_SHARE = 0.02
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
+                         re.IGNORECASE | re.DOTALL)
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+LEGACY_DEFAULT = "cp1252"
+HIGH_BYTES = bytes(range(0x80, 0x100))
+MAX_HIGH_BYTE_SHARE_FOR_DEFAULT = 0.05
+# charset-normalizer's "chaos" above which its guess is not trusted.
+MAX_DETECTION_CHAOS = 0.2
+
+
+@dataclass(frozen=True)
+class DecodedPage:
+    text: str
+    kind: str  # "html" or "text"
+    encoding: str
+
+
+def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
+    """Decompress gzip data, every member of it (``cat a.gz b.gz`` is valid gzip), refusing to
+    produce more than ``max_bytes`` (bomb guard); trailing garbage is corruption, not ignored."""
+    parts: list[bytes] = []
+    produced = 0
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(rest, max_bytes - produced + 1)
+        except zlib.error as exc:
+            raise CorruptCompression(f"gzip data does not decompress: {exc}") from None
+        produced += len(out)
+        if produced > max_bytes or inflater.unconsumed_tail:
+            raise PageTooLarge(f"decompresses to more than {max_bytes} bytes")
+        if not inflater.eof:
+            raise CorruptCompression("gzip data is truncated")
+        parts.append(out)
+        rest = inflater.unused_data
+        if rest and not rest.startswith(GZIP_MAGIC):
+            if rest.strip(b"\0"):  # zero padding after the last member is tolerated, as gzip(1) does
+                raise CorruptCompression("unexpected bytes after the gzip data")
+            break
+    return b"".join(parts)
+
+
+def sniff_kind(body: bytes, content_type: str, kind_hint: str) -> str:
+    if kind_hint in ("html", "text"):
+        return kind_hint
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if mime == "text/plain":
+        return "text"
+    return "html" if _HTML_START.match(body[:SNIFF_BYTES]) else "text"
+
+
+def check_not_binary(body: bytes) -> None:
+    head = body[:SNIFF_BYTES]
+    if any(head.startswith(sig) for sig in BINARY_SIGNATURES):
+        raise BinaryPage("starts with the signature of a binary format")
+    if any(head.startswith(bom) for bom, _ in BOMS):
+        return  # UTF-16/32 text legitimately holds NUL bytes
+    if b"\x00" in head:
+        raise BinaryPage("contains NUL bytes")
+    if head and len(_CONTROL.findall(head)) / len(head) > MAX_CONTROL_SHARE:
+        raise BinaryPage("too many control characters for text")
+
+
+def _declared_encoding(body: bytes, content_type: str) -> str | None:
+    declared = http_content_type_encoding(content_type) if content_type else None
+    return declared or html_body_declared_encoding(body[:SNIFF_BYTES])
+
+
+def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, str]:
+    """Return ``(text, encoding)`` by the module's charset rule."""
+    for bom, name in BOMS:
+        if body.startswith(bom):
+            return body.decode(name), name.replace("-sig", "")
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if kind == "html":
+        declared = resolve_encoding(_declared_encoding(body, content_type) or "")
+        # A UTF-16/32 label on a body without a BOM is a template error: the markup itself is
+        # ASCII-compatible (WHATWG treats such a label as UTF-8), and decoding it as UTF-16
+        # would "succeed" and turn the page into nonsense.
+        if declared and declared not in ("utf-8", "utf8") and not declared.startswith(("utf-16", "utf-32")):
+            try:
+                return body.decode(declared), declared
+            except (UnicodeDecodeError, LookupError):
+                pass
+    high_bytes = len(body) - len(body.translate(None, HIGH_BYTES))
+    if high_bytes / len(body) < MAX_HIGH_BYTE_SHARE_FOR_DEFAULT:
+        try:
+            return body.decode(LEGACY_DEFAULT), LEGACY_DEFAULT
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(body).best()
+    if best is not None and best.chaos <= MAX_DETECTION_CHAOS:
+        return str(best), best.encoding
+    raise UndecodablePage("not UTF-8 and no charset decodes it plausibly")
+
+
+def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
+                compressed: bool = False, max_bytes: int) -> DecodedPage:
+    """Turn one input's bytes into text, or raise a ``PageProblem`` subclass saying why."""
+    if len(body) > max_bytes:
+        raise PageTooLarge(f"{len(body)} bytes, over the limit of {max_bytes}")
+    if compressed or body.startswith(GZIP_MAGIC):
+        body = gunzip_capped(body, max_bytes)
+    if not body.strip():
+        raise EmptyPage("no content")
+    check_not_binary(body)
+    kind = sniff_kind(body, content_type, kind_hint)
+    text, encoding = decode_text(body, kind, content_type)
+    if not text.strip():
+        raise EmptyPage("no content after decoding")
+    return DecodedPage(text=text, kind=kind, encoding=encoding)

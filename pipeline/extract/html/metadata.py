@@ -1,0 +1,175 @@
+"""Article metadata from an HTML page's head: JSON-LD first, then meta tags, then markup.
+
+Publication dates keep the time and UTC offset the page states (trafilatura's own metadata
+keeps only the day), and ``published_from`` records which source gave the date.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.extract.dates import normalize_iso
+
+ARTICLE_TYPES = re.compile(r"(News)?Article|BlogPosting|Report|LiveBlogPosting|WebPage|OpinionNewsArticle",
+                           re.IGNORECASE)
+META_TITLE = ("og:title", "twitter:title", "dc.title", "headline")
+META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
+META_SITE_NAME = ("og:site_name", "application-name", "al:ios:app_name")
+META_AUTHOR = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished", "pubdate",
+                  "publishdate", "publish-date", "dc.date.issued", "dc.date", "date", "sailthru.date",
+                  "parsely-pub-date", "article.published", "published_time")
+META_URL = ("og:url",)
+META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
+TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
+NOT_A_NAME = re.compile(
+    r"^(https?://|www\.)|@|\.(com|org|net|co\.uk)\b|\d|\b(staff|editor(ial)?|team|desk|agency|admin|writer|"
+    r"correspondent|reporter|contributor|print|article|media|updated|published)s?\b", re.IGNORECASE)
+# Post-nominal letters that follow a name after a comma ("Jane Doe, MS, RDN").
+CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
+AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&)\s*")
+BY_PREFIX = re.compile(r"^by(?:\s+|(?=[A-Z]))", re.IGNORECASE)
+# Dates before this year in metadata are placeholders ("0001-01-01"), not publication dates.
+MIN_YEAR = 1990
+
+
+@dataclass
+class HtmlMetadata:
+    url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_from: str | None = None
+    language: str | None = None
+
+
+def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        key = (node.attributes.get("property") or node.attributes.get("name")
+               or node.attributes.get("itemprop") or node.attributes.get("http-equiv") or "")
+        value = (node.attributes.get("content") or "").strip()
+        if key and value:
+            found.setdefault(key.strip().lower(), value)
+    return found
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((meta[k] for k in keys if meta.get(k)), None)
+
+
+JSON_LD_CONTAINERS = ("@graph", "mainEntity", "itemListElement")
+
+
+def json_ld_objects(tree: LexborHTMLParser, descend: tuple[str, ...] = JSON_LD_CONTAINERS) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, looking inside the ``descend`` keys; bad JSON is skipped."""
+    objects: list[dict[str, Any]] = []
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = orjson.loads(node.text(deep=True).strip() or "null")
+        except orjson.JSONDecodeError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                stack.extend(v for k, v in item.items() if k in descend)
+    return objects
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def clean_authors(raw: list[str]) -> list[str]:
+    """Person names from author fields: split lists, drop "By", job titles, credentials,
+    dates glued to the name and anything that is not shaped like a name."""
+    authors: list[str] = []
+    for entry in raw:
+        for name in AUTHOR_SPLIT.split(htmllib.unescape(entry).strip()):
+            name = BY_PREFIX.sub("", name.strip()).strip()
+            if (not name or len(name) > 60 or not name[0].isupper() or NOT_A_NAME.search(name)
+                    or (authors and CREDENTIAL.match(name)) or len(name.split()) > 5 or name in authors):
+                continue
+            authors.append(name)
+    return authors
+
+
+def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    for obj in objects:
+        types = obj.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(isinstance(t, str) and ARTICLE_TYPES.fullmatch(t) for t in types) and (
+                obj.get("headline") or obj.get("datePublished")):
+            return obj
+    return {}
+
+
+def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
+    """Metadata from one parsed page (pass the tree before any pre-cleaning)."""
+    meta = _meta_map(tree)
+    objects = json_ld_objects(tree)
+    ld = _article_ld(objects)
+    result = HtmlMetadata()
+
+    canonical = tree.css_first('link[rel="canonical"][href]')
+    result.url = (canonical.attributes.get("href") if canonical else None) or _first(meta, META_URL)
+
+    h1 = tree.css_first("h1")
+    title_tag = tree.css_first("title")
+    result.title = next((t for t in (
+        ld.get("headline") if isinstance(ld.get("headline"), str) else None,
+        _first(meta, META_TITLE),
+        h1.text(deep=True, separator=" ", strip=True) if h1 else None,
+        TITLE_SUFFIX.sub("", title_tag.text(strip=True)) if title_tag else None,
+    ) if t and t.strip()), None)
+    if result.title:
+        result.title = " ".join(htmllib.unescape(result.title).split())
+
+    result.description = _first(meta, META_DESCRIPTION) or (ld.get("description") if isinstance(
+        ld.get("description"), str) else None)
+    if result.description:
+        result.description = " ".join(htmllib.unescape(result.description).split()) or None
+    publisher = ld.get("publisher")
+    result.site_name = _first(meta, META_SITE_NAME) or next(iter(_names(publisher)), None)
+    if result.site_name:
+        result.site_name = htmllib.unescape(result.site_name).strip() or None
+
+    result.authors = clean_authors(_names(ld.get("author")))
+    if not result.authors:
+        result.authors = clean_authors([v for k, v in meta.items() if k in META_AUTHOR])
+    if not result.authors:
+        result.authors = clean_authors([n.text(strip=True) for n in tree.css('[rel="author"], [itemprop="author"]')])
+
+    for source, value in (
+        ("json-ld", ld.get("datePublished")),
+        ("meta", _first(meta, META_PUBLISHED)),
+        ("markup", next((n.attributes.get("datetime") for n in tree.css("time[datetime]")), None)),
+    ):
+        published = normalize_iso(value) if isinstance(value, str) else None
+        if published and int(published[:4]) >= MIN_YEAR:
+            result.published, result.published_from = published, source
+            break
+
+    html = tree.css_first("html")
+    lang = (html.attributes.get("lang") if html else None) or _first(meta, META_LOCALE) or ld.get("inLanguage")
+    if isinstance(lang, str) and lang.strip():
+        result.language = lang.strip().replace("_", "-").split("-")[0].lower()[:3]
+    return result

@@ -1,0 +1,366 @@
+"""HTML pre-clean with selectolax: drop what is never article text before trafilatura runs.
+
+Four kinds of removal, all data (module-level constants), applied in this order:
+  1. ``FORMS``: a ``<form>`` is dropped unless it holds the article (ASP.NET pages wrap the
+     whole page in one); a form with an e-mail field is a newsletter sign-up.
+  2. ``NEVER_CONTENT_TAGS``: scripts, styles, controls, navigation and other non-text elements.
+  3. ``NOISE_CONTAINERS``: per noise class, the words templates use in the class or id of
+     that noise's containers (newsletter sign-ups, news-feed sidebars, related widgets...).
+  4. Widgets found by what they say, for templates with meaningless class names:
+     ``WIDGET_MARKERS`` (a short element such as "* indicates required" or "This audio is
+     created with AI assistance": its enclosing widget goes), ``SECTION_HEADINGS`` (a heading
+     such as "News Feed" or "Related": its section goes) and ``LINK_CARDS`` (a link wrapping a
+     headline: a teaser card).
+
+Whatever matched, an element is kept when it holds the article: ``<html>``, ``<body>``,
+``<main>``, ``<article>``, anything holding an ``<article>`` or ``articleBody``, or more than
+``MAX_SHARE_OF_PAGE_TEXT`` of the page's text (class names like ``post has-share-buttons`` sit
+on article wrappers too). A widget grows from its marker up to the largest ancestor with at
+most ``WIDGET_MAX_CHARS`` of text that does not hold the article, nor the page's main text
+block (``main_text_path``: the element whose paragraphs hold the most text), so a short story
+in a template without ``<h1>`` or ``<article>`` is not taken for a widget's surroundings.
+``bench/cv_html.py --ablate all`` measures what each of these adds, per fold of sites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from pipeline.extract import rules
+
+NEVER_CONTENT_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "input", "select", "textarea", "nav", "dialog",
+)
+FORMS = "form"
+FORM_NEWSLETTER = 'input[type="email" i], input[name*="mail" i]'
+FORM_COMMENTS = "textarea"
+# Containers that hold the article whatever their class says.
+KEEP_TAGS = frozenset({"html", "body", "main", "article"})
+# Table parts are cells of a table, not widgets ("ticker" is a column of a quotes table too).
+TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"})
+
+
+def literal_pattern(words: tuple[str, ...] | list[str]) -> str:
+    """A regex matching any of ``words``, as a trie (Python's ``re`` tries alternatives one
+    by one; sharing prefixes makes the one-pass scan over every class name three times faster)."""
+    if not words:
+        return ""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        if "" in node:  # a word ends here: a longer one adds nothing to a search
+            return ""
+        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return build(trie)
+
+
+def token_pattern(tokens: tuple[str, ...]) -> str:
+    """A regex matching any of ``tokens`` as a whole space-separated token."""
+    return r"(?<!\S)(?:" + "|".join(re.escape(t) for t in tokens) + r")(?!\S)" if tokens else ""
+
+
+@dataclass(frozen=True)
+class NoiseNames:
+    """How templates name the containers of one noise class: ``words`` found anywhere in a
+    class or id (case-insensitive), ``tokens`` only as a whole class token or the whole id."""
+
+    words: tuple[str, ...]
+    tokens: tuple[str, ...] = ()
+
+    def pattern(self) -> str:
+        return "|".join(p for p in (literal_pattern(self.words), token_pattern(self.tokens)) if p)
+
+
+NOISE_CONTAINERS: dict[str, NoiseNames] = {
+    rules.NEWSLETTER: NoiseNames(("newsletter", "signup", "sign-up", "mc_embed", "mc-embed", "mailchimp", "optin",
+                                  "opt-in", "subscribe-box", "subscription-box")),
+    rules.NEWS_FEED: NoiseNames(("news-feed", "newsfeed", "news_feed", "latest-news", "most-read", "mostread",
+                                 "most-popular", "trending", "live-feed", "ticker")),
+    rules.TEASER: NoiseNames(("related", "recommend", "read-next", "readnext", "more-stories", "outbrain", "taboola",
+                              "recirc", "also-read", "more-news")),
+    rules.CAPTION: NoiseNames(("caption", "photo-credit", "image-credit")),
+    rules.SHARE: NoiseNames(("share", "social-"), ("social",)),
+    rules.COMMENTS: NoiseNames(("comments", "disqus", "comment-section"), ("comment",)),
+    rules.COOKIE: NoiseNames(("cookie", "consent", "gdpr")),
+    rules.PAYWALL: NoiseNames(("paywall", "regwall", "piano-")),
+    rules.ADVERT: NoiseNames(("advert", "ad-slot", "ad-container", "adslot", "dfp-", "sponsored"), ("ad", "ads", "promo")),
+    rules.AUDIO_NOTICE: NoiseNames(("audio-player", "ai-audio", "text-to-speech", "listen-button", "tts-")),
+    rules.SKIP_LINK: NoiseNames(("skip-link", "skip-to", "skiplink")),
+    rules.TAGS: NoiseNames(("breadcrumb", "tag-list", "taglist", "article-tags", "post-tags", "tags-links")),
+}
+# Names that take a container out of a noise class: a social-media embed (a quoted tweet or
+# post) is the article's content, not a share widget, though its name says "social".
+NOT_NOISE_NAMES: dict[str, re.Pattern[str]] = {rules.SHARE: re.compile(r"embed")}
+# Elements that are one noise class whatever their names.
+NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
+_CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
+_ANY_NOISE_NAME = re.compile(NoiseNames(tuple(w for n in NOISE_CONTAINERS.values() for w in n.words),
+                                        tuple(t for n in NOISE_CONTAINERS.values() for t in n.tokens)).pattern())
+ARTICLE_MARKERS = 'article, [itemprop="articleBody"], h1'
+MAX_SHARE_OF_PAGE_TEXT = 0.4
+
+
+@dataclass(frozen=True)
+class WidgetMarker:
+    """A short element whose whole text says which widget it belongs to.
+
+    ``phrase``: a fixed lower-case phrase the element contains (found with lexbor's
+    ``:lexbor-contains``, after a cheap check on the page's text); ``pattern``: what the element's
+    whole text must match; ``max_chars``: the widget's largest text size."""
+
+    noise_class: str
+    phrase: str
+    pattern: re.Pattern[str]
+    max_chars: int = 600
+
+
+def _marker(noise_class: str, phrase: str, pattern: str, max_chars: int = 600) -> WidgetMarker:
+    return WidgetMarker(noise_class, phrase, re.compile(pattern, re.IGNORECASE), max_chars)
+
+
+WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
+    _marker(rules.NEWSLETTER, "indicates required", r"^\*?\s*indicates required\.?$", 800),
+    _marker(rules.AUDIO_NOTICE, "audio", r"^(this|the) audio (is|was|has been) (created|generated|produced|made)\b"
+            r".{0,40}\b(ai|artificial intelligence|automated|synthetic)\b.{0,30}$"),
+    _marker(rules.AUDIO_NOTICE, "listen", r"^listen to (this|the) (article|story)\b.{0,40}$", 300),
+    _marker(rules.AUDIO_NOTICE, "narrat", r"^(this )?(article|story) (is |was )?narrated by\b.{0,60}$", 300),
+    _marker(rules.PAYWALL, "continue reading", r"^(subscribe|sign up|log ?in|register|sign in)( now)? to continue "
+            r"reading\b.{0,40}$", 800),
+    _marker(rules.PAYWALL, "already a subscriber", r"^already a subscriber\??.{0,30}$", 800),
+    _marker(rules.COOKIE, "cookies", r"\b(we|this (web)?site|our (web)?site|our partners) (and our partners )?"
+            r"uses? cookies\b", 1000),
+    _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
+)
+# Headings that open a section of links to other stories (or of comments).
+SECTION_HEADING_TAGS = ('h2, h3, h4, h5, h6, [class*="title" i], [class*="header" i], [class*="heading" i], '
+                        '[class*="label" i]')
+SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
+    rules.NEWS_FEED: re.compile(r"^(news ?feed|latest( news| stories| headlines)?|most (read|popular|viewed|shared)"
+                                r"|trending( now| stories)?|top stories|in other news|live updates)\s*:?$", re.I),
+    rules.TEASER: re.compile(r"^(related( articles| stories| news| content| posts| coverage| reading)?|"
+                             r"you (may|might) (also )?(like|enjoy)|more (stories|news)|read next|up next|"
+                             r"recommended( for you| stories| reading)?|editors'? picks)\s*:?$", re.I),
+    rules.COMMENTS: re.compile(r"^(\d+ )?(comments?|leave a (reply|comment)|join the (conversation|discussion))"
+                               r"( \(\d+\))?\s*:?$", re.I),
+}
+SECTION_MAX_CHARS = 2500
+PROSE_MIN_WORDS = 30
+# A link that wraps a headline or a block of text is a teaser card for another story (a link
+# in running prose never holds a block).
+LINK_CARDS = "a h2, a h3, a h4, a h5, a h6, a p, a div"
+CARD_MAX_CHARS = 400
+WIDGET_MAX_CHARS = 600
+TEXT_BLOCK_PARTS = "p, br"
+
+
+def _text_length(node: LexborNode | None) -> int:
+    return len(node.text(deep=True, strip=True)) if node is not None else 0
+
+
+def main_text_path(tree: LexborHTMLParser) -> frozenset[int]:
+    """The ``mem_id`` of the page's main text block and of its ancestors.
+
+    The main text block is the element whose paragraphs (``<p>`` children, or its own text
+    between ``<br>``) hold the most text: wherever a template puts its article, and whatever
+    it calls it, a widget found by what it says never grows over it."""
+    weight: dict[int, int] = {}
+    parents: dict[int, LexborNode] = {}
+    for node in tree.css(TEXT_BLOCK_PARTS):
+        parent = node.parent
+        if parent is None:
+            continue
+        if node.tag == "p":
+            size = _text_length(node)
+        elif parent.mem_id in weight:  # the block's own text is counted once, at its first <br>
+            continue
+        else:
+            size = len(parent.text(deep=False, strip=True))
+        weight[parent.mem_id] = weight.get(parent.mem_id, 0) + size
+        parents[parent.mem_id] = parent
+    if not weight:
+        return frozenset()
+    current: LexborNode | None = parents[max(weight, key=weight.__getitem__)]
+    path = set()
+    while current is not None:
+        path.add(current.mem_id)
+        current = current.parent
+    return frozenset(path)
+
+
+def holds_article(node: LexborNode, page_text: int, main_path: frozenset[int] = frozenset()) -> bool:
+    if node.tag in KEEP_TAGS or node.mem_id in main_path:
+        return True
+    if node.css_first(ARTICLE_MARKERS) is not None:
+        return True
+    return page_text > 0 and _text_length(node) > MAX_SHARE_OF_PAGE_TEXT * page_text
+
+
+def has_prose(node: LexborNode) -> bool:
+    """Two or more paragraphs of ``PROSE_MIN_WORDS`` words: article text, not a widget."""
+    found = 0
+    for p in node.css("p"):
+        if len(p.text(deep=True, separator=" ").split()) >= PROSE_MIN_WORDS:
+            found += 1
+            if found >= 2:
+                return True
+    return False
+
+
+def widget_of(node: LexborNode, max_chars: int, page_text: int,
+              main_path: frozenset[int] = frozenset()) -> LexborNode | None:
+    """The largest ancestor-or-self of ``node`` with at most ``max_chars`` of text that neither
+    holds the article (``main_path``: see ``main_text_path``) nor has prose; ``None`` when
+    ``node`` itself fails that."""
+    best = None
+    current: LexborNode | None = node
+    while current is not None and current.tag not in KEEP_TAGS:
+        if (_text_length(current) > max_chars or holds_article(current, page_text, main_path)
+                or has_prose(current)):
+            break
+        best, current = current, current.parent
+    return best
+
+
+class _Removals:
+    """Nodes to remove, by class; removed outermost-only, so each widget counts once."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[int, tuple[LexborNode, str]] = {}
+
+    def add(self, node: LexborNode | None, noise_class: str) -> None:
+        if node is not None:
+            self.nodes.setdefault(node.mem_id, (node, noise_class))
+
+    def apply(self, removed: Counter[str]) -> None:
+        ids = set(self.nodes)
+        outermost = [(n, c) for n, c in self.nodes.values() if not _has_ancestor_in(n, ids)]
+        for node, noise_class in outermost:
+            removed[noise_class] += 1
+            node.decompose()
+        self.nodes.clear()
+
+
+def _remove_forms(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
+    todo = _Removals()
+    for form in tree.css(FORMS):
+        if holds_article(form, page_text):
+            continue
+        if form.css_first(FORM_NEWSLETTER) is not None:
+            todo.add(form, rules.NEWSLETTER)
+        elif form.css_first(FORM_COMMENTS) is not None:
+            todo.add(form, rules.COMMENTS)
+        else:
+            todo.add(form, rules.SITE_CHROME)
+    todo.apply(removed)
+
+
+def noise_class_of_names(names: str) -> str | None:
+    """The noise class a lower-cased ``"<class> <id>"`` string names, first in table order."""
+    if not _ANY_NOISE_NAME.search(names):
+        return None
+    return next((c for c, pattern in _CLASS_PATTERNS
+                 if pattern.search(names) and not (c in NOT_NOISE_NAMES and NOT_NOISE_NAMES[c].search(names))), None)
+
+
+def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
+    # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
+    todo = _Removals()
+    for node in tree.css("[class], [id]"):
+        attrs = node.attrs
+        noise_class = noise_class_of_names(((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower())
+        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text):
+            todo.add(node, noise_class)
+    for tag, noise_class in NOISE_TAGS.items():
+        for node in tree.css(tag):
+            if not holds_article(node, page_text):
+                todo.add(node, noise_class)
+    todo.apply(removed)
+
+
+def _remove_markers(tree: LexborHTMLParser, text_lower: str, page_text: int, main_path: frozenset[int],
+                    todo: _Removals) -> None:
+    for marker in WIDGET_MARKERS:
+        if marker.phrase not in text_lower:
+            continue
+        for node in tree.css(f':lexbor-contains("{marker.phrase}" i)'):
+            text = node.text(deep=True, separator=" ", strip=True)
+            if len(text) <= 300 and marker.pattern.search(" ".join(text.split())):
+                todo.add(widget_of(node, marker.max_chars, page_text, main_path), marker.noise_class)
+
+
+def _remove_sections(tree: LexborHTMLParser, page_text: int, main_path: frozenset[int], todo: _Removals) -> None:
+    for heading in tree.css(SECTION_HEADING_TAGS):
+        text = " ".join(heading.text(deep=True, separator=" ", strip=True).split())
+        noise_class = next((c for c, p in SECTION_HEADINGS.items() if len(text) <= 60 and p.match(text)), None)
+        if noise_class:
+            section = widget_of(heading, SECTION_MAX_CHARS, page_text, main_path)
+            todo.add(section, noise_class)
+            if section is heading:  # the heading sits among the article's own paragraphs
+                _add_following_links(heading, todo, noise_class)
+
+
+def _remove_link_cards(tree: LexborHTMLParser, page_text: int, main_path: frozenset[int], todo: _Removals) -> None:
+    for headline in tree.css(LINK_CARDS):
+        link = headline.parent
+        while link is not None and link.tag != "a":
+            link = link.parent
+        if link is not None:
+            todo.add(widget_of(link, CARD_MAX_CHARS, page_text, main_path), rules.TEASER)
+
+
+def _remove_widgets(tree: LexborHTMLParser, text_lower: str, page_text: int, removed: Counter[str]) -> None:
+    todo = _Removals()
+    main_path = main_text_path(tree)
+    _remove_markers(tree, text_lower, page_text, main_path, todo)
+    _remove_sections(tree, page_text, main_path, todo)
+    _remove_link_cards(tree, page_text, main_path, todo)
+    todo.apply(removed)
+
+
+def _add_following_links(heading: LexborNode, todo: _Removals, noise_class: str) -> None:
+    """After a section heading among the article's paragraphs: the lists and link blocks
+    that follow it (up to the next paragraph of prose) belong to the section."""
+    node = heading.next
+    while node is not None:
+        if node.is_element_node:
+            if node.tag == "p" or node.tag.startswith("h"):
+                break
+            if node.tag in ("ul", "ol") or node.css_first("a, time") is not None:
+                todo.add(node, noise_class)
+            else:
+                break
+        node = node.next
+
+
+def preclean(tree: LexborHTMLParser) -> Counter[str]:
+    """Remove never-content elements and noise widgets in place; count removals per class."""
+    removed: Counter[str] = Counter()
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
+    page_text = len(body_text)
+    _remove_forms(tree, page_text, removed)
+    tree.strip_tags(list(NEVER_CONTENT_TAGS))
+    _remove_containers(tree, page_text, removed)
+    _remove_widgets(tree, body_text.lower(), page_text, removed)
+    return removed
+
+
+def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False

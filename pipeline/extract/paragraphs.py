@@ -1,0 +1,56 @@
+"""Post-clean shared by both input kinds: named rules over extracted paragraphs, then
+normalisation. For HTML this runs on trafilatura's paragraphs; text captures get the same
+rules inside ``pipeline.extract.text.capture`` plus the structural ones only a capture needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+from pipeline.extract.text.capture import Line, mark_feeds, mark_line_rules
+
+_SPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
+
+
+def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], list[tuple[str, str, str]]]:
+    """``(kept, removed counts per class, removed (rule, class, text))`` for extracted paragraphs.
+
+    Every paragraph is its own block (as if blank lines stood between them), so feed items
+    and line rules are found the same way as in a text capture. Repeated paragraphs are kept:
+    on aeb-dev every repeat trafilatura returns is in the ground truth (recipe and product
+    lists), and dropping repeats of any length lowered F1.
+    """
+    lines = [Line(i, " ".join(p.split()), gap_before=True, gap_after=True)
+             for i, p in enumerate(p for p in paragraphs if p.strip())]
+    mark_feeds(lines)
+    mark_line_rules(lines)
+    kept: list[str] = []
+    removed: Counter[str] = Counter()
+    removed_lines: list[tuple[str, str, str]] = []
+    for line in lines:
+        if line.noise_class:
+            removed[line.noise_class] += 1
+            removed_lines.append((line.rule or "", line.noise_class, line.text))
+            continue
+        kept.append(line.text)
+    return kept, removed, removed_lines
+
+
+def normalize_text(paragraphs: list[str]) -> str:
+    """The record's ``text``: NFC, one paragraph per line, inner whitespace collapsed."""
+    return "\n".join(unicodedata.normalize("NFC", _SPACE.sub(" ", p).strip()) for p in paragraphs if p.strip())
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case, Unicode compatibility forms and whitespace normalised away,
+    so the same story re-fetched with cosmetic differences hashes the same."""
+    canonical = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))

@@ -1,0 +1,243 @@
+"""Cleaning rules as data: each rule has a name and the noise class it removes.
+
+Two kinds:
+  * ``LineRule``: a pattern that decides a whole line (or paragraph) is noise on its own.
+    These run on text captures and on the paragraphs trafilatura returns for HTML pages.
+  * structural rules (teasers, news-feed items, caption labels) need a line's neighbours and
+    live in ``pipeline.extract.text.capture``; their names and classes are declared here so that reports
+    and tests see every rule in one place.
+
+Patterns describe a class of noise as it appears on many sites, never one site's exact
+strings. Each pattern is anchored to the whole line and bounded in length, so a sentence that
+merely mentions "subscribe" or "comments" is prose, not noise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Noise classes: the keys of a record's ``removed`` counts.
+NEWSLETTER = "newsletter"
+NEWS_FEED = "news_feed"
+CAPTION = "caption"
+TEASER = "teaser"
+AUDIO_NOTICE = "audio_notice"
+COMMENTS = "comments"
+SHARE = "share"
+SKIP_LINK = "skip_link"
+SITE_CHROME = "site_chrome"  # site name, edit links, menus, log-in links
+DATELINE = "dateline"  # "Last updated", bare publication dates and times
+TAGS = "tags"
+BYLINE = "byline"
+COOKIE = "cookie"
+PAYWALL = "paywall"
+READ_MORE = "read_more"
+ADVERT = "advert"
+HEADLINE = "headline"  # moved to the record's title
+STANDFIRST = "standfirst"  # moved to the record's description
+FURNITURE = "furniture"  # short non-prose lines no named rule claims (menus, labels)
+DUPLICATE = "duplicate"  # a paragraph repeated verbatim
+AUTHOR_BIO = "author_bio"  # "About the author" boxes
+FOOTER = "footer"  # copyright, legal and contact lines
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    noise_class: str
+    pattern: re.Pattern[str]
+    max_words: int = 40  # longer lines are prose, whatever they contain
+
+    def matches(self, line: str, words: int) -> bool:
+        """``words``: the line's word count, counted once by the caller for all the rules it tries."""
+        return words <= self.max_words and bool(self.pattern.search(line))
+
+
+def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40) -> LineRule:
+    return LineRule(name, noise_class, re.compile(pattern, re.IGNORECASE), max_words)
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_CLOCK = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
+_AGO = r"\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\s+ago"
+_DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
+         r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})")
+# A photographer/agency credit closing a caption: "(Jane Doe/AP)", "(Name/AFP via Getty Images)".
+_CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*[A-Z][^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
+_AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA Media|Alamy|"
+           r"Bloomberg|iStock|Xinhua|Anadolu|SOPA Images|NurPhoto|ZUMA|WireImage)")
+
+LINE_RULES: tuple[LineRule, ...] = (
+    # newsletter sign-up boxes (Mailchimp-style embeds and their text renderings)
+    _rule("newsletter_required_marker", NEWSLETTER, r"^\*\s*(indicates|denotes) (a )?required( field)?\.?$"),
+    _rule("newsletter_button", NEWSLETTER,
+          r"^(subscribe|sign ?up|sign me up|join( now)?|submit|get the newsletter)( now| today| for free| here)?[.!]?$"),
+    _rule("newsletter_email_prompt", NEWSLETTER,
+          r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$", 14),
+    _rule("newsletter_confirmation", NEWSLETTER,
+          r"^(succ?ess?(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
+          r"you('re| are| have) (now |been )?(succ?ess?ful+y )?(subscribed|signed up)\b.*|"
+          r"(we('ve| have)|you'll|you will) (sent|receive|get) (you )?a confirmation e-?mail\b.*)$|"
+          r"\b(activation|confirmation|verification) (link|e-?mail)\b.{0,80}\b(sent|inbox|click|activate|confirm)", 30),
+    _rule("newsletter_pitch", NEWSLETTER,
+          r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
+          r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
+    _rule("newsletter_form_message", NEWSLETTER,
+          r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
+          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20),
+    _rule("newsletter_privacy", NEWSLETTER,
+          r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$", 45),
+    # AI narration and audio players
+    _rule("audio_ai_notice", AUDIO_NOTICE,
+          r"^(this|the) (audio|article|story|narration|voice)( narration| version)? (is|was|has been) "
+          r"(created|generated|produced|read|narrated|voiced)\b.{0,40}\b(ai|artificial intelligence|"
+          r"automated|synthetic|text-to-speech)\b.{0,40}$", 25),
+    _rule("audio_player_label", AUDIO_NOTICE,
+          r"^(listen( to)?( this| the)?( article| story)?|play (audio|article)|audio( version)?)"
+          r"(\s*[:(]?\s*\d+\s*(min|mins|minutes?)\)?)?$"),
+    # comment sections
+    _rule("comments_closed_notice", COMMENTS,
+          r"^(sorry,? )?(we are|we're|we have) (not accepting|closed|turned off|disabled) comments\b.{0,60}$|"
+          r"^comments (are|have been) (closed|disabled|turned off|not available)\b.{0,60}$", 20),
+    _rule("comments_widget", COMMENTS,
+          r"^((\d+|no) )?comments?( \(\d+\))?$|^(leave|post|add|view|show|read|load|see) (a |all |the |more )?"
+          r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$"),
+    # share and social widgets
+    _rule("share_widget", SHARE,
+          r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|"
+          r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger)"
+          r"[:!]?$"),
+    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$", 14),
+    # page chrome
+    _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$"),
+    _rule("edit_link", SITE_CHROME, r"^(edit|manage|delete) (post|article|page|story|entry)$"),
+    _rule("account_link", SITE_CHROME,
+          r"^(menu|search|home|close|log ?in|log ?out|sign ?in|sign ?out|register|my account|account|"
+          r"open menu|close menu|toggle navigation|back to top|go to top|top)$"),
+    _rule("updated_label", DATELINE,
+          rf"^((last )?updated|published|posted|modified)( on| at)?:?( {_DATE})?(,? {_CLOCK})?$"),
+    _rule("bare_date", DATELINE, rf"^({_DATE})(,?\s+{_CLOCK})?$|^{_CLOCK}(,?\s+{_DATE})?$|^{_AGO}$"),
+    _rule("reading_time", DATELINE, r"^\d+\s*(min|mins|minute|minutes)( read)?$"),
+    _rule("tag_list_label", TAGS, r"^(tags?|topics?|filed under|categories|category|related topics)\s*:.{0,200}$", 30),
+    # captions and credits
+    _rule("caption_credit", CAPTION, _CREDIT, 60),
+    _rule("caption_credit_label", CAPTION,
+          r"^(photo|image|picture|photograph|credit|illustration|video|source)( by| credit)?\s*:.{0,120}$|"
+          rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35),
+    # cookie banners
+    _rule("cookie_banner", COOKIE,
+          r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
+          r"accept (all )?cookies|manage (cookies|consent|preferences))\b", 60),
+    # paywalls and log-in prompts
+    _rule("paywall_prompt", PAYWALL,
+          r"^(subscribe|sign up|log ?in|register|sign in) (now )?to (continue|read|unlock|access|keep)\b.{0,80}$|"
+          r"^already (a subscriber|have an account|registered)\??.{0,40}$|"
+          r"^(this|the) (article|story|content) is (only )?(for|available to|reserved for) "
+          r"(subscribers|members|premium)\b.{0,60}$|^(become a member|subscribe for|start your free trial)\b.{0,60}$", 35),
+    # "read more" links and teaser labels
+    _rule("read_more_link", READ_MORE,
+          r"^(read|see|watch|listen)( more| also| next| the full story| full article)\b\s*[:>»›-]?.{0,150}$|"
+          r"^(related|more|also read|recommended|further reading|see also)\s*:.{0,150}$|^(continue|keep) reading\b.{0,40}$", 30),
+    _rule("advert_label", ADVERT,
+          r"^(advertisement|advert|ad|sponsored( content)?|promoted( content)?|paid content|"
+          r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
+    _rule("share_click_to", SHARE, r"^(click|tap) to (share|email|print|tweet)\b.{0,60}$|\(opens in (a )?new window\)$", 14),
+    _rule("comment_form", COMMENTS,
+          r"^(save my name,? e-?mail,? and website\b|notify me (of|via e-?mail)\b|this site uses akismet\b|"
+          r"you must be logged in to (post|leave) a comment\b|your e-?mail address will not be published\b|"
+          r"(leave|post|write) a (reply|comment|response)\b|(cancel|post) (reply|comment)$|required fields are marked\b)"
+          r".{0,120}$", 30),
+    _rule("caption_trailing_credit", CAPTION,
+          r"(\bcredits?|(?-i:(?<=[a-z])Credits?)|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
+          r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60),
+    _rule("newsletter_inbox_pitch", NEWSLETTER,
+          r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
+          r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
+    _rule("copyright_line", FOOTER,
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
+          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
+    _rule("post_navigation", SITE_CHROME,
+          r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
+    # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
+    # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
+    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
+    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
+)
+
+# Rules for text captures only: safe on a whole page's lines, too broad for an article body
+# that trafilatura has already cut out of its HTML.
+TEXT_LINE_RULES: tuple[LineRule, ...] = (
+    # a consent dialog's explanations run long; a line that says "cookie" twice is one
+    _rule("cookie_explainer", COOKIE,
+          r"^(this|our) (web)?site uses cookies\b|\bcookies?\b.*\bcookies?\b", 400),
+)
+
+# Headings that open a block of links to other stories: the body does not continue past them
+# (a text capture's max-run search treats them as strong negative evidence).
+SECTION_END_HEADING = re.compile(
+    r"^(news ?feed|more news|more stories|latest( news| stories| headlines)?|most (read|popular|viewed|shared)|"
+    r"trending( now| stories)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
+    r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
+    r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now)?|"
+    r"also read|further reading|see also|what to read next|read next|up next|in other news|"
+    r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
+    r"in case you missed it|elsewhere on .{1,40})\s*:?$",
+    re.IGNORECASE,
+)
+# Headings that open a comment thread: the body is over (class COMMENTS).
+COMMENTS_HEADING = re.compile(
+    r"^(\d+|no|one|two) (responses?|thoughts?|comments?|replies|reactions?) (to|on)\b.{0,200}$|"
+    r"^(comments?|discussion|reader comments|leave a reply|leave a comment|add a comment|join the discussion|"
+    r"(\d+ )?comments?( \(\d+\))?|what do you think\??|have your say)\s*:?$",
+    re.IGNORECASE,
+)
+# An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".
+AUTHOR_BIO_HEADING = re.compile(
+    r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?)\s*:?$|"
+    r"^(?i:about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
+)
+# A line that is only a date or time, maybe with a weekday and a label: a story list's stamp.
+STAMP_DATE = re.compile(
+    rf"^((published|updated|posted|modified)( on| at)?:?\s+)?((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"({_DATE}|{_CLOCK}|{_AGO})((,|\s+at|\s+-|\s+\|)?\s*({_CLOCK}|{_DATE}))?$",
+    re.IGNORECASE,
+)
+# A feed item's time stamp on a line of its own: "5:15 AM", "3 hours ago".
+FEED_TIMESTAMP = re.compile(rf"^({_CLOCK}|{_AGO}|{_DATE},?\s+{_CLOCK}|{_CLOCK},?\s+{_DATE})$", re.IGNORECASE)
+
+# Structural rules applied by pipeline.extract.text.capture (name -> noise class).
+STRUCTURAL_RULES: dict[str, str] = {
+    "teaser_headline_with_lede": TEASER,  # a link headline glued to a one-paragraph lede
+    "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
+    "feed_timestamp": NEWS_FEED,
+    "section_end_heading": NEWS_FEED,
+    "inline_box": TEASER,  # a section-end heading over a few links, with the body resuming after it
+    "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
+    "author_bio_heading": AUTHOR_BIO,
+    "author_bio": AUTHOR_BIO,  # the lines of an author box, up to the next section
+    "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
+    "teaser_alternation": TEASER,  # three or more headline/lede pairs in a row
+    "menu_cluster": FURNITURE,  # a cluster of short link-like lines without a gap
+    "caption_label": CAPTION,  # a short label line glued to a caption line
+    "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
+    "short_non_prose": FURNITURE,
+    "repeated_paragraph": DUPLICATE,
+    "site_name_line": SITE_CHROME,
+    "headline": HEADLINE,
+    "standfirst": STANDFIRST,
+    "byline": BYLINE,
+}
+
+
+def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | None:
+    """The first rule that claims ``line`` as noise, or ``None`` for a line no rule claims.
+
+    ``extra`` rules (``TEXT_LINE_RULES`` for text captures) are tried after ``LINE_RULES``.
+    """
+    words = len(line.split())
+    for rule in LINE_RULES + extra:
+        if rule.matches(line, words):
+            return rule
+    return None

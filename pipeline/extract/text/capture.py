@@ -1,0 +1,340 @@
+"""Text captures (a page's text with no HTML): keep the article's paragraphs, drop the rest.
+
+A capture is one block per line, blank lines between spaced blocks. Each line is classified as
+prose or furniture from its own shape (length, sentence ending, the named line rules of
+``pipeline.extract.rules``) and from its neighbours (a link headline glued to its lede is a teaser,
+whatever it says). The article is the main run of prose; metadata comes from the lines
+before it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.extract import rules
+from pipeline.extract.dates import date_in_text
+from pipeline.extract.text.header import BYLINE, extract_header, headline_anchor, parse_byline
+from pipeline.extract.text.lines import (
+    BARE_MARKER,
+    PROSE_MIN_WORDS,
+    Line,
+    body_of,
+    is_cjk,
+    is_heading_like,
+    is_lede,
+    is_menu_like,
+    is_prose,
+    split_lines,
+)
+
+__all__ = ["Line", "TextResult", "clean_text_capture", "mark_feeds", "mark_line_rules"]
+
+FEED_STAMP_WINDOW = 8
+# Max-subarray weights: how much a line says for or against "the article is here".
+WEIGHT_SECTION_END = -200
+WEIGHT_RULE_NOISE = -10
+# Noise that sits inside an article's flow (an advert slot, a paywall prompt, a caption, a
+# "Read more" link) says little about where the article ends: it barely weighs against the run.
+INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CAPTION, rules.AUDIO_NOTICE})
+WEIGHT_INLINE_NOISE = -4
+WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
+WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
+# A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
+# sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
+# of such lines are article text, against four fifths of spaced ones): it counts a third.
+GLUED_PROSE_DIVISOR = 3
+# Story lists: the same kind of stamp (a date, a byline) every few lines, three times or more.
+ITEM_MIN_STAMPS = 3
+ITEM_MAX_GAP = 12
+ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
+STAMP_MAX_WORDS = 12
+# Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
+TEASER_MIN_PAIRS = 3
+INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
+WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
+# The first paragraph under the headline (``textmeta.headline_anchor``) gets a bonus, so a long
+# footer or comment thread cannot outweigh a short story.
+WEIGHT_ANCHOR_BONUS = 60
+
+
+@dataclass
+class TextResult:
+    paragraphs: list[str]
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_from: str | None = None
+    removed: Counter[str] = field(default_factory=Counter)
+    removed_lines: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, class, text)
+    # Every non-blank line in page order: (rule, class) when removed, None when kept. For tuning tools.
+    trace: list[tuple[str, str] | None] = field(default_factory=list)
+
+
+def mark_line_rules(lines: list[Line], extra: tuple[rules.LineRule, ...] = ()) -> None:
+    """Named line rules (``rules.LINE_RULES``, then ``extra``) claim the lines that are noise alone."""
+    for line in lines:
+        rule = rules.match_line_rule(line.text, extra)
+        if rule:
+            line.mark(rule.name, rule.noise_class)
+
+
+def mark_feeds(lines: list[Line]) -> None:
+    """Section-end headings, feed time stamps, and each feed item up to the next stamp.
+
+    A time stamp counts as a feed's only when another stands within FEED_STAMP_WINDOW lines:
+    a lone time under a headline is the article's own dateline.
+    """
+    stamps = [line.index for line in lines if rules.FEED_TIMESTAMP.match(line.text)]
+    feed_stamps = {i for i in stamps if any(0 < abs(i - j) <= FEED_STAMP_WINDOW for j in stamps)}
+    in_item = False
+    for line in lines:
+        if rules.SECTION_END_HEADING.match(line.text):
+            line.mark("section_end_heading", rules.NEWS_FEED)
+            in_item = False
+        elif line.index in feed_stamps:
+            line.mark("feed_timestamp", rules.NEWS_FEED)
+            in_item = True
+        elif in_item:
+            line.mark("feed_item_after_timestamp", rules.NEWS_FEED)
+            # A feed item is its title and a lede; a second blank-separated prose block ends it.
+            if line.gap_after and line.words > PROSE_MIN_WORDS * 2:
+                in_item = False
+
+
+def mark_inline_boxes(lines: list[Line]) -> None:
+    """A section-end heading ("Don't miss", "Related articles") over a few links, after which the
+    article's paragraphs resume: a promotion box set inside the body, not the body's end. The
+    heading and its links are claimed, and weigh as a teaser rather than as the end of the run."""
+    for line in lines:
+        if line.rule != "section_end_heading":
+            continue
+        items: list[Line] = []
+        for nxt in lines[line.index + 1:]:
+            if nxt.noise_class in INLINE_NOISE:
+                continue
+            if nxt.noise_class is None and nxt.gap_before and is_prose(nxt.text) and items:
+                for item in [line, *items]:
+                    item.noise_class, item.rule = None, None
+                    item.mark("inline_box", rules.TEASER)
+                break
+            if nxt.noise_class or len(items) == INLINE_BOX_MAX_ITEMS:
+                break
+            items.append(nxt)
+
+
+def mark_glued_blocks(lines: list[Line]) -> None:
+    """Teasers (a headline glued to a one-paragraph lede) and labels glued to captions."""
+    for prev, line in zip(lines, lines[1:]):
+        if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
+            continue
+        if line.noise_class == rules.CAPTION:
+            prev.mark("caption_label", rules.CAPTION)
+        elif (line.noise_class is None and is_lede(line.text) and line.gap_after
+              and prev.gap_before and not date_in_text(prev.text)):
+            prev.mark("teaser_headline_with_lede", rules.TEASER)
+            line.mark("teaser_headline_with_lede", rules.TEASER)
+
+
+def mark_sections(lines: list[Line]) -> None:
+    """Headings after which the body never continues: a comment thread, an author box."""
+    for line in lines:
+        if rules.COMMENTS_HEADING.match(line.text):
+            line.mark("comments_heading", rules.COMMENTS)
+        elif rules.AUTHOR_BIO_HEADING.match(line.text):
+            line.mark("author_bio_heading", rules.AUTHOR_BIO)
+
+
+def stamp_kind(text: str) -> str | None:
+    """``date`` or ``byline`` for a line that is only a time stamp or only a byline, else ``None``."""
+    body = body_of(text).strip(" |·•-–—")
+    if len(body.split()) > STAMP_MAX_WORDS:
+        return None
+    if rules.STAMP_DATE.match(body):
+        return "date"
+    if BYLINE.match(body) and len(body.split()) <= STAMP_MAX_WORDS:
+        return "byline"
+    return None
+
+
+def _chains(indices: list[int]) -> list[list[int]]:
+    """Runs of stamps at a steady spacing (each gap within one line of the previous one)."""
+    chains: list[list[int]] = []
+    for i in indices:
+        chain = chains[-1] if chains else None
+        if chain:
+            gap = i - chain[-1]
+            steady = len(chain) < 2 or abs(gap - (chain[-1] - chain[-2])) <= 1
+            if 2 <= gap <= ITEM_MAX_GAP and steady:
+                chain.append(i)
+                continue
+        chains.append([i])
+    return chains
+
+
+def mark_item_lists(lines: list[Line]) -> None:
+    """Lists of other stories: a date or byline every few lines, at a steady spacing.
+
+    Each item is a title (and maybe a lede) with its stamp; the lines between the first and
+    last stamp are items, and so are up to one period of lines before the first and after the
+    last (ITEM_MAX_EXTEND at most), where the first and last items' other lines sit.
+    """
+    kinds = [stamp_kind(line.text) for line in lines]
+    for kind in ("date", "byline"):
+        for chain in _chains([i for i, k in enumerate(kinds) if k == kind]):
+            if len(chain) < ITEM_MIN_STAMPS:
+                continue
+            period = sorted(b - a for a, b in zip(chain, chain[1:]))[len(chain) // 2 - 1]
+            reach = min(period - 1, ITEM_MAX_EXTEND)
+            for line in lines[max(0, chain[0] - reach):chain[-1] + reach + 1]:
+                line.mark("item_list", rules.TEASER)
+
+
+def mark_teaser_alternation(lines: list[Line]) -> None:
+    """TEASER_MIN_PAIRS or more headline/lede pairs in a row: a list of teasers.
+
+    An article's subheadings are followed by several paragraphs, or are questions; a teaser
+    list alternates one headline, one lede, with nothing else, and starts after a break (a
+    label, a heading): pairs that run straight on from prose are the article's own list.
+    """
+    def headline(line: Line) -> bool:
+        return (line.noise_class is None and is_heading_like(body_of(line.text))
+                and not line.text.endswith(("?", ":")))
+
+    def lede(line: Line) -> bool:
+        return line.noise_class is None and is_lede(line.text)
+
+    i = 0
+    while i < len(lines) - 1:
+        j = i
+        while j + 1 < len(lines) and headline(lines[j]) and lede(lines[j + 1]):
+            j += 2
+        continues_prose = i > 0 and lede(lines[i - 1])
+        if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
+            for line in lines[i:j]:
+                line.mark("teaser_alternation", rules.TEASER)
+            i = j
+        else:
+            i += 1
+
+
+def line_weight(line: Line, lines: list[Line] | None = None) -> int:
+    if line.rule == "section_end_heading":
+        return WEIGHT_SECTION_END
+    if line.rule in ("comments_heading", "author_bio_heading"):
+        return WEIGHT_SECTION_HEADING
+    if line.noise_class == rules.NEWS_FEED:
+        return -line.words - 1
+    if line.noise_class in INLINE_NOISE:
+        return WEIGHT_INLINE_NOISE
+    if line.noise_class:
+        return WEIGHT_RULE_NOISE
+    if is_prose(line.text):
+        weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
+        return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
+    if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
+        return WEIGHT_SHORT_LINE
+    return WEIGHT_NON_PROSE
+
+
+def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
+    """``[start, end)`` of the contiguous span with the greatest total weight (Kadane).
+
+    A line seen before on the page weighs nothing for it: repeated blocks are page furniture
+    (a dialog, a menu) more often than the article.
+    """
+    best, best_span = 0, (0, 0)
+    total, start = 0, 0
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if total <= 0:
+            total, start = 0, i
+        weight = line_weight(line, lines)
+        if line.text in seen:
+            weight = min(weight, 0)
+        if i == anchor:
+            weight += WEIGHT_ANCHOR_BONUS
+        seen.add(line.text)
+        total += weight
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def announced_list_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved past the block a last line ending in a colon announces ("Tour dates:",
+    "What's new:"): a list or a table of short lines that the run search alone weighs as furniture."""
+    if end <= start or not lines[end - 1].text.endswith((":", "：")) or lines[end - 1].noise_class:
+        return end
+    i = end
+    while i < len(lines) and lines[i].noise_class is None and not (i > end and lines[i].gap_before):
+        i += 1
+    return i if i - end >= 2 else end  # a list: two items or more
+
+
+def keep_in_run(line: Line, lines: list[Line]) -> bool:
+    """Inside the main run: prose stays, and so does every short line between prose (list
+    items, subheadings, short sentences), except bare markers and menu-like clusters."""
+    if line.noise_class:
+        return False
+    if is_prose(line.text):
+        return True
+    if BARE_MARKER.match(line.text):
+        return False
+    return not is_menu_like(line, lines)
+
+
+def clean_text_capture(text: str, *, site_name: str | None = None, url: str | None = None,
+                       title_hint: str | None = None) -> TextResult:
+    """Clean one text capture.
+
+    1. Split into lines, keeping where blank lines were: they separate a page's blocks.
+    2. Feed structure: section-end headings, time stamps and the items under them.
+    3. Named line rules claim what is noise on its own (newsletter, captions, share...).
+    4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are
+       claimed as teasers, so their heading does not end the run as a section end would.
+    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption
+       is part of the caption; runs of headline/lede pairs are teaser lists. Done before the
+       run search so teasers do not extend the run.
+    6. The headline, found by the URL slug (``pipeline.extract.text.header``), anchors the first
+       paragraph under it (after a standfirst set apart, if any).
+    7. The main run: the span with the greatest prose weight. Menus, feeds and footers
+       weigh against it, and prose glued into a block counts a third, so it stops where the
+       article stops; a last line ending in a colon takes the list it announces.
+    8. The header before the run gives site name, headline, byline (authors, date), standfirst.
+    9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go.
+    """
+    result = TextResult(paragraphs=[])
+    lines = split_lines(text)
+    mark_feeds(lines)
+    mark_sections(lines)
+    mark_item_lists(lines)
+    mark_line_rules(lines, rules.TEXT_LINE_RULES)
+    mark_inline_boxes(lines)
+    mark_glued_blocks(lines)
+    mark_teaser_alternation(lines)
+    anchor = headline_anchor(lines, url, title_hint)
+    start, end = main_run(lines, anchor[1] if anchor else None)
+    end = announced_list_end(lines, start, end)
+    header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
+                            anchor_headline=anchor[0] if anchor else None)
+    result.title, result.description, result.authors = header.title, header.description, header.authors
+    result.published, result.published_from = header.published, header.published_from
+    seen: set[str] = set()
+    for line in lines:
+        inside = start <= line.index < end
+        if inside and keep_in_run(line, lines):
+            if line.text in seen:
+                line.mark("repeated_paragraph", rules.DUPLICATE)
+            else:
+                seen.add(line.text)
+                result.paragraphs.append(line.text)
+                result.trace.append(None)
+                continue
+        if line.noise_class is None:
+            line.mark("outside_main_run" if not inside else "short_non_prose", rules.FURNITURE)
+        result.removed[line.noise_class] += 1
+        result.removed_lines.append((line.rule, line.noise_class, line.text))
+        result.trace.append((line.rule, line.noise_class))
+    return result

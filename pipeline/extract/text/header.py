@@ -1,0 +1,159 @@
+"""Metadata of a text capture from the lines above its article: headline, byline, standfirst.
+
+``headline_anchor`` finds the headline by the URL slug (or a known title) before the run
+search, so that the first paragraph after it can anchor the article; ``extract_header`` then
+reads the lines before the article: site name, headline, byline (authors and date), standfirst.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract import rules
+from pipeline.extract.dates import date_in_text
+from pipeline.extract.text.lines import WORD, Line, body_of, is_heading_like, is_prose
+
+BYLINE = re.compile(
+    r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
+NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*(?:\s+(?:[A-Z\u00c0-\u024f][\w.'’-]*|de|da|van|von|der|la|le|bin|al))"
+                  r"{0,4}$")
+AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*")
+HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
+# The headline, found by its words in the URL slug, anchors the article: the first prose line
+# soon after it gets a bonus, so a long footer or comment thread cannot outweigh a short story.
+ANCHOR_MIN_SLUG_WORDS = 3
+ANCHOR_MIN_OVERLAP = 0.5
+ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share row), and standfirst and body
+
+
+@dataclass
+class Header:
+    """What the lines above an article say about it."""
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_from: str | None = None  # "byline" or "text"
+
+
+def slug_words(url: str | None) -> set[str]:
+    """The words of a URL's path (digits left out): a headline's words, when the path has a slug."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.I).split("?", 1)[0]
+    return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
+
+
+def parse_byline(text: str) -> tuple[list[str], str | None] | None:
+    """``(authors, published)`` from a byline such as "by Ann Lee and Bo Li June 2, 2024 9:15 AM"."""
+    m = BYLINE.match(text)
+    if not m or len(text.split()) > 30:
+        return None
+    rest = m.group("rest")
+    published = date_in_text(rest)
+    names_part = re.split(r"\s(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|\s(?=\d)|\s[-–—|·•]\s",
+                          rest, maxsplit=1, flags=re.IGNORECASE)[0]
+    authors = [a.strip() for a in AUTHOR_SPLIT.split(names_part) if NAME.match(a.strip())]
+    if not authors:
+        return None
+    return authors, published
+
+
+def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> tuple[int, int] | None:
+    """``(headline, body)``: indices of the headline and of the first prose line after it (after
+    the standfirst, if there is one), or ``None`` when no line is clearly the headline.
+
+    The headline is the first heading-like line equal to the known title, or whose words are
+    mostly the URL slug's (at least ANCHOR_MIN_SLUG_WORDS of them) and which prose follows
+    within ANCHOR_REACH lines.
+    """
+    slug = slug_words(url)
+    for line in lines:
+        if line.noise_class or not is_heading_like(line.text):
+            continue
+        if title_hint:
+            if line.text.casefold() != title_hint.casefold():
+                continue
+        else:
+            words = {w.lower() for w in WORD.findall(line.text)}
+            shared = len(words & slug)
+            if shared < ANCHOR_MIN_SLUG_WORDS or shared < ANCHOR_MIN_OVERLAP * len(words):
+                continue
+        first = _next_prose(lines, line.index)
+        if first is None:
+            continue
+        # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
+        # body is anchored after it (a byline block may sit between the two).
+        second = _next_prose(lines, first)
+        if second is not None and second != first + 1:
+            lines[first].mark("standfirst", rules.STANDFIRST)
+            return line.index, second
+        return line.index, first
+    return None
+
+
+def _next_prose(lines: list[Line], after: int) -> int | None:
+    """Index of the first unclaimed prose line within ANCHOR_REACH lines after ``after``."""
+    return next((f.index for f in lines[after + 1:after + 1 + ANCHOR_REACH]
+                 if f.noise_class is None and is_prose(f.text)), None)
+
+
+def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, url: str | None,
+                   title_hint: str | None, anchor_headline: int | None = None) -> Header:
+    """Site name, headline, byline and standfirst from the lines before the main run (``run_start``).
+
+    Claims the lines it uses (headline, byline, standfirst, site name) with their rule.
+    ``anchor_headline`` is the headline ``headline_anchor`` found, if any.
+    """
+    result = Header()
+    header = lines[:run_start]
+    # The byline may also open the run (some captures glue it to the first paragraph).
+    for line in header + lines[run_start:run_start + 2]:
+        if line.noise_class and line.noise_class != rules.DATELINE:
+            continue
+        parsed = parse_byline(line.text)
+        if parsed:
+            result.authors, result.published = parsed
+            result.published_from = "byline" if result.published else None
+            line.noise_class, line.rule = None, None
+            line.mark("byline", rules.BYLINE)
+            break
+    for line in header:
+        if site_name and line.text.casefold() == site_name.casefold():
+            line.mark("site_name_line", rules.SITE_CHROME)
+        elif not result.published and line.noise_class == rules.DATELINE:
+            found = date_in_text(line.text)
+            if found:
+                result.published, result.published_from = found, "text"
+    candidates = [line for line in header if line.noise_class is None and is_heading_like(line.text)
+                  and not date_in_text(line.text)]
+    # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
+    candidates = [c for c in candidates if body_of(c.text) == c.text] or candidates
+    headline = None
+    if title_hint:
+        headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)
+    elif anchor_headline is not None and anchor_headline < run_start:
+        headline = lines[anchor_headline]
+    elif candidates:
+        slug = slug_words(url)
+
+        def score(line: Line) -> tuple[float, bool, int]:
+            # the share of its words in the URL slug (two at least: one is chance), then a
+            # sentence-like length, then the nearest to the body: a headline sits above its article
+            words = {w.lower() for w in WORD.findall(line.text)}
+            shared = len(words & slug)
+            return (shared / len(words) if shared >= 2 else 0.0, line.words >= HEADLINE_MIN_WORDS, line.index)
+
+        headline = max(candidates, key=score)
+    if headline:
+        headline.mark("headline", rules.HEADLINE)
+        result.title = headline.text
+        after = [line for line in header if line.index > headline.index and line.noise_class is None]
+        claimed = next((line for line in header if line.rule == "standfirst"), None)
+        if claimed:
+            result.description = claimed.text
+        elif after and is_prose(after[0].text):
+            after[0].mark("standfirst", rules.STANDFIRST)
+            result.description = after[0].text
+    if title_hint and not result.title:
+        result.title = title_hint
+    return result

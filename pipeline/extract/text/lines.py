@@ -1,0 +1,108 @@
+"""The lines of a text capture and their shape: prose, heading-like, a menu item.
+
+Shared by ``pipeline.extract.text.capture`` (which lines are the article) and ``pipeline.extract.text.header``
+(headline, byline, standfirst). A capture is one block per line, blank lines between spaced
+blocks; each ``Line`` remembers whether a blank line stood before and after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]$")
+# A title cut short ("... grows...", "become […]") is a teaser's, not a sentence.
+TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+PROSE_MIN_WORDS = 7  # with a sentence ending
+PROSE_ANY_WORDS = 20  # without one
+CJK_PROSE_MIN_CHARS = 25
+HEADING_MAX_WORDS = 25
+MENU_MAX_WORDS = 3
+# A teaser's lede is a one- or two-sentence summary; a longer paragraph under a short heading is
+# the article's own (a definition list, a Q&A), whatever its layout.
+TEASER_LEDE_MAX_WORDS = 50
+WORD = re.compile(r"\w+")
+# A list item's marker as a text rendering writes it ("* ", "+ ", "• ", "1. "): not part of its words.
+LIST_MARKER = re.compile(r"^(?:[*+•·▪◦‣>-]|\d{1,2}[.)])\s+")
+BARE_MARKER = re.compile(r"^[*+•·▪◦‣>|-]+$")
+
+
+@dataclass
+class Line:
+    index: int
+    text: str
+    gap_before: bool
+    gap_after: bool = False
+    noise_class: str | None = None
+    rule: str | None = None
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def mark(self, rule: str, noise_class: str) -> None:
+        if self.noise_class is None:
+            self.rule, self.noise_class = rule, noise_class
+
+
+def body_of(text: str) -> str:
+    """A line's words without the list marker a text rendering put in front of them."""
+    return LIST_MARKER.sub("", text, count=1)
+
+
+def is_cjk(text: str) -> bool:
+    """Mostly Chinese, Japanese or Korean script: words are not space-separated."""
+    return len(CJK.findall(text)) > len(text) / 3
+
+
+def is_prose(text: str) -> bool:
+    """A sentence or more: long enough and ending like one (CJK: by characters)."""
+    text = body_of(text)
+    if is_cjk(text):
+        return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
+    words = len(text.split())
+    return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text))
+                                        and not TRUNCATED.search(text))
+
+
+def is_lede(text: str) -> bool:
+    """Prose short enough to be a teaser's summary."""
+    return is_prose(text) and (len(text.split()) <= TEASER_LEDE_MAX_WORDS if not is_cjk(text)
+                               else len(text) <= TEASER_LEDE_MAX_WORDS * 3)
+
+
+def is_heading_like(text: str) -> bool:
+    """A headline's shape: a few words, not a sentence."""
+    words = len(text.split())
+    return 3 <= words <= HEADING_MAX_WORDS and not text.endswith((".", ",", ";")) and not is_prose(text)
+
+
+def is_menu_like(line: Line, lines: list[Line]) -> bool:
+    """A short link-like line glued to another one: a menu or a row of buttons."""
+    def short(other: Line) -> bool:
+        return other.words <= MENU_MAX_WORDS and not SENTENCE_END.search(other.text)
+
+    if not short(line):
+        return False
+    prev = lines[line.index - 1] if line.index > 0 else None
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool((prev and not line.gap_before and short(prev)) or (nxt and not line.gap_after and short(nxt)))
+
+
+def split_lines(text: str) -> list[Line]:
+    """One ``Line`` per non-blank line, whitespace collapsed, with where the blank lines were."""
+    lines: list[Line] = []
+    gap = True
+    for raw in text.splitlines():
+        stripped = " ".join(raw.split())
+        if not stripped:
+            gap = True
+            if lines:
+                lines[-1].gap_after = True
+            continue
+        lines.append(Line(len(lines), stripped, gap_before=gap))
+        gap = False
+    if lines:
+        lines[-1].gap_after = True
+    return lines

@@ -1,0 +1,19 @@
+"""URL helpers shared by the dedupe pipeline, the state and its middleware."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from w3lib.url import canonicalize_url
+
+
+@lru_cache(maxsize=4096)
+def url_key(url: str) -> str:
+    """Canonical form: sorted query, no fragment, normalised escapes and host case. Cached: one
+    article's URL is keyed by dedupe, the state and its middleware, five times a page."""
+    return canonicalize_url(url, keep_fragments=False)
+
+
+def is_offline(url: str | None) -> bool:
+    """True for a ``file://`` (or missing) source: inputs read from disk, not fetched live."""
+    return not url or not url.startswith(("http://", "https://"))
