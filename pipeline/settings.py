@@ -61,6 +61,9 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     # Scope and safety first, so robots.txt requests and every redirect hop are checked too.
     "pipeline.downloadermiddlewares.scope.ScopeMiddleware": 50,
+    # Scrapy's robots.txt middleware, raising DisallowedByRobots (not a bare IgnoreRequest).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedRobotsTxtMiddleware": 100,
     # Conditional requests for feeds, and no request at all for an article already written.
     "pipeline.downloadermiddlewares.incremental.StateMiddleware": 60,
     # Final outcome of every request (after retries and redirects, before 304 -> NotModified).
@@ -68,6 +71,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Crawl-delay and Retry-After: after Retry (550), so a retried request waits out its
     # domain's backoff, and before it on the way back.
     "pipeline.downloadermiddlewares.politeness.PolitenessMiddleware": 560,
+    # Scrapy's decompression, raising DecompressedTooLarge past DOWNLOAD_MAXSIZE.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedHttpCompressionMiddleware": 590,
 }
 
 # Page -> Article -> required fields -> one record per URL in the run -> and across runs.

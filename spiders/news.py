@@ -40,8 +40,10 @@ from w3lib.url import canonicalize_url
 from pipeline.discovery import documents as disc
 from pipeline.discovery.pagetype import listing_page, listing_url
 from pipeline.downloadermiddlewares.incremental import LEFT_FOR_LATER, KnownArticle, NotModified
+from pipeline.downloadermiddlewares.refusals import DecompressedTooLarge, DisallowedByRobots
 from pipeline.downloadermiddlewares.scope import RefusedRequest, Scope, check_url
 from pipeline.extract.dates import date_in_url
+from pipeline.extract.urls import url_path
 from pipeline.items import KnownMetadata, Page
 from pipeline.meta import OPTIONAL, ROLE
 from pipeline.signals import page_failed
@@ -60,7 +62,7 @@ def read_start_file(path: str) -> list[str]:
 
 def start_role(url: str) -> str:
     """A role hint for a start URL, whose kind is only known from its response."""
-    path = urlsplit(url).path.lower()
+    path = url_path(url).lower()
     if listing_url(url):
         return LISTING
     if "sitemap" in path:
@@ -281,10 +283,10 @@ class NewsSpider(scrapy.Spider):
             reason = exc.reason
         elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
             reason = f"http_{exc.response.status}"
-        elif isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc):
-            reason = "too_large"  # HttpCompression's cap on the decompressed size
+        elif isinstance(exc, DecompressedTooLarge):
+            reason = "too_large"
         elif isinstance(exc, IgnoreRequest):
-            robots = "robots.txt" in str(exc)
+            robots = isinstance(exc, DisallowedByRobots)
             self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
             # robots.txt, or another middleware's choice: not a failure; not fetched, so an
             # article disallowed by robots.txt does not count against the limit either

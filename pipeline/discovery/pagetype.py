@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract.html.metadata import json_ld_objects
+from pipeline.extract.html.metadata import ARTICLE_TYPES, json_ld_objects
 
 # First path segment of listing pages on most news sites and CMSs.
 LISTING_SEGMENTS = frozenset({
@@ -28,7 +28,6 @@ PAGINATION = re.compile(r"/page/\d+/?$", re.I)
 PAGE_QUERY = re.compile(r"(^|&)(page|paged|p)=\d+(&|$)", re.I)
 # og:type values that declare a non-article page.
 LISTING_OG_TYPES = frozenset({"website", "profile", "blog"})
-ARTICLE_LD_TYPES = re.compile(r"\w*(Article|BlogPosting|Report|LiveBlogPosting|NewsArticle)", re.I)
 LISTING_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 # Shape thresholds (checked on the aeb-dev article pages: none of them is a listing by shape).
 PROSE_MIN_CHARS = 120  # a paragraph of running prose, not a teaser line
@@ -106,7 +105,7 @@ def listing_page(html: str, url: str) -> str | None:
     if reason:
         return reason
     shape = page_shape(html)
-    if shape.og_type == "article" or any(ARTICLE_LD_TYPES.fullmatch(t) for t in shape.ld_types):
+    if shape.og_type == "article" or any(ARTICLE_TYPES.fullmatch(t) for t in shape.ld_types):
         return None
     few_prose = shape.prose_paragraphs < MIN_PROSE_PARAGRAPHS
     declared = next((t for t in shape.ld_types if t.lower() in LISTING_LD_TYPES), None)

@@ -10,12 +10,16 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from pipeline.extract.urls import url_path
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# English month names, full or abbreviated: the one pattern for dates in text, URLs and rules.
+MONTH_NAME = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+              r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH = rf"(?P<month>{MONTH_NAME})\.?"
 _TIME = (r"(?:(?:,|\s+at|\s+-|\s+\|)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?"
          r"(?:\s*(?P<ampm>[ap])\.?m\.?)?(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?")
 TEXT_DATES = (
@@ -72,9 +76,8 @@ def date_in_text(text: str) -> str | None:
 
 def date_in_url(url: str) -> str | None:
     """A date written in the URL's path, such as ``/2023/09/27/``."""
-    path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.I).split("?", 1)[0]
     for pattern in URL_DATES:
-        m = pattern.search(path)
+        m = pattern.search(url_path(url))
         if m:
             found = _build(m)
             if found:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.dates import MONTH_NAME
+
 # Noise classes: the keys of a record's ``removed`` counts.
 NEWSLETTER = "newsletter"
 NEWS_FEED = "news_feed"
@@ -40,6 +42,9 @@ FURNITURE = "furniture"  # short non-prose lines no named rule claims (menus, la
 DUPLICATE = "duplicate"  # a paragraph repeated verbatim
 AUTHOR_BIO = "author_bio"  # "About the author" boxes
 FOOTER = "footer"  # copyright, legal and contact lines
+NOISE_CLASSES = (NEWSLETTER, NEWS_FEED, CAPTION, TEASER, AUDIO_NOTICE, COMMENTS, SHARE, SKIP_LINK, SITE_CHROME,
+                 DATELINE, TAGS, BYLINE, COOKIE, PAYWALL, READ_MORE, ADVERT, HEADLINE, STANDFIRST, FURNITURE,
+                 DUPLICATE, AUTHOR_BIO, FOOTER)
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,7 @@ def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40) -> Lin
     return LineRule(name, noise_class, re.compile(pattern, re.IGNORECASE), max_words)
 
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = rf"(?:{MONTH_NAME})\.?"
 _CLOCK = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
 _AGO = r"\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\s+ago"
 _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
@@ -207,7 +211,8 @@ STAMP_DATE = re.compile(
 # A feed item's time stamp on a line of its own: "5:15 AM", "3 hours ago".
 FEED_TIMESTAMP = re.compile(rf"^({_CLOCK}|{_AGO}|{_DATE},?\s+{_CLOCK}|{_CLOCK},?\s+{_DATE})$", re.IGNORECASE)
 
-# Structural rules applied by pipeline.extract.text.capture (name -> noise class).
+# Structural rules applied by pipeline.extract.text (name -> noise class): ``Line.mark`` takes
+# the class from here, and refuses a name missing here.
 STRUCTURAL_RULES: dict[str, str] = {
     "teaser_headline_with_lede": TEASER,  # a link headline glued to a one-paragraph lede
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
@@ -216,10 +221,8 @@ STRUCTURAL_RULES: dict[str, str] = {
     "inline_box": TEASER,  # a section-end heading over a few links, with the body resuming after it
     "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
     "author_bio_heading": AUTHOR_BIO,
-    "author_bio": AUTHOR_BIO,  # the lines of an author box, up to the next section
     "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
     "teaser_alternation": TEASER,  # three or more headline/lede pairs in a row
-    "menu_cluster": FURNITURE,  # a cluster of short link-like lines without a gap
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,

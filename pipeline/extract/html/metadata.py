@@ -16,8 +16,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.extract.dates import normalize_iso
 
-ARTICLE_TYPES = re.compile(r"(News)?Article|BlogPosting|Report|LiveBlogPosting|WebPage|OpinionNewsArticle",
-                           re.IGNORECASE)
+# schema.org types of an article (NewsArticle, OpinionNewsArticle, LiveBlogPosting, Report...),
+# matched whole: the one pattern for "this JSON-LD object is an article".
+ARTICLE_TYPES = re.compile(r"\w*(?:Article|BlogPosting|Report)", re.IGNORECASE)
+# A page's metadata may also sit on its WebPage object when no article object is given.
+METADATA_TYPES = re.compile(rf"{ARTICLE_TYPES.pattern}|WebPage", re.IGNORECASE)
 META_TITLE = ("og:title", "twitter:title", "dc.title", "headline")
 META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
 META_SITE_NAME = ("og:site_name", "application-name", "al:ios:app_name")
@@ -116,7 +119,7 @@ def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
     for obj in objects:
         types = obj.get("@type")
         types = types if isinstance(types, list) else [types]
-        if any(isinstance(t, str) and ARTICLE_TYPES.fullmatch(t) for t in types) and (
+        if any(isinstance(t, str) and METADATA_TYPES.fullmatch(t) for t in types) and (
                 obj.get("headline") or obj.get("datePublished")):
             return obj
     return {}

@@ -91,13 +91,13 @@ def mark_feeds(lines: list[Line]) -> None:
     in_item = False
     for line in lines:
         if rules.SECTION_END_HEADING.match(line.text):
-            line.mark("section_end_heading", rules.NEWS_FEED)
+            line.mark("section_end_heading")
             in_item = False
         elif line.index in feed_stamps:
-            line.mark("feed_timestamp", rules.NEWS_FEED)
+            line.mark("feed_timestamp")
             in_item = True
         elif in_item:
-            line.mark("feed_item_after_timestamp", rules.NEWS_FEED)
+            line.mark("feed_item_after_timestamp")
             # A feed item is its title and a lede; a second blank-separated prose block ends it.
             if line.gap_after and line.words > PROSE_MIN_WORDS * 2:
                 in_item = False
@@ -117,7 +117,7 @@ def mark_inline_boxes(lines: list[Line]) -> None:
             if nxt.noise_class is None and nxt.gap_before and is_prose(nxt.text) and items:
                 for item in [line, *items]:
                     item.noise_class, item.rule = None, None
-                    item.mark("inline_box", rules.TEASER)
+                    item.mark("inline_box")
                 break
             if nxt.noise_class or len(items) == INLINE_BOX_MAX_ITEMS:
                 break
@@ -130,20 +130,20 @@ def mark_glued_blocks(lines: list[Line]) -> None:
         if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
             continue
         if line.noise_class == rules.CAPTION:
-            prev.mark("caption_label", rules.CAPTION)
+            prev.mark("caption_label")
         elif (line.noise_class is None and is_lede(line.text) and line.gap_after
               and prev.gap_before and not date_in_text(prev.text)):
-            prev.mark("teaser_headline_with_lede", rules.TEASER)
-            line.mark("teaser_headline_with_lede", rules.TEASER)
+            prev.mark("teaser_headline_with_lede")
+            line.mark("teaser_headline_with_lede")
 
 
 def mark_sections(lines: list[Line]) -> None:
     """Headings after which the body never continues: a comment thread, an author box."""
     for line in lines:
         if rules.COMMENTS_HEADING.match(line.text):
-            line.mark("comments_heading", rules.COMMENTS)
+            line.mark("comments_heading")
         elif rules.AUTHOR_BIO_HEADING.match(line.text):
-            line.mark("author_bio_heading", rules.AUTHOR_BIO)
+            line.mark("author_bio_heading")
 
 
 def stamp_kind(text: str) -> str | None:
@@ -188,7 +188,7 @@ def mark_item_lists(lines: list[Line]) -> None:
             period = sorted(b - a for a, b in zip(chain, chain[1:]))[len(chain) // 2 - 1]
             reach = min(period - 1, ITEM_MAX_EXTEND)
             for line in lines[max(0, chain[0] - reach):chain[-1] + reach + 1]:
-                line.mark("item_list", rules.TEASER)
+                line.mark("item_list")
 
 
 def mark_teaser_alternation(lines: list[Line]) -> None:
@@ -213,7 +213,7 @@ def mark_teaser_alternation(lines: list[Line]) -> None:
         continues_prose = i > 0 and lede(lines[i - 1])
         if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
             for line in lines[i:j]:
-                line.mark("teaser_alternation", rules.TEASER)
+                line.mark("teaser_alternation")
             i = j
         else:
             i += 1
@@ -326,14 +326,14 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
         inside = start <= line.index < end
         if inside and keep_in_run(line, lines):
             if line.text in seen:
-                line.mark("repeated_paragraph", rules.DUPLICATE)
+                line.mark("repeated_paragraph")
             else:
                 seen.add(line.text)
                 result.paragraphs.append(line.text)
                 result.trace.append(None)
                 continue
         if line.noise_class is None:
-            line.mark("outside_main_run" if not inside else "short_non_prose", rules.FURNITURE)
+            line.mark("outside_main_run" if not inside else "short_non_prose")
         result.removed[line.noise_class] += 1
         result.removed_lines.append((line.rule, line.noise_class, line.text))
         result.trace.append((line.rule, line.noise_class))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.extract import rules
 from pipeline.extract.dates import date_in_text
 from pipeline.extract.text.lines import WORD, Line, body_of, is_heading_like, is_prose
+from pipeline.extract.urls import url_path
 
 BYLINE = re.compile(
     r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
@@ -39,7 +40,7 @@ class Header:
 
 def slug_words(url: str | None) -> set[str]:
     """The words of a URL's path (digits left out): a headline's words, when the path has a slug."""
-    path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.I).split("?", 1)[0]
+    path = url_path(url)
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
 
 
@@ -85,7 +86,7 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
         # body is anchored after it (a byline block may sit between the two).
         second = _next_prose(lines, first)
         if second is not None and second != first + 1:
-            lines[first].mark("standfirst", rules.STANDFIRST)
+            lines[first].mark("standfirst")
             return line.index, second
         return line.index, first
     return None
@@ -115,11 +116,11 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
             result.authors, result.published = parsed
             result.published_from = "byline" if result.published else None
             line.noise_class, line.rule = None, None
-            line.mark("byline", rules.BYLINE)
+            line.mark("byline")
             break
     for line in header:
         if site_name and line.text.casefold() == site_name.casefold():
-            line.mark("site_name_line", rules.SITE_CHROME)
+            line.mark("site_name_line")
         elif not result.published and line.noise_class == rules.DATELINE:
             found = date_in_text(line.text)
             if found:
@@ -145,14 +146,14 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
 
         headline = max(candidates, key=score)
     if headline:
-        headline.mark("headline", rules.HEADLINE)
+        headline.mark("headline")
         result.title = headline.text
         after = [line for line in header if line.index > headline.index and line.noise_class is None]
         claimed = next((line for line in header if line.rule == "standfirst"), None)
         if claimed:
             result.description = claimed.text
         elif after and is_prose(after[0].text):
-            after[0].mark("standfirst", rules.STANDFIRST)
+            after[0].mark("standfirst")
             result.description = after[0].text
     if title_hint and not result.title:
         result.title = title_hint

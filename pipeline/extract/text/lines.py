@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract import rules
+
 SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]$")
 # A title cut short ("... grows...", "become […]") is a teaser's, not a sentence.
 TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
@@ -41,7 +43,11 @@ class Line:
     def words(self) -> int:
         return len(self.text.split())
 
-    def mark(self, rule: str, noise_class: str) -> None:
+    def mark(self, rule: str, noise_class: str | None = None) -> None:
+        """Claim the line for ``rule`` unless a rule already did; a structural rule's noise
+        class comes from ``rules.STRUCTURAL_RULES`` (a ``LineRule`` passes its own)."""
+        if noise_class is None:
+            noise_class = rules.STRUCTURAL_RULES[rule]
         if self.noise_class is None:
             self.rule, self.noise_class = rule, noise_class
 

@@ -1,0 +1,38 @@
+"""The extraction core imports nothing from Scrapy (or Twisted): extraction workers load only it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_DIR
+
+CORE = PROJECT_DIR / "pipeline" / "extract"
+FRAMEWORKS = ("scrapy", "twisted", "itemadapter", "parsel")
+
+
+def core_modules() -> list[str]:
+    return sorted(".".join(path.relative_to(PROJECT_DIR).with_suffix("").parts).removesuffix(".__init__")
+                  for path in CORE.rglob("*.py"))
+
+
+def loaded_frameworks(modules: list[str]) -> list[str]:
+    """Import ``modules`` in a fresh interpreter; the framework modules that came with them."""
+    code = (f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            check=True, timeout=120)
+    return eval(result.stdout)  # noqa: S307 - our own subprocess prints a list literal
+
+
+def test_the_core_has_the_modules_it_should() -> None:
+    assert {"pipeline.extract.article", "pipeline.extract.decode", "pipeline.extract.html.preclean",
+            "pipeline.extract.text.capture"} <= set(core_modules())
+
+
+def test_the_extraction_core_imports_no_scrapy_module() -> None:
+    assert loaded_frameworks(core_modules()) == []
+
+
+def test_the_check_sees_a_scrapy_import() -> None:
+    assert "scrapy" in loaded_frameworks(["pipeline.errors"])
