@@ -24,29 +24,19 @@ class RejectedPage(DropItem):
         self.url = url
 
 
+def _drop_of(problem: type[extract_errors.PageProblem]) -> type[RejectedPage]:
+    """The drop Scrapy counts for one of the extraction core's problems: same name, same doc,
+    and still an instance of the core's class."""
+    return type(problem.__name__, (RejectedPage, problem), {"__doc__": problem.__doc__, "__module__": __name__})
+
+
 # The extraction core's reasons (pipeline.extract.errors), as drops; ``drop_for`` converts.
-class EmptyPage(RejectedPage, extract_errors.EmptyPage):
-    __doc__ = extract_errors.EmptyPage.__doc__
-
-
-class BinaryPage(RejectedPage, extract_errors.BinaryPage):
-    __doc__ = extract_errors.BinaryPage.__doc__
-
-
-class UndecodablePage(RejectedPage, extract_errors.UndecodablePage):
-    __doc__ = extract_errors.UndecodablePage.__doc__
-
-
-class PageTooLarge(RejectedPage, extract_errors.PageTooLarge):
-    __doc__ = extract_errors.PageTooLarge.__doc__
-
-
-class CorruptCompression(RejectedPage, extract_errors.CorruptCompression):
-    __doc__ = extract_errors.CorruptCompression.__doc__
-
-
-class NoArticleText(RejectedPage, extract_errors.NoArticleText):
-    __doc__ = extract_errors.NoArticleText.__doc__
+EmptyPage = _drop_of(extract_errors.EmptyPage)
+BinaryPage = _drop_of(extract_errors.BinaryPage)
+UndecodablePage = _drop_of(extract_errors.UndecodablePage)
+PageTooLarge = _drop_of(extract_errors.PageTooLarge)
+CorruptCompression = _drop_of(extract_errors.CorruptCompression)
+NoArticleText = _drop_of(extract_errors.NoArticleText)
 
 
 # Raised by pipeline.pipelines.extraction and its worker pool.

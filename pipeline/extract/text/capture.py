@@ -53,7 +53,7 @@ STAMP_MAX_WORDS = 12
 TEASER_MIN_PAIRS = 3
 INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
-# The first paragraph under the headline (``textmeta.headline_anchor``) gets a bonus, so a long
+# The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
 
