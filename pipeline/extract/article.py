@@ -23,10 +23,13 @@ from pipeline.extract.decode import decode_page
 from pipeline.extract.errors import NoArticleText
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean
-from pipeline.extract.language import detect_language, normalize_language
+from pipeline.extract.language import detect_language, identifier, normalize_language
 from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
+
+# At import: the forkserver imports this module once, so every extraction worker shares the model.
+identifier()
 
 TRAFILATURA_ENGINE = f"trafilatura {trafilatura.__version__}" if hasattr(trafilatura, "__version__") else "trafilatura"
 
@@ -169,7 +172,9 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         published=published,
         published_from=published_from,
         # The text itself beats the page's lang attribute, which templates often get wrong.
-        language=normalize_language(known.language) or detect_language(text) or normalize_language(found.language),
+        language=(normalize_language(known.language)
+                  or detect_language(text, declared=normalize_language(found.language))
+                  or normalize_language(found.language)),
         description=found.description,
         text=text,
         word_count=word_count(text),
