@@ -4,8 +4,14 @@ import gzip
 
 import pytest
 
-from pipeline.extract.errors import BinaryPage, CorruptCompression, EmptyPage, PageTooLarge, UndecodablePage
 from pipeline.extract.decode import decode_page
+from pipeline.extract.errors import (
+    BinaryPage,
+    CorruptCompression,
+    EmptyPage,
+    PageTooLarge,
+    UndecodablePage,
+)
 
 LIMIT = 1_000_000
 
