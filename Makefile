@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test bench bench-memory clean-venv
+.PHONY: crawl test test-unit bench bench-memory clean-venv
 
 $(BIN)/scrapy: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ crawl: $(BIN)/scrapy
 
 test: $(BIN)/scrapy
 	$(BIN)/python -m pytest -q
+
+# Fast unit tests only (tests/unit: no crawl subprocess), a few seconds.
+test-unit: $(BIN)/scrapy
+	$(BIN)/python -m pytest -q tests/unit
 
 # Throughput (2,000 pages: pipeline vs bare trafilatura loop, peak memory) and memory
 # (20,000 pages, memory after every 1,000); both need ../shared/benchmarks/aeb-dev.

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract.article import drop_headline
 from pipeline.extract.html.metadata import clean_authors, html_metadata
 
 
@@ -53,16 +50,3 @@ def test_entities_in_metadata_are_unescaped() -> None:
         "lowercase-bio", "not-names"])
 def test_clean_authors(raw: list[str], expected: list[str]) -> None:
     assert clean_authors(raw) == expected
-
-
-@pytest.mark.parametrize(("paragraphs", "headlines", "kept"), [
-    (["Plan Approved", "Body."], ["plan approved", ""], ["Body."]),
-    (["\u2018Quoted\u2019 title", "Body."], ["", "'Quoted' title"], ["Body."]),  # an <h1>, curly quotes
-    (["Dateline", "Plan approved", "Body."], ["Plan approved"], ["Dateline", "Body."]),
-    (["A", "B", "C", "Plan approved"], ["Plan approved"], ["A", "B", "C", "Plan approved"]),  # too far down
-    (["The standfirst.", "Body."], ["Plan approved"], ["The standfirst.", "Body."]),
-], ids=["title", "h1-quotes", "second", "too-far", "no-match"])
-def test_drop_headline(paragraphs: list[str], headlines: list[str], kept: list[str]) -> None:
-    removed: Counter[str] = Counter()
-    assert drop_headline(paragraphs, headlines, removed) == kept
-    assert removed["headline"] == len(paragraphs) - len(kept)

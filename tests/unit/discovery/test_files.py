@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.discovery.files import clean_sidecar, page_kind, sidecar_path
-from pipeline.extract.article import trusted_canonical
 from pipeline.items import KnownMetadata
 
 
@@ -37,16 +36,3 @@ def test_sidecar_values_are_checked() -> None:
 ])
 def test_invalid_sidecar_values_are_left_out(key: str, value: str) -> None:
     assert clean_sidecar(Path("s.meta.json"), {key: value}) == KnownMetadata()
-
-
-@pytest.mark.parametrize(("canonical", "page", "expected"), [
-    ("/2024/03/05/story", "https://news.example/2024/03/05/story?utm=x", "https://news.example/2024/03/05/story"),
-    ("https://wire.example/original", "https://news.example/copy", "https://wire.example/original"),
-    ("/", "https://news.example/2024/03/05/story", None),
-    ("https://news.example/", "https://news.example/2024/story", None),
-    ("javascript:void(0)", "https://news.example/story", None),
-    ("/story", "file:///tmp/story.html", None),
-    ("https://news.example/", "https://news.example/", "https://news.example/"),
-])
-def test_trusted_canonical(canonical: str, page: str, expected: str | None) -> None:
-    assert trusted_canonical(canonical, page) == expected

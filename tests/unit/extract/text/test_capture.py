@@ -17,8 +17,9 @@ from pipeline.extract import rules
 from pipeline.extract.article import ExtractOptions, extract_article
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.items import KnownMetadata, Page
+from tests.conftest import PROJECT_DIR
 
-FIXTURES = Path(__file__).parent / "fixtures" / "noise" / "text"
+FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "noise" / "text"
 CASES = sorted(FIXTURES.glob("*.txt"))
 
 

@@ -1,24 +1,15 @@
-"""Pure parts of the news spider: discovery parsing, date window, scope, page type, backoff."""
+"""Discovery documents: the kind of a fetched body, feed and sitemap entries, the date window,
+feed links and robots sitemaps."""
 
 from __future__ import annotations
 
-import gzip
 from datetime import datetime, timedelta, timezone
 
 import orjson
 import pytest
 
 from pipeline.discovery import documents as d
-from pipeline.discovery.pagetype import listing_page, listing_url
-from pipeline.downloadermiddlewares.politeness import backoff_seconds, parse_retry_after
-from pipeline.downloadermiddlewares.scope import (
-    Scope,
-    check_url,
-    is_public_address,
-    registrable_domain,
-)
 from pipeline.items import KnownMetadata
-from tests.conftest import BENCHMARKS_DIR, needs_shared
 
 BASE = "https://news.example.co.uk/"
 NOW = datetime(2023, 9, 28, 12, 0, tzinfo=timezone.utc)
@@ -114,76 +105,3 @@ def test_feed_links_and_robots_sitemaps() -> None:
     assert d.feed_links(html, BASE) == [BASE + "feed", BASE + "atom"]
     assert d.robots_sitemaps("User-agent: *\nSitemap: /s.xml\nsitemap:https://x.example/n.xml", BASE) == [
         BASE + "s.xml", "https://x.example/n.xml"]
-
-
-# --- scope ---------------------------------------------------------------------------------
-
-def test_scope_by_registrable_domain_and_scheme() -> None:
-    scope = Scope.build(["https://www.bbc.co.uk/news"], ["example.org"])
-    assert check_url(scope, "http://news.bbc.co.uk/x") is None
-    assert check_url(scope, "https://a.example.org/") is None
-    assert check_url(scope, "https://co.uk/") == "out_of_scope"
-    assert check_url(scope, "https://evil.example/bbc.co.uk") == "out_of_scope"
-    for url in ("file:///etc/passwd", "ftp://bbc.co.uk/x", "javascript:alert(1)", "data:,x", "//bbc.co.uk/x"):
-        assert check_url(scope, url) == "bad_scheme", url
-    assert registrable_domain("127.0.0.1") == "127.0.0.1"
-
-
-@pytest.mark.parametrize(("address", "public"), [
-    ("8.8.8.8", True), ("2606:4700::1", True), ("127.0.0.2", False), ("10.1.2.3", False), ("192.168.0.1", False),
-    ("172.16.0.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
-    ("::1", False), ("fe80::1", False), ("::ffff:127.0.0.1", False), ("224.0.0.1", False), ("240.0.0.1", False),
-])
-def test_only_global_unicast_addresses_are_public(address: str, public: bool) -> None:
-    assert is_public_address(address) is public
-
-
-def test_a_start_host_may_be_private_but_nothing_else() -> None:
-    scope = Scope.build(["http://127.0.0.1:8080/"], ["localhost"])
-    assert scope.address_allowed("127.0.0.1", "127.0.0.1")
-    assert not scope.address_allowed("localhost", "127.0.0.1")
-
-
-# --- page type -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("url", "listing"), [
-    ("https://x.example/", True), ("https://x.example/tag/karabakh/", True), ("https://x.example/news/page/2", True),
-    ("https://x.example/category/world", True), ("https://x.example/world/2023/09/27/story.html", False),
-    ("https://x.example/story?id=3", False),
-])
-def test_listing_urls(url: str, listing: bool) -> None:
-    assert (listing_url(url) is not None) is listing
-
-
-def test_listing_page_by_shape_and_declaration() -> None:
-    teasers = "".join(f'<article><a href="/a{i}"><h2>Headline {i}</h2></a><p>Short.</p></article>' for i in range(6))
-    assert listing_page(f"<html><body>{teasers}</body></html>", "https://x.example/latest") is not None
-    prose = "<p>" + "A sentence of running prose in the article body. " * 5 + "</p>"
-    assert listing_page(f"<html><body>{teasers}{prose * 4}</body></html>", "https://x.example/story") is None
-    declared = '<head><meta property="og:type" content="article"></head>'
-    assert listing_page(f"<html>{declared}<body>{teasers}</body></html>", "https://x.example/story") is None
-
-
-def test_no_aeb_dev_article_is_taken_for_a_listing() -> None:
-    folder = needs_shared(BENCHMARKS_DIR / "aeb-dev")
-    truth = orjson.loads((folder / "ground-truth.json").read_bytes())
-    wrong = [i for i, case in truth.items()
-             if listing_page(gzip.decompress((folder / "html" / f"{i}.html.gz").read_bytes()).decode("utf-8", "replace"),
-                             case["url"])]
-    assert wrong == []
-
-
-# --- politeness ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("value", "seconds"), [
-    (b"2", 2.0), ("120", 120.0), ("Thu, 28 Sep 2023 12:00:30 GMT", 30.0), ("Thu, 28 Sep 2023 11:00:00 GMT", 0.0),
-    ("soon", None), (None, None),
-])
-def test_retry_after(value: bytes | str | None, seconds: float | None) -> None:
-    assert parse_retry_after(value, NOW) == seconds
-
-
-def test_backoff_doubles_without_retry_after_and_is_capped() -> None:
-    assert [backoff_seconds(None, n, 5, 300) for n in (1, 2, 3)] == [5, 10, 20]
-    assert backoff_seconds(3600, 1, 5, 300) == 300
-    assert backoff_seconds(2, 4, 5, 300) == 2

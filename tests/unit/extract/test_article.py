@@ -1,0 +1,36 @@
+"""The article assembly's own steps: which canonical URL is believed, and the headline
+dropped from the top of the paragraphs."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pipeline.extract.article import drop_headline, trusted_canonical
+
+
+@pytest.mark.parametrize(("canonical", "page", "expected"), [
+    ("/2024/03/05/story", "https://news.example/2024/03/05/story?utm=x", "https://news.example/2024/03/05/story"),
+    ("https://wire.example/original", "https://news.example/copy", "https://wire.example/original"),
+    ("/", "https://news.example/2024/03/05/story", None),
+    ("https://news.example/", "https://news.example/2024/story", None),
+    ("javascript:void(0)", "https://news.example/story", None),
+    ("/story", "file:///tmp/story.html", None),
+    ("https://news.example/", "https://news.example/", "https://news.example/"),
+])
+def test_trusted_canonical(canonical: str, page: str, expected: str | None) -> None:
+    assert trusted_canonical(canonical, page) == expected
+
+
+@pytest.mark.parametrize(("paragraphs", "headlines", "kept"), [
+    (["Plan Approved", "Body."], ["plan approved", ""], ["Body."]),
+    (["\u2018Quoted\u2019 title", "Body."], ["", "'Quoted' title"], ["Body."]),  # an <h1>, curly quotes
+    (["Dateline", "Plan approved", "Body."], ["Plan approved"], ["Dateline", "Body."]),
+    (["A", "B", "C", "Plan approved"], ["Plan approved"], ["A", "B", "C", "Plan approved"]),  # too far down
+    (["The standfirst.", "Body."], ["Plan approved"], ["The standfirst.", "Body."]),
+], ids=["title", "h1-quotes", "second", "too-far", "no-match"])
+def test_drop_headline(paragraphs: list[str], headlines: list[str], kept: list[str]) -> None:
+    removed: Counter[str] = Counter()
+    assert drop_headline(paragraphs, headlines, removed) == kept
+    assert removed["headline"] == len(paragraphs) - len(kept)

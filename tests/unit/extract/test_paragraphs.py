@@ -1,0 +1,144 @@
+"""Post-clean of extracted paragraphs (named rules, feed items) and the record's text, hash and
+word count."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
+
+PROSE = "The council approved the plan on Tuesday after a long debate."
+# Feed items end at their lede: a paragraph of more than 14 words.
+LEDE = "Crews worked through the night to restore power to the last homes in the northern district."
+
+
+# ----------------------------------------------------------------------------- clean_paragraphs
+
+NOISE = [
+    ("Advertisement", "advert", "advert_label"),
+    ("Share this article", "share", "share_widget"),
+    ("Skip to content", "skip_link", "skip_link"),
+    ("We use cookies to improve your experience.", "cookie", "cookie_banner"),
+    ("Read more: the full story of the bridge", "read_more", "read_more_link"),
+    ("Tags: politics, city", "tags", "tag_list_label"),
+    ("5 min read", "dateline", "reading_time"),
+    ("Photo: Jane Doe", "caption", "caption_credit_label"),
+    ("* indicates required", "newsletter", "newsletter_required_marker"),
+    ("Get our free daily newsletter", "newsletter", "newsletter_mention"),
+    ("Leave a Reply", "comments", "comment_form"),
+    ("Already a subscriber?", "paywall", "paywall_prompt"),
+    ("Most read", "news_feed", "section_end_heading"),
+]
+
+
+@pytest.mark.parametrize(("noise", "noise_class", "rule"), NOISE, ids=[rule for _, _, rule in NOISE])
+def test_noise_paragraph_is_removed_and_counted_under_its_class(noise: str, noise_class: str, rule: str) -> None:
+    kept, removed, removed_lines = clean_paragraphs([PROSE, noise, PROSE])
+    assert kept == [PROSE, PROSE]
+    assert dict(removed) == {noise_class: 1}
+    assert removed_lines == [(rule, noise_class, noise)]
+
+
+def test_counts_add_up_per_class() -> None:
+    _, removed, _ = clean_paragraphs(["Share this article", PROSE, "Print", "Advertisement", "Email"])
+    assert dict(removed) == {"share": 3, "advert": 1}
+
+
+def test_prose_is_kept_in_order_with_nothing_removed() -> None:
+    paragraphs = [PROSE, "Comments from the mayor followed the vote.", "Next, the committee will meet.", LEDE]
+    assert clean_paragraphs(paragraphs) == (paragraphs, {}, [])
+
+
+def test_repeated_paragraphs_are_kept() -> None:
+    kept, removed, _ = clean_paragraphs(["1 cup flour", PROSE, "1 cup flour"])
+    assert kept == ["1 cup flour", PROSE, "1 cup flour"]
+    assert not removed
+
+
+def test_blank_paragraphs_are_skipped_and_inner_whitespace_collapsed() -> None:
+    kept, removed, _ = clean_paragraphs(["  The   council\n approved\tit. ", "   ", "", PROSE])
+    assert kept == ["The council approved it.", PROSE]
+    assert not removed
+
+
+def test_feed_items_between_time_stamps_are_news_feed() -> None:
+    paragraphs = ["10:15", "Power restored in the north", LEDE, "11:20", "Bridge reopens to traffic", LEDE, PROSE]
+    kept, removed, removed_lines = clean_paragraphs(paragraphs)
+    assert kept == [PROSE]
+    assert dict(removed) == {"news_feed": 6}
+    assert [rule for rule, _, _ in removed_lines] == ["feed_timestamp"] + ["feed_item_after_timestamp"] * 2 + [
+        "feed_timestamp"] + ["feed_item_after_timestamp"] * 2
+
+
+def test_a_lone_time_stamp_is_a_dateline_not_a_feed() -> None:
+    kept, removed, removed_lines = clean_paragraphs(["10:15", PROSE, LEDE])
+    assert kept == [PROSE, LEDE]
+    assert removed_lines == [("bare_date", "dateline", "10:15")]
+
+
+def test_a_section_end_heading_alone_does_not_take_what_follows() -> None:
+    kept, removed, _ = clean_paragraphs([PROSE, "Most read", LEDE])
+    assert kept == [PROSE, LEDE]
+    assert dict(removed) == {"news_feed": 1}
+
+
+# ----------------------------------------------------------------------------- normalize_text
+
+@pytest.mark.parametrize(("paragraphs", "text"), [
+    (["First.", "Second."], "First.\nSecond."),
+    (["  padded  ", "inner \t  space", "line\nbreak"], "padded\ninner space\nline break"),
+    (["kept", "", "   ", "\n", "also kept"], "kept\nalso kept"),
+    (["cafe\u0301"], "caf\u00e9"),  # combining accent composed (NFC)
+    (["\ufb01ne"], "\ufb01ne"),  # NFC, not NFKC: the ligature stays
+    ([], ""),
+], ids=["one-per-line", "whitespace-collapsed", "blank-skipped", "nfc", "not-nfkc", "empty"])
+def test_normalize_text(paragraphs: list[str], text: str) -> None:
+    assert normalize_text(paragraphs) == text
+
+
+# ----------------------------------------------------------------------------- content_hash
+
+def test_content_hash_is_sha256_of_the_canonical_text() -> None:
+    assert content_hash("Hello  World") == "sha256:" + hashlib.sha256(b"hello world").hexdigest()
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Council Approves Plan", "council approves plan"),
+    ("STRASSE gesperrt", "straße gesperrt"),  # casefold, not lower
+    ("\ufb01nal \uff21\uff22\uff23 2\u00b2", "final abc 22"),  # NFKC: ligature, full-width, superscript
+    ("caf\u00e9", "cafe\u0301"),
+    ("one  two\nthree\u00a0four", " one two three four "),
+    ("first\n\nsecond", "first second"),
+], ids=["case", "casefold", "nfkc", "composed-decomposed", "whitespace", "paragraph-breaks"])
+def test_cosmetic_differences_hash_the_same(a: str, b: str) -> None:
+    assert content_hash(a) == content_hash(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("The plan was approved.", "The plan was rejected."),
+    ("word", "word."),
+    ("to gether", "together"),
+], ids=["word", "punctuation", "space-inside-word"])
+def test_different_text_hashes_differently(a: str, b: str) -> None:
+    assert content_hash(a) != content_hash(b)
+
+
+# ----------------------------------------------------------------------------- word_count
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("", 0),
+    ("   \n ", 0),
+    ("one", 1),
+    ("Hello, world!", 2),
+    ("The plan.\nA second line.", 5),
+    ("Grüße aus Köln", 3),
+    ("well-known", 2),
+    ("don't", 2),  # runs of letters/digits, as the README says
+    ("3.5 km in 2024", 5),
+    ("— … !!", 0),
+], ids=["empty", "blank", "one", "punctuation", "lines", "non-ascii", "hyphen", "apostrophe", "digits",
+        "symbols-only"])
+def test_word_count(text: str, count: int) -> None:
+    assert word_count(text) == count

@@ -1,0 +1,160 @@
+"""Lines of a text capture and their shapes: prose, lede, heading-like, menu item."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.text.lines import (
+    Line,
+    body_of,
+    is_cjk,
+    is_heading_like,
+    is_lede,
+    is_menu_like,
+    is_prose,
+    split_lines,
+)
+
+SENTENCE = "The council met on Tuesday to vote."  # 7 words, the fewest prose may have
+
+
+# ----------------------------------------------------------------------------- split_lines
+
+def test_split_lines_collapses_whitespace_and_records_the_gaps() -> None:
+    lines = split_lines("  Title   here \n\n\nFirst\tline\nsecond line\n")
+    assert [(ln.index, ln.text, ln.gap_before, ln.gap_after) for ln in lines] == [
+        (0, "Title here", True, True),
+        (1, "First line", True, False),
+        (2, "second line", False, True),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "  \n\t\n"], ids=["empty", "newlines", "blank-lines"])
+def test_split_lines_of_nothing(text: str) -> None:
+    assert split_lines(text) == []
+
+
+def test_lines_start_unclaimed() -> None:
+    [line] = split_lines("One line")
+    assert (line.noise_class, line.rule) == (None, None)
+
+
+# ----------------------------------------------------------------------------- Line
+
+def test_line_words() -> None:
+    assert Line(0, "three short words", gap_before=True).words == 3
+
+
+def test_first_mark_wins() -> None:
+    line = Line(0, "Share", gap_before=True)
+    line.mark("share_widget", "share")
+    line.mark("account_link", "site_chrome")
+    assert (line.rule, line.noise_class) == ("share_widget", "share")
+
+
+# ----------------------------------------------------------------------------- body_of
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("* Check the forecast", "Check the forecast"),
+    ("+ Carry water", "Carry water"),
+    ("• Tell someone", "Tell someone"),
+    ("- A dash item", "A dash item"),
+    ("> A quoted line", "A quoted line"),
+    ("1. First step", "First step"),
+    ("12) Twelfth step", "Twelfth step"),
+    ("* * Nested", "* Nested"),  # one marker only
+    ("100. Not a list number", "100. Not a list number"),
+    ("*bold* words", "*bold* words"),  # no space after the star
+    ("2024 was a year", "2024 was a year"),
+], ids=["star", "plus", "bullet", "dash", "quote", "number-dot", "number-paren", "one-marker-only",
+        "three-digits", "no-space", "year"])
+def test_body_of(text: str, body: str) -> None:
+    assert body_of(text) == body
+
+
+# ----------------------------------------------------------------------------- is_cjk
+
+@pytest.mark.parametrize(("text", "cjk"), [
+    ("市議会は火曜日、橋は春に再び開通すると発表した。", True),
+    ("시의회는 화요일 다리가 봄에 다시 개통될 것이라고 밝혔다.", True),
+    ("Tokyo 東京", False),  # two of eight characters
+    ("Plain English words", False),
+    ("", False),
+], ids=["japanese", "korean", "mostly-latin", "latin", "empty"])
+def test_is_cjk(text: str, cjk: bool) -> None:
+    assert is_cjk(text) is cjk
+
+
+# ----------------------------------------------------------------------------- is_prose
+
+@pytest.mark.parametrize(("text", "prose"), [
+    (SENTENCE, True),
+    (SENTENCE[:-1], False),  # seven words without a sentence ending
+    ("Six words only in this line.", False),
+    ("She said: “We will open it next week”", True),  # a closing quote ends a sentence
+    ("Will the bridge open to traffic this spring?", True),
+    (" ".join(["word"] * 20), True),  # long enough without an ending
+    (" ".join(["word"] * 19), False),
+    ("Another headline number about something else grows...", False),  # truncated title
+    ("Another headline number about something else becomes […]", False),
+    ("* " + SENTENCE, True),  # the list marker is not a word
+    ("* Six words only in this line.", False),
+    ("市議会は火曜日、橋は春に再び開通すると発表し、修理費用は多くかかったと述べた。", True),
+    ("市議会は火曜日、橋は春に再び開通した。", False),  # too few characters
+    ("市議会は火曜日、橋は春に再び開通すると発表し、修理費用は多くかかったと述べた", False),  # no ending
+], ids=["sentence", "no-ending", "too-short", "closing-quote", "question", "twenty-words", "nineteen-words",
+        "truncated-dots", "truncated-bracket", "list-item", "short-list-item", "cjk", "cjk-short",
+        "cjk-no-ending"])
+def test_is_prose(text: str, prose: bool) -> None:
+    assert is_prose(text) is prose
+
+
+# ----------------------------------------------------------------------------- is_lede
+
+@pytest.mark.parametrize(("text", "lede"), [
+    (SENTENCE, True),
+    (" ".join(["word"] * 49) + " end.", True),  # 50 words
+    (" ".join(["word"] * 50) + " end.", False),  # 51 words: the article's own paragraph
+    ("Council opens new library", False),  # not prose
+], ids=["sentence", "fifty-words", "fifty-one-words", "heading"])
+def test_is_lede(text: str, lede: bool) -> None:
+    assert is_lede(text) is lede
+
+
+# ----------------------------------------------------------------------------- is_heading_like
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("Council opens new library", True),
+    ("Three word title", True),
+    ("Two words", False),
+    ("Council opens new library.", False),
+    ("Council opens new library,", False),
+    ("Council opens new library;", False),
+    ("Council opens new library in the old station after a decade of work", True),
+    (SENTENCE, False),  # prose
+    (" ".join(["Word"] * 19), True),
+    (" ".join(["Word"] * 20), False),  # twenty words are prose
+], ids=["headline", "three-words", "two-words", "full-stop", "comma", "semicolon", "long-headline", "prose",
+        "nineteen-words", "twenty-words"])
+def test_is_heading_like(text: str, heading: bool) -> None:
+    assert is_heading_like(text) is heading
+
+
+# ----------------------------------------------------------------------------- is_menu_like
+
+def menu_flags(text: str) -> list[bool]:
+    lines = split_lines(text)
+    return [is_menu_like(line, lines) for line in lines]
+
+
+@pytest.mark.parametrize(("text", "flags"), [
+    ("* Home\n* World\n* Sport", [True, True, True]),
+    ("Home\n\nWorld\n\nSport", [False, False, False]),  # set apart by blank lines
+    ("Home\n" + SENTENCE, [False, False]),  # glued to prose
+    ("Home\nWorld\n\n" + SENTENCE, [True, True, False]),
+    ("Share\nLink copied.", [False, False]),  # a sentence ending is no button
+    ("Four words per line\nFour words per line", [False, False]),
+    ("Only one short line", [False]),
+], ids=["menu", "spaced", "glued-to-prose", "menu-then-prose", "sentence-end", "four-words", "alone"])
+def test_is_menu_like(text: str, flags: list[bool]) -> None:
+    assert menu_flags(text) == flags
