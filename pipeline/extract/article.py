@@ -22,7 +22,7 @@ from pipeline.extract.dates import date_in_url, normalize_iso
 from pipeline.extract.decode import decode_page
 from pipeline.extract.errors import NoArticleText
 from pipeline.extract.html.metadata import html_metadata
-from pipeline.extract.html.preclean import preclean
+from pipeline.extract.html.preclean import preclean, protect_standfirst
 from pipeline.extract.language import detect_language, identifier, normalize_language
 from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
 from pipeline.extract.text.capture import clean_text_capture
@@ -102,6 +102,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     tree = LexborHTMLParser(html)
     meta = html_metadata(tree)
     headlines = [meta.title or ""] + [node.text(deep=True, separator=" ") for node in tree.css(HEADLINE_TAGS)]
+    standfirst = protect_standfirst(tree)
     removed = preclean(tree)
     body = trafilatura.extract(
         tree.html, url=page_url, include_comments=False, favor_precision=options.favor_precision,
@@ -121,7 +122,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     return Extracted(
         paragraphs=paragraphs, removed=removed, engine=TRAFILATURA_ENGINE,
         url=trusted_canonical(meta.url, page_url), title=meta.title,
-        description=meta.description, site_name=meta.site_name, authors=meta.authors,
+        description=meta.description or standfirst, site_name=meta.site_name, authors=meta.authors,
         published=published, published_from=published_from, language=meta.language,
     )
 

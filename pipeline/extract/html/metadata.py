@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
+from pipeline.extract.byline import clean_authors, parse_byline
 from pipeline.extract.dates import normalize_iso
 
 # schema.org types of an article (NewsArticle, OpinionNewsArticle, LiveBlogPosting, Report...),
@@ -29,15 +30,10 @@ META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished"
                   "publishdate", "publish-date", "dc.date.issued", "dc.date", "date", "sailthru.date",
                   "parsely-pub-date", "article.published", "published_time")
 META_URL = ("og:url",)
+# Elements that hold a visible byline ("By Jane Doe", "Published March 3, 2025 by Jane Doe").
+BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i]'
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
 TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
-NOT_A_NAME = re.compile(
-    r"^(https?://|www\.)|@|\.(com|org|net|co\.uk)\b|\d|\b(staff|editor(ial)?|team|desk|agency|admin|writer|"
-    r"correspondent|reporter|contributor|print|article|media|updated|published)s?\b", re.IGNORECASE)
-# Post-nominal letters that follow a name after a comma ("Jane Doe, MS, RDN").
-CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
-AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&)\s*")
-BY_PREFIX = re.compile(r"^by(?:\s+|(?=[A-Z]))", re.IGNORECASE)
 # Dates before this year in metadata are placeholders ("0001-01-01"), not publication dates.
 MIN_YEAR = 1990
 
@@ -101,20 +97,6 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def clean_authors(raw: list[str]) -> list[str]:
-    """Person names from author fields: split lists, drop "By", job titles, credentials,
-    dates glued to the name and anything that is not shaped like a name."""
-    authors: list[str] = []
-    for entry in raw:
-        for name in AUTHOR_SPLIT.split(htmllib.unescape(entry).strip()):
-            name = BY_PREFIX.sub("", name.strip()).strip()
-            if (not name or len(name) > 60 or not name[0].isupper() or NOT_A_NAME.search(name)
-                    or (authors and CREDENTIAL.match(name)) or len(name.split()) > 5 or name in authors):
-                continue
-            authors.append(name)
-    return authors
-
-
 def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
     for obj in objects:
         types = obj.get("@type")
@@ -123,6 +105,15 @@ def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
                 obj.get("headline") or obj.get("datePublished")):
             return obj
     return {}
+
+
+def byline_authors(tree: LexborHTMLParser) -> list[str]:
+    """The names of the first visible byline, for pages whose metadata names no author."""
+    for node in tree.css(BYLINE_ELEMENTS):
+        parsed = parse_byline(" ".join(node.text(separator=" ").split()))
+        if parsed:
+            return parsed[0]
+    return []
 
 
 def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
@@ -160,6 +151,8 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
         result.authors = clean_authors([v for k, v in meta.items() if k in META_AUTHOR])
     if not result.authors:
         result.authors = clean_authors([n.text(strip=True) for n in tree.css('[rel="author"], [itemprop="author"]')])
+    if not result.authors:
+        result.authors = byline_authors(tree)
 
     for source, value in (
         ("json-ld", ld.get("datePublished")),

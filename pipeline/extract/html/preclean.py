@@ -24,6 +24,7 @@ in a template without ``<h1>`` or ``<article>`` is not taken for a widget's surr
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -109,6 +110,12 @@ _CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.ite
 _ANY_NOISE_NAME = re.compile(NoiseNames(tuple(w for n in NOISE_CONTAINERS.values() for w in n.words),
                                         tuple(t for n in NOISE_CONTAINERS.values() for t in n.tokens)).pattern())
 ARTICLE_MARKERS = 'article, [itemprop="articleBody"], h1'
+# How templates name the standfirst (the summary under the headline); see protect_standfirst.
+STANDFIRST_ELEMENTS = ", ".join(f'p[class*="{n}" i], div[class*="{n}" i], h2[class*="{n}" i]'
+                                for n in ("standfirst", "teaser", "dek", "deck", "subtitle", "sub-title",
+                                          "subhead", "summary", "lede", "intro", "excerpt"))
+STANDFIRST_MIN_WORDS = 8
+STANDFIRST_MAX_WORDS = 80
 MAX_SHARE_OF_PAGE_TEXT = 0.4
 
 
@@ -342,6 +349,37 @@ def _add_following_links(heading: LexborNode, todo: _Removals, noise_class: str)
             else:
                 break
         node = node.next
+
+
+def protect_standfirst(tree: LexborHTMLParser) -> str | None:
+    """Find the standfirst (the summary under the headline) and keep trafilatura from dropping
+    it; its text, or ``None``.
+
+    Templates name it "teaser-text", "dek", "standfirst"... and put it in a ``<header>``:
+    trafilatura's precision mode discards any element named "teaser" and every ``<header>``.
+    A named element of prose length next to the ``<h1>`` (same parent or grandparent) becomes a
+    plain ``<p>`` of its text, and its ``<header>`` is unwrapped, so it stays article text."""
+    headline = tree.css_first("h1")
+    if headline is None or headline.parent is None:
+        return None
+    near = {n.mem_id for n in (headline.parent, headline.parent.parent) if n is not None}
+    for node in tree.css(STANDFIRST_ELEMENTS):
+        parent = node.parent
+        if parent is None or not (parent.mem_id in near or (parent.parent is not None and parent.parent.mem_id in near)):
+            continue
+        text = " ".join(node.text(deep=True, separator=" ").split())
+        if not STANDFIRST_MIN_WORDS <= len(text.split()) <= STANDFIRST_MAX_WORDS:
+            continue
+        ancestor = node.parent
+        # A plain <p> without the telling names (trafilatura drops a text-only <div> too).
+        node.replace_with(LexborHTMLParser(f"<p>{htmllib.escape(text)}</p>").css_first("p"))
+        while ancestor is not None and ancestor.tag != "body":
+            if ancestor.tag == "header":
+                ancestor.unwrap()
+                break
+            ancestor = ancestor.parent
+        return text
+    return None
 
 
 def preclean(tree: LexborHTMLParser) -> Counter[str]:

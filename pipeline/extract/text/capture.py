@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
+from pipeline.extract.byline import BYLINE, parse_byline
 from pipeline.extract.dates import date_in_text
-from pipeline.extract.text.header import BYLINE, extract_header, headline_anchor, parse_byline
+from pipeline.extract.text.header import extract_header, headline_anchor
 from pipeline.extract.text.lines import (
     BARE_MARKER,
     PROSE_MIN_WORDS,

@@ -7,19 +7,14 @@ reads the lines before the article: site name, headline, byline (authors and dat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
+from pipeline.extract.byline import parse_byline
 from pipeline.extract.dates import date_in_text
 from pipeline.extract.text.lines import WORD, Line, body_of, is_heading_like, is_prose
 from pipeline.extract.urls import url_path
 
-BYLINE = re.compile(
-    r"^(?:by|words by|written by|posted by|von|por|par|di|oleh)\s+(?P<rest>[A-Z\u00c0-\u024f].{1,200})$", re.IGNORECASE)
-NAME = re.compile(r"^[A-Z\u00c0-\u024f][\w.'’-]*(?:\s+(?:[A-Z\u00c0-\u024f][\w.'’-]*|de|da|van|von|der|la|le|bin|al))"
-                  r"{0,4}$")
-AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*")
 HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
 # The headline, found by its words in the URL slug, anchors the article: the first prose line
 # soon after it gets a bonus, so a long footer or comment thread cannot outweigh a short story.
@@ -42,21 +37,6 @@ def slug_words(url: str | None) -> set[str]:
     """The words of a URL's path (digits left out): a headline's words, when the path has a slug."""
     path = url_path(url)
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
-
-
-def parse_byline(text: str) -> tuple[list[str], str | None] | None:
-    """``(authors, published)`` from a byline such as "by Ann Lee and Bo Li June 2, 2024 9:15 AM"."""
-    m = BYLINE.match(text)
-    if not m or len(text.split()) > 30:
-        return None
-    rest = m.group("rest")
-    published = date_in_text(rest)
-    names_part = re.split(r"\s(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|\s(?=\d)|\s[-–—|·•]\s",
-                          rest, maxsplit=1, flags=re.IGNORECASE)[0]
-    authors = [a.strip() for a in AUTHOR_SPLIT.split(names_part) if NAME.match(a.strip())]
-    if not authors:
-        return None
-    return authors, published
 
 
 def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> tuple[int, int] | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract.html.metadata import clean_authors, html_metadata
+from pipeline.extract.byline import clean_authors
+from pipeline.extract.html.metadata import html_metadata
 
 
 def meta_of(head: str, body: str = "") -> object:

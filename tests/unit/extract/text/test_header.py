@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, parse_byline, slug_words
+from pipeline.extract.text.header import extract_header, headline_anchor, slug_words
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
@@ -38,61 +38,6 @@ def test_slug_words(url: str | None, words: set[str]) -> None:
 
 
 # ----------------------------------------------------------------------------- parse_byline
-
-@pytest.mark.parametrize(("text", "parsed"), [
-    ("By Jane Doe", (["Jane Doe"], None)),
-    ("by Ann Lee and Bo Li June 2, 2024 9:15 AM", (["Ann Lee", "Bo Li"], "2024-06-02T09:15:00")),
-    ("By Jane Doe 12 March 2024", (["Jane Doe"], "2024-03-12")),
-    ("By Jane Doe, John Roe & Ann Lee", (["Jane Doe", "John Roe", "Ann Lee"], None)),
-    ("By Jane Doe | Reuters", (["Jane Doe"], None)),
-    ("By Jane Doe - 2 hours ago", (["Jane Doe"], None)),
-    ("Written by Ludwig van Beethoven", (["Ludwig van Beethoven"], None)),
-    ("Posted by Jean-Luc Picard", (["Jean-Luc Picard"], None)),
-    ("Von Anna Müller", (["Anna Müller"], None)),
-    ("Por María García", (["María García"], None)),
-    ("By Seán O’Brien", (["Seán O’Brien"], None)),
-    ("By JANE DOE", (["JANE DOE"], None)),
-], ids=["name", "two-names-date-time", "day-month-year", "comma-ampersand", "pipe-outlet", "dash-ago",
-        "written-by-particle", "posted-by-hyphen", "german", "spanish", "accent-apostrophe", "capitals"])
-def test_parse_byline(text: str, parsed: tuple[list[str], str | None]) -> None:
-    assert parse_byline(text) == parsed
-
-
-@pytest.mark.parametrize("text", [
-    "Jane Doe",  # no "by"
-    "by the way, the council never voted on it",  # no name after "by"
-    "by jane doe",  # names are capitalised
-    "Posted by admin",
-    "By " + " ".join(["Name"] * 30),  # too long for a byline
-    "Standby for news",
-], ids=["no-by", "by-the-way", "lowercase-name", "lowercase-user", "too-long", "by-inside-a-word"])
-def test_not_a_byline(text: str) -> None:
-    assert parse_byline(text) is None
-
-
-# Known gaps (bugs): each case says what parse_byline should give.
-FOREIGN_AND = pytest.mark.xfail(strict=True, reason="BYLINE accepts von/por/par/di/oleh, but AUTHOR_SPLIT splits on "
-                                "English 'and' only and NAME refuses the lowercase conjunction: no byline at all")
-JOB_TITLE = pytest.mark.xfail(strict=True, reason="a job title after a comma becomes an author (the HTML path's "
-                              "clean_authors drops it)")
-LABEL_BEFORE_DATE = pytest.mark.xfail(strict=True, reason="the names end only at a month or a digit: a label "
-                                      "before the date stays in the last name")
-
-
-@pytest.mark.parametrize(("text", "parsed"), [
-    pytest.param("Von Anna Müller und Hans Meier", (["Anna Müller", "Hans Meier"], None), marks=FOREIGN_AND,
-                 id="german-und"),
-    pytest.param("Par Jean Dupont et Marie Curie", (["Jean Dupont", "Marie Curie"], None), marks=FOREIGN_AND,
-                 id="french-et"),
-    pytest.param("Por María García y Pedro Ruiz", (["María García", "Pedro Ruiz"], None), marks=FOREIGN_AND,
-                 id="spanish-y"),
-    pytest.param("By Jane Doe, Staff Writer", (["Jane Doe"], None), marks=JOB_TITLE, id="job-title"),
-    pytest.param("By Jane Doe Updated March 3, 2024", (["Jane Doe"], "2024-03-03"), marks=LABEL_BEFORE_DATE,
-                 id="updated-label"),
-])
-def test_byline_known_gaps(text: str, parsed: tuple[list[str], str | None]) -> None:
-    assert parse_byline(text) == parsed
-
 
 # ----------------------------------------------------------------------------- headline_anchor
 
