@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from w3lib.url import canonicalize_url
 
 
+DEFAULT_PORT = re.compile(r"^(http://[^/?#]*?):80(?=[/?#]|$)|^(https://[^/?#]*?):443(?=[/?#]|$)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
-    """Canonical form: sorted query, no fragment, normalised escapes and host case. Cached: one
-    article's URL is keyed by dedupe, the state and its middleware, five times a page."""
-    return canonicalize_url(url, keep_fragments=False)
+    """Canonical form: sorted query, no fragment, normalised escapes and host case, no default
+    port. Cached: one article's URL is keyed by dedupe, the state and its middleware, five
+    times a page."""
+    return DEFAULT_PORT.sub(lambda m: m.group(1) or m.group(2), canonicalize_url(url, keep_fragments=False))
 
 
 def is_offline(url: str | None) -> bool:
