@@ -87,18 +87,31 @@ def registrable_domain(host: str) -> str:
     return extracted.top_domain_under_public_suffix or host
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int]  # scheme, host, port
+
+
+def origin(url: str) -> Origin | None:
+    """``(scheme, host, port)`` of an http(s) URL, the port made explicit; ``None`` otherwise."""
+    parsed = urlsplit(url)
+    scheme, host = parsed.scheme.lower(), (parsed.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, parsed.port or DEFAULT_PORTS[scheme]
+
+
 @dataclass(frozen=True)
 class Scope:
-    start_hosts: frozenset[str]
+    # Exact origins of the start URLs: the only places a non-public address may be reached.
+    start_origins: frozenset[Origin]
     domains: frozenset[str]
 
     @classmethod
     def build(cls, start_urls: Iterable[str], allow_domains: Iterable[str] = ()) -> Scope:
-        hosts = {(urlsplit(u).hostname or "").lower() for u in start_urls}
-        hosts.discard("")
-        domains = {registrable_domain(h) for h in hosts}
+        origins = {found for u in start_urls if (found := origin(u))}
+        domains = {registrable_domain(host) for _, host, _ in origins}
         domains |= {registrable_domain(d.strip()) for d in allow_domains if d.strip()}
-        return cls(frozenset(hosts), frozenset(domains))
+        return cls(frozenset(origins), frozenset(domains))
 
     def url_reason(self, url: str) -> str | None:
         """Why ``url`` may not be requested (``bad_scheme``, ``out_of_scope``), or ``None``."""
@@ -107,8 +120,10 @@ class Scope:
             return BadScheme.reason
         return None if registrable_domain(parsed.hostname) in self.domains else OutOfScope.reason
 
-    def address_allowed(self, host: str, address: str) -> bool:
-        return host.lower() in self.start_hosts or is_public_address(address)
+    def address_allowed(self, url: str, address: str) -> bool:
+        """A public address, or a start URL's very origin: scheme, host and port (a loopback
+        start URL does not open the other services on the same machine)."""
+        return is_public_address(address) or origin(url) in self.start_origins
 
 
 def check_url(scope: Scope, url: str) -> str | None:
@@ -148,7 +163,7 @@ class ScopeMiddleware:
             self.refuse(request, BadScheme if reason == BadScheme.reason else OutOfScope)
         host = (urlparse_cached(request).hostname or "").lower()
         address = host if _ip(host) is not None else await self.resolve(host)
-        if address is not None and not self.scope.address_allowed(host, address):
+        if address is not None and not self.scope.address_allowed(request.url, address):
             self.refuse(request, UnsafeAddress, f"{host} is {address}")
 
     async def resolve(self, host: str) -> str | None:

@@ -34,5 +34,9 @@ def test_only_global_unicast_addresses_are_public(address: str, public: bool) ->
 
 def test_a_start_host_may_be_private_but_nothing_else() -> None:
     scope = Scope.build(["http://127.0.0.1:8080/"], ["localhost"])
-    assert scope.address_allowed("127.0.0.1", "127.0.0.1")
-    assert not scope.address_allowed("localhost", "127.0.0.1")
+    assert scope.address_allowed("http://127.0.0.1:8080/a", "127.0.0.1")
+    assert not scope.address_allowed("http://localhost:8080/a", "127.0.0.1")
+    assert not scope.address_allowed("http://127.0.0.1:8081/a", "127.0.0.1")  # another service
+    assert not scope.address_allowed("https://127.0.0.1:8080/a", "127.0.0.1")  # another scheme
+    assert not scope.address_allowed("http://127.0.0.1/a", "127.0.0.1")  # port 80
+    assert scope.address_allowed("http://93.184.216.34:8081/a", "93.184.216.34")  # public: domain rules
