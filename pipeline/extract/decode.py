@@ -2,12 +2,19 @@
 
 The charset rule, in order (first that applies wins):
   1. a byte-order mark;
-  2. valid UTF-8;
-  3. HTML only: the charset declared by the Content-Type header, then by ``<meta>``;
+  2. valid UTF-8, or UTF-8 with a few stray bytes (replaced by U+FFFD) when its valid multi-byte
+     characters outnumber the invalid bytes ``MIN_UTF8_VALID_PER_INVALID`` to one: a legacy
+     decoding of such a page garbles every accented letter for the sake of one byte;
+  3. HTML only: the charset declared by the Content-Type header, then by ``<meta>``, unless its
+     text is mojibake (below) and the detected charset's is not;
   4. mostly-ASCII bodies (under 5% high bytes): windows-1252, the WHATWG default for unlabeled
      legacy pages, if it decodes them (detectors guess wildly on a handful of accented letters);
   5. the charset charset-normalizer detects, if it decodes the body coherently;
   6. otherwise the page is rejected as ``UndecodablePage``: never silently garbled.
+
+Mojibake check: charset-normalizer's mess ratio of the text outside the markup; a legacy
+decoding above ``MAX_MESS`` is never written ("Ãîðîäñêîé" for a cp1251 page labelled
+iso-8859-1).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import zlib
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
 
 from pipeline.extract.errors import (
@@ -49,6 +57,11 @@ HIGH_BYTES = bytes(range(0x80, 0x100))
 MAX_HIGH_BYTE_SHARE_FOR_DEFAULT = 0.05
 # charset-normalizer's "chaos" above which its guess is not trusted.
 MAX_DETECTION_CHAOS = 0.2
+MAX_MESS = 0.2
+MESS_SAMPLE_CHARS = 50_000
+MIN_UTF8_VALID_PER_INVALID = 20
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MARKUP = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,9 @@ def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, st
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8"
+    declared_text = None
     if kind == "html":
         declared = resolve_encoding(_declared_encoding(body, content_type) or "")
         # A UTF-16/32 label on a body without a BOM is a template error: the markup itself is
@@ -128,19 +144,37 @@ def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, st
         # would "succeed" and turn the page into nonsense.
         if declared and declared not in ("utf-8", "utf8") and not declared.startswith(("utf-16", "utf-32")):
             try:
-                return body.decode(declared), declared
+                declared_text = body.decode(declared)
             except (UnicodeDecodeError, LookupError):
                 pass
+            else:
+                if not is_mojibake(declared_text):
+                    return declared_text, declared
     high_bytes = len(body) - len(body.translate(None, HIGH_BYTES))
-    if high_bytes / len(body) < MAX_HIGH_BYTE_SHARE_FOR_DEFAULT:
+    if declared_text is None and high_bytes / len(body) < MAX_HIGH_BYTE_SHARE_FOR_DEFAULT:
         try:
-            return body.decode(LEGACY_DEFAULT), LEGACY_DEFAULT
+            text = body.decode(LEGACY_DEFAULT)
         except UnicodeDecodeError:
             pass
+        else:
+            if not is_mojibake(text):
+                return text, LEGACY_DEFAULT
     best = from_bytes(body).best()
-    if best is not None and best.chaos <= MAX_DETECTION_CHAOS:
+    if best is not None and best.chaos <= MAX_DETECTION_CHAOS and not is_mojibake(str(best)):
         return str(best), best.encoding
-    raise UndecodablePage("not UTF-8 and no charset decodes it plausibly")
+    raise UndecodablePage("not UTF-8 and no charset decodes it without mojibake")
+
+
+def mostly_utf8(body: bytes) -> bool:
+    """UTF-8 but for a few stray bytes (rule 2 of the module docstring)."""
+    valid = len(_UTF8_MULTIBYTE.findall(body))
+    invalid = body.decode("utf-8", errors="replace").count("\ufffd") - body.count("\ufffd".encode())
+    return valid >= MIN_UTF8_VALID_PER_INVALID * max(invalid, 1)
+
+
+def is_mojibake(text: str) -> bool:
+    """Text that reads as the wrong charset's (the mojibake check of the module docstring)."""
+    return mess_ratio(_MARKUP.sub(" ", text[:MESS_SAMPLE_CHARS]), MAX_MESS) > MAX_MESS
 
 
 def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",

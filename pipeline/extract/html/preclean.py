@@ -114,6 +114,7 @@ ARTICLE_MARKERS = 'article, [itemprop="articleBody"], h1'
 STANDFIRST_ELEMENTS = ", ".join(f'p[class*="{n}" i], div[class*="{n}" i], h2[class*="{n}" i]'
                                 for n in ("standfirst", "teaser", "dek", "deck", "subtitle", "sub-title",
                                           "subhead", "summary", "lede", "intro", "excerpt"))
+STANDFIRST_NOT_INSIDE = "p, div, h1, h2, h3, h4, ul, ol, table, a, time, address"
 STANDFIRST_MIN_WORDS = 8
 STANDFIRST_MAX_WORDS = 80
 MAX_SHARE_OF_PAGE_TEXT = 0.4
@@ -367,7 +368,9 @@ def protect_standfirst(tree: LexborHTMLParser) -> str | None:
         parent = node.parent
         if parent is None or not (parent.mem_id in near or (parent.parent is not None and parent.parent.mem_id in near)):
             continue
-        text = " ".join(node.text(deep=True, separator=" ").split())
+        if any(inner.mem_id != node.mem_id for inner in node.css(STANDFIRST_NOT_INSIDE)):
+            continue  # a container of blocks (or of the headline), not a standfirst
+        text = " ".join(node.text(deep=True).split())
         if not STANDFIRST_MIN_WORDS <= len(text.split()) <= STANDFIRST_MAX_WORDS:
             continue
         ancestor = node.parent

@@ -4,7 +4,7 @@ import gzip
 
 import pytest
 
-from pipeline.extract.decode import decode_page
+from pipeline.extract.decode import decode_page, decode_text
 from pipeline.extract.errors import (
     BinaryPage,
     CorruptCompression,
@@ -104,3 +104,33 @@ def test_utf16_label_on_an_ascii_compatible_body_is_not_believed(content_type: s
     body = f"<html><head>{label}<title>Café</title></head><body><p>Crème brûlée for everyone.</p></body></html>"
     page = decode_page(body.encode("cp1252"), content_type=content_type, max_bytes=LIMIT)
     assert page.encoding == "cp1252" and "Crème brûlée" in page.text
+
+
+# --- mojibake (issue 16 item 6) ----------------------------------------------------------------
+CURLY = "We’d like to say the council’s decision was “final”, but it wasn’t. Café au lait, naïve résumé. " * 4
+RUSSIAN = "Городской совет сообщил во вторник, что мост снова откроется для движения весной. " * 3
+
+
+def test_utf8_with_one_stray_byte_stays_utf8() -> None:
+    body = CURLY.encode("utf-8") + b" \x92 " + CURLY.encode("utf-8")
+    text, encoding = decode_text(body, "text")
+    assert encoding == "utf-8"
+    assert text == CURLY + " \ufffd " + CURLY
+
+
+def test_a_wrong_latin1_label_on_a_cp1251_page_is_not_believed() -> None:
+    body = f"<html><head><meta charset='iso-8859-1'></head><body><p>{RUSSIAN}</p></body></html>".encode("cp1251")
+    text, encoding = decode_text(body, "html")
+    assert RUSSIAN in text and encoding != "iso8859-1"
+
+
+def test_a_legacy_page_is_still_windows_1252() -> None:
+    body = "Le café de la gare a rouvert ses portes après deux ans de travaux. ".encode("cp1252") * 5
+    assert decode_text(body, "text") == ("Le café de la gare a rouvert ses portes après deux ans de travaux. " * 5,
+                                         "cp1252")
+
+
+def test_text_that_only_decodes_as_mojibake_is_rejected() -> None:
+    body = bytes(range(0x80, 0x100)) * 40  # every high byte, no language in any charset
+    with pytest.raises(UndecodablePage):
+        decode_text(body, "text")
