@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from w3lib.url import canonicalize_url
 
-
 DEFAULT_PORT = re.compile(r"^(http://[^/?#]*?):80(?=[/?#]|$)|^(https://[^/?#]*?):443(?=[/?#]|$)", re.IGNORECASE)
 
 
