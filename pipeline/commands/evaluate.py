@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,8 @@ from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from pipeline.arguments import UsageProblem, check_settings
+from pipeline.health import EXIT_NOT_STARTED
 from pipeline.utils.benchmark import (
     input_files,
     leak_report,
@@ -76,6 +79,12 @@ class Command(ScrapyCommand):
         super().process_options(args, opts)
         if len(args) > 1 or (not args and not opts.fixtures):
             raise UsageError("give one benchmark folder, or --fixtures [DIR]")
+        assert self.settings is not None
+        try:
+            check_settings(self.settings)
+        except UsageProblem as exc:
+            print(f"newsclean evaluate: {exc}; exit code {EXIT_NOT_STARTED}", file=sys.stderr, flush=True)
+            raise SystemExit(EXIT_NOT_STARTED) from None
         self.workdir = Path(tempfile.mkdtemp(prefix="newsclean-evaluate-"))
         self.output = self.workdir / "out.jsonl"
         assert self.settings is not None
