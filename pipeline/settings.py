@@ -89,7 +89,18 @@ ITEM_PIPELINES = {
 }
 
 # --- output --------------------------------------------------------------------------------
-FEED_EXPORTERS = {"jsonl": "pipeline.feedexport.exporters.OrjsonLinesExporter"}
+# Every format a user may pick writes the record's fields as jsonl does (pipeline/feedexport/
+# exporters.py); marshal and pickle are refused: Python-only bytes, nothing to recover after a kill.
+FEED_EXPORTERS = {
+    "jsonl": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "jl": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "jsonlines": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "json": "pipeline.feedexport.exporters.JsonArrayExporter",
+    "csv": "pipeline.feedexport.exporters.CsvExporter",
+    "xml": "pipeline.feedexport.exporters.XmlExporter",
+    "marshal": None,
+    "pickle": None,
+}
 FEED_STORAGES = {"": "pipeline.feedexport.storage.AtomicFileFeedStorage",
                  "file": "pipeline.feedexport.storage.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
