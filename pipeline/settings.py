@@ -123,7 +123,7 @@ NEWSCLEAN_FAVOR_PRECISION = True
 NEWSCLEAN_INCLUDE_TABLES = True
 # Write the rejects file beside the output.
 NEWSCLEAN_REJECTS_ENABLED = True
-# Where to write rejects; default: <output stem>.rejects.jsonl beside the first file feed.
+# Where to write rejects; default: <output stem>.rejects.jsonl beside each file feed.
 NEWSCLEAN_REJECTS_PATH = None
 
 # --- news spider ---------------------------------------------------------------------------
