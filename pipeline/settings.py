@@ -42,7 +42,7 @@ ADDONS = {
 # Priorities below 0 come before Scrapy's FeedExporter (0), so their spider_opened handlers run
 # before this run's output file is opened.
 EXTENSIONS = {
-    # One run per spider: the lock is taken while the crawler is built, before any file is touched.
+    # One run per output: the locks are taken while the crawler is built, before any file is touched.
     "pipeline.extensions.runlock.RunLockExtension": -20,
     # Publishes a killed run's .part files before this run opens its own.
     "pipeline.extensions.recovery.OrphanRecovery": -10,
@@ -147,11 +147,12 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 # --- unattended runs -----------------------------------------------------------------------
 # Keep state across runs (articles written, feed validators); off = every run starts afresh.
 NEWSCLEAN_STATE_ENABLED = True
-# The SQLite state file; the run locks (<spider>.lock) live beside it.
+# The SQLite state file.
 NEWSCLEAN_STATE_PATH = str(PROJECT_DIR / "output" / "state.sqlite")
 # What to fetch again despite the state: "articles", "feeds" or "all" (same as -a refresh=).
 NEWSCLEAN_STATE_REFRESH = None
-# Run lock file (%(name)s = spider); None: <spider>.lock beside NEWSCLEAN_STATE_PATH.
+# One run lock file for every run of a spider (%(name)s = spider); None: one lock per output,
+# beside it (pipeline/extensions/runlock.py), so runs writing different outputs do not wait.
 NEWSCLEAN_RUN_LOCK_PATH = None
 # Unhealthy (exit 4) when errors / fetch attempts is above this fraction; None = no limit.
 NEWSCLEAN_HEALTH_MAX_ERROR_RATE = 0.25
