@@ -71,8 +71,9 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--json", metavar="PATH", help="write the figures as JSON here")
         parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages")
-        parser.add_argument("--fixtures", action="store_true", help="noise-fixture mode (default dir: "
-                            f"{DEFAULT_FIXTURES})")
+        # No absolute path here: argparse wraps help text at hyphens, and a path broke mid-name.
+        parser.add_argument("--fixtures", action="store_true",
+                            help="noise-fixture mode; DIR defaults to the project's tests/fixtures/noise")
         parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura timing")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
