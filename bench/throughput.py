@@ -106,7 +106,7 @@ class Sampler(threading.Thread):
 # --- the in-crawl memory log (enabled in --memory mode as a Scrapy extension) ------------------
 
 class RssEvery:
-    """Logs ``bench-rss pages=N rss_mb=.. pss_mb=..`` every NEWSCLEAN_BENCH_RSS_EVERY pages."""
+    """Logs ``bench-rss pages=N rss_mb=.. pss_mb=..`` every BENCH_RSS_EVERY pages."""
 
     def __init__(self, every: int):
         self.every = every
@@ -117,7 +117,8 @@ class RssEvery:
         from scrapy import signals
         from scrapy.exceptions import NotConfigured
 
-        every = crawler.settings.getint("NEWSCLEAN_BENCH_RSS_EVERY")
+        # Not a NEWSCLEAN_ name: scrapy crawl refuses those pipeline/settings.py does not declare.
+        every = crawler.settings.getint("BENCH_RSS_EVERY")
         if every <= 0:
             raise NotConfigured
         ext = cls(every)
@@ -178,7 +179,7 @@ def crawl(folder: Path, out: Path, workers: str | None, rss_every: int = 0, extr
         cmd += ["-s", setting]
     if rss_every:
         extensions = {"pipeline.extensions.rejects.RejectsLog": 500, "bench.throughput.RssEvery": 900}
-        cmd += ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"NEWSCLEAN_BENCH_RSS_EVERY={rss_every}"]
+        cmd += ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"BENCH_RSS_EVERY={rss_every}"]
     log = out.with_suffix(".log")
     start, own_cpu, machine = time.perf_counter(), time.process_time(), machine_busy_seconds()
     with open(log, "wb") as log_fh:

@@ -1,17 +1,9 @@
 """Was the run healthy? Exit codes for unattended runs, from the run's stats.
 
 ``scrapy crawl`` exits 0 even when every request failed; ``scrapy cron`` exits with the code
-``assess`` gives (the first failed check wins; the summary lists every reason):
-
-====  ========================================================================================
-0     healthy (also when nothing was new: every feed answered 304, every article was known)
-1     the crawl could not start (unknown spider, bad setting: Scrapy's own failure)
-3     none of the start URLs (feeds, sitemaps, start pages/files) could be fetched, or none made
-4     errors above ``NEWSCLEAN_HEALTH_MAX_ERRORS``/``_MAX_ERROR_RATE``, or output/state not stored
-5     no new article for longer than ``NEWSCLEAN_HEALTH_STALE_AFTER`` seconds (off by default)
-6     the run ended early: interrupted (SIGTERM/SIGINT), or the spider's start() raised
-75    another run of the same spider holds the lock (EX_TEMPFAIL: try again later)
-====  ========================================================================================
+``assess`` gives (the first failed check wins; the summary lists every reason). ``EXIT_CODES``
+is the one list of codes and meanings (``scrapy cron --help`` prints it; the README's table is
+checked against it by ``tests/unit/test_readme.py``).
 
 The fetch outcomes they rest on (which start URLs got through, which failures are only probes)
 are counted by ``pipeline.downloadermiddlewares.outcomes``.
@@ -25,14 +17,42 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 EXIT_OK = 0
+EXIT_NOT_STARTED = 1
+EXIT_USAGE = 2
 EXIT_NO_START = 3
 EXIT_ERRORS = 4
 EXIT_STALE = 5
 EXIT_INTERRUPTED = 6
 EXIT_LOCKED = 75
 
+EXIT_CODES = {
+    EXIT_OK: 'healthy, including "nothing new" (every feed answered 304, every article already written)',
+    EXIT_NOT_STARTED: "the crawl could not start: unknown spider, argument or NEWSCLEAN_ setting, a bad "
+                      "value, no start URLs, an output format newsclean does not write, or the spider's "
+                      "start() failed before writing any record (one line on stderr says which)",
+    EXIT_USAGE: "the command line itself is malformed (Scrapy's usage error: an unknown option, -a "
+                "without NAME=VALUE, an output format Scrapy does not know)",
+    EXIT_NO_START: "none of the start URLs (feeds, sitemaps, start pages/files) could be fetched, or none "
+                   "was made",
+    EXIT_ERRORS: "errors above NEWSCLEAN_HEALTH_MAX_ERRORS/_MAX_ERROR_RATE, or output/state not stored",
+    EXIT_STALE: "no new article for longer than NEWSCLEAN_HEALTH_STALE_AFTER seconds (off by default)",
+    EXIT_INTERRUPTED: "the run ended early: interrupted (SIGTERM/SIGINT), or the spider's start() raised "
+                      "after the run had written records",
+    EXIT_LOCKED: "another run writing the same output holds its lock (EX_TEMPFAIL: try again later)",
+}
+
 # Errors that fail a run whatever the thresholds: records or state were not stored.
 FATAL_ERROR_PREFIXES = ("output/", "state/")
+# Scrapy's finish reason when the spider's start() raised.
+START_ERROR = "start_error"
+
+
+def could_not_start(stats: dict[str, Any]) -> bool:
+    """The spider's ``start()`` raised before the run wrote any record (a folder gone between the
+    argument check and the start, a bug): the run produced nothing, so it must not replace an
+    earlier run's output, rejects or summary. Scrapy's ``CoreStats`` sets ``finish_reason`` in
+    the first ``spider_closed`` handler, before the feeds are stored."""
+    return stats.get("finish_reason") == START_ERROR and not stats.get("item_scraped_count")
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,7 @@ class RunFacts:
     attempts: int  # final fetch outcomes: answers and failures, skips excluded
     errors: dict[str, int]  # by type: fetch/<Exception>, http/<status>, spider/..., item/..., output/..., state/...
     seconds_since_new: float | None = None  # since the spider last wrote a new article
+    records: int = 0  # records written by the run
 
 
 @dataclass
@@ -75,6 +96,8 @@ class Verdict:
 def assess(facts: RunFacts, limits: Thresholds) -> Verdict:
     """Run the checks in order of severity; the exit code is the first failed check's."""
     failed: list[tuple[int, str]] = []
+    if facts.finish_reason == START_ERROR and not facts.records:
+        failed.append((EXIT_NOT_STARTED, "the spider's start() failed before the run wrote any record"))
     if facts.entries == 0:
         failed.append((EXIT_NO_START, "the spider made no start requests"))
     elif facts.entries_fetched == 0:
@@ -96,7 +119,8 @@ def assess(facts: RunFacts, limits: Thresholds) -> Verdict:
             and facts.seconds_since_new > limits.stale_after):
         failed.append((EXIT_STALE, f"no new article for {facts.seconds_since_new / 3600:.1f} h, more than "
                                    f"NEWSCLEAN_HEALTH_STALE_AFTER={limits.stale_after:g} s"))
-    failed.sort(key=lambda f: [EXIT_NO_START, EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_STALE].index(f[0]))
+    severity = [EXIT_NOT_STARTED, EXIT_NO_START, EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_STALE]
+    failed.sort(key=lambda f: severity.index(f[0]))
     return Verdict(failed[0][0] if failed else EXIT_OK, [reason for _, reason in failed])
 
 
@@ -124,4 +148,5 @@ def facts_from_stats(stats: dict[str, Any], seconds_since_new: float | None) -> 
         attempts=attempts,
         errors=errors_by_type(stats),
         seconds_since_new=seconds_since_new,
+        records=stats.get("item_scraped_count", 0),
     )

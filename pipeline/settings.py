@@ -42,7 +42,7 @@ ADDONS = {
 # Priorities below 0 come before Scrapy's FeedExporter (0), so their spider_opened handlers run
 # before this run's output file is opened.
 EXTENSIONS = {
-    # One run per spider: the lock is taken while the crawler is built, before any file is touched.
+    # One run per output: the locks are taken while the crawler is built, before any file is touched.
     "pipeline.extensions.runlock.RunLockExtension": -20,
     # Publishes a killed run's .part files before this run opens its own.
     "pipeline.extensions.recovery.OrphanRecovery": -10,
@@ -89,7 +89,18 @@ ITEM_PIPELINES = {
 }
 
 # --- output --------------------------------------------------------------------------------
-FEED_EXPORTERS = {"jsonl": "pipeline.feedexport.exporters.OrjsonLinesExporter"}
+# Every format a user may pick writes the record's fields as jsonl does (pipeline/feedexport/
+# exporters.py); marshal and pickle are refused: Python-only bytes, nothing to recover after a kill.
+FEED_EXPORTERS = {
+    "jsonl": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "jl": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "jsonlines": "pipeline.feedexport.exporters.OrjsonLinesExporter",
+    "json": "pipeline.feedexport.exporters.JsonArrayExporter",
+    "csv": "pipeline.feedexport.exporters.CsvExporter",
+    "xml": "pipeline.feedexport.exporters.XmlExporter",
+    "marshal": None,
+    "pickle": None,
+}
 FEED_STORAGES = {"": "pipeline.feedexport.storage.AtomicFileFeedStorage",
                  "file": "pipeline.feedexport.storage.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
@@ -112,7 +123,7 @@ NEWSCLEAN_FAVOR_PRECISION = True
 NEWSCLEAN_INCLUDE_TABLES = True
 # Write the rejects file beside the output.
 NEWSCLEAN_REJECTS_ENABLED = True
-# Where to write rejects; default: <output stem>.rejects.jsonl beside the first file feed.
+# Where to write rejects; default: <output stem>.rejects.jsonl beside each file feed.
 NEWSCLEAN_REJECTS_PATH = None
 
 # --- news spider ---------------------------------------------------------------------------
@@ -136,11 +147,12 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 # --- unattended runs -----------------------------------------------------------------------
 # Keep state across runs (articles written, feed validators); off = every run starts afresh.
 NEWSCLEAN_STATE_ENABLED = True
-# The SQLite state file; the run locks (<spider>.lock) live beside it.
+# The SQLite state file.
 NEWSCLEAN_STATE_PATH = str(PROJECT_DIR / "output" / "state.sqlite")
 # What to fetch again despite the state: "articles", "feeds" or "all" (same as -a refresh=).
 NEWSCLEAN_STATE_REFRESH = None
-# Run lock file (%(name)s = spider); None: <spider>.lock beside NEWSCLEAN_STATE_PATH.
+# One run lock file for every run of a spider (%(name)s = spider); None: one lock per output,
+# beside it (pipeline/extensions/runlock.py), so runs writing different outputs do not wait.
 NEWSCLEAN_RUN_LOCK_PATH = None
 # Unhealthy (exit 4) when errors / fetch attempts is above this fraction; None = no limit.
 NEWSCLEAN_HEALTH_MAX_ERROR_RATE = 0.25

@@ -156,11 +156,23 @@ class StateStore:
         self.db.commit()
 
 
-def refresh_scope(crawler: Crawler) -> frozenset[str]:
-    """What ``-a refresh=`` (or ``NEWSCLEAN_STATE_REFRESH``) re-fetches: ``articles``, ``feeds``
-    or both (``all``/``1``)."""
-    value = getattr(crawler.spider, "refresh", None) or crawler.settings.get("NEWSCLEAN_STATE_REFRESH") or ""
+def parse_refresh(value: str) -> frozenset[str]:
+    """``-a refresh=`` / ``NEWSCLEAN_STATE_REFRESH``: what to re-fetch despite the state."""
     scope = REFRESH_SCOPES.get(str(value).strip().lower())
     if scope is None:
-        raise ValueError(f"refresh={value!r}: use one of all, articles, feeds (or 1/0)")
+        raise ValueError
     return scope
+
+
+def refresh_scope(crawler: Crawler) -> frozenset[str]:
+    """What ``-a refresh=`` (or ``NEWSCLEAN_STATE_REFRESH``) re-fetches: ``articles``, ``feeds``
+    or both (``all``/``1``). The news spider's value is parsed already (``pipeline.arguments``);
+    other spiders may carry it as text."""
+    value = getattr(crawler.spider, "refresh", None)
+    if isinstance(value, frozenset):
+        return value
+    value = value or crawler.settings.get("NEWSCLEAN_STATE_REFRESH") or ""
+    try:
+        return parse_refresh(value)
+    except ValueError:
+        raise ValueError(f"refresh={value!r}: use one of all, articles, feeds (or 1/0)") from None

@@ -1,9 +1,8 @@
 """``scrapy crawl news -a start=URL[,URL...]``: live news articles from feeds, sitemaps and pages.
 
-Arguments: ``start`` (comma-separated URLs), ``start_file`` (one URL a line, ``#`` comments),
-``since`` (YYYY-MM-DD or ISO 8601), ``max_age`` (``48h``, ``2d``...), ``limit`` (articles per
-run: already-written articles the state skips do not count), ``allow_domains`` (comma-separated,
-added to the start URLs' registrable domains); ``refresh`` is read by ``pipeline.state``.
+Arguments: the table ``NewsSpider.arguments`` (``start``, ``start_file``, ``since``, ``max_age``,
+``limit``, ``allow_domains``, ``refresh``), checked by ``pipeline.arguments`` before the run
+starts; ``refresh`` is read by ``pipeline.state``.
 
 Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``),
 entries are filtered by scope, listing URL, date window, duplicates and limit before any
@@ -18,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +36,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
+from pipeline.arguments import (
+    Argument,
+    DeclaredArguments,
+    UsageProblem,
+    comma_list,
+    positive_int,
+    readable_file,
+)
 from pipeline.discovery import documents as disc
 from pipeline.discovery.pagetype import listing_page, listing_url
 from pipeline.downloadermiddlewares.incremental import LEFT_FOR_LATER, KnownArticle, NotModified
@@ -47,10 +54,13 @@ from pipeline.extract.urls import url_path
 from pipeline.items import KnownMetadata, Page
 from pipeline.meta import OPTIONAL, ROLE
 from pipeline.signals import page_failed
+from pipeline.state import parse_refresh
 from pipeline.utils.clock import now_utc
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
 _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
 FETCH_ERRORS = ((DownloadTimeoutError, "timeout"), (DownloadCancelledError, "too_large"),
                 (CannotResolveHostError, "dns_failed"))
 
@@ -58,6 +68,48 @@ FETCH_ERRORS = ((DownloadTimeoutError, "timeout"), (DownloadCancelledError, "too
 def read_start_file(path: str) -> list[str]:
     lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
     return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+# --- argument parsers (ValueError: the value is refused, with a short reason) ------------------
+
+def http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url}")
+    return url
+
+
+def start_urls(value: str) -> list[str]:
+    return [http_url(url) for url in comma_list(value)]
+
+
+def start_file_urls(value: str) -> list[str]:
+    try:
+        return [http_url(url) for url in read_start_file(str(readable_file(value)))]
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+
+
+def since_date(value: str) -> datetime:
+    date = disc.parse_date(value)
+    if date is None:
+        raise ValueError
+    return date
+
+
+def duration(value: str) -> timedelta:
+    try:
+        return disc.parse_duration(value.strip())
+    except ValueError:
+        raise ValueError from None
+
+
+def domain_names(value: str) -> list[str]:
+    names = comma_list(value)
+    for name in names:
+        if not _DOMAIN.fullmatch(name):
+            raise ValueError(f"not a domain name: {name}")
+    return names
 
 
 def start_role(url: str) -> str:
@@ -70,23 +122,48 @@ def start_role(url: str) -> str:
     return FEED if _FEED_PATH.search(path) else ARTICLE
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DeclaredArguments, scrapy.Spider):
     name = "news"
     # Only http(s) is ever fetched: the other download handlers are switched off for this spider.
     custom_settings = {"DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None}}
+    # The README's table of news arguments lists these names (tests/unit/test_readme.py checks).
+    arguments = (
+        Argument("start", start_urls, "comma-separated http(s) URLs",
+                 "comma-separated start URLs: an article, a home or section page, an RSS 2.0 / Atom / JSON "
+                 "Feed, a sitemap, a sitemap index or a Google News sitemap"),
+        Argument("start_file", start_file_urls,
+                 "a readable UTF-8 file of http(s) URLs, one a line, # comments",
+                 "a file of start URLs, one a line, `#` comments"),
+        Argument("since", since_date, "a date, YYYY-MM-DD or ISO 8601 (2023-09-01T06:00:00+00:00)",
+                 "feed items and sitemap entries older than this date are never fetched"),
+        Argument("max_age", duration, "a number and a unit s, m, h, d or w (48h, 2d, 90m)",
+                 "feed items and sitemap entries older than this are never fetched"),
+        Argument("limit", positive_int, "a whole number of at least 1",
+                 "at most this many article requests per run"),
+        Argument("allow_domains", domain_names, "comma-separated domain names (example.com,cdn.example.net)",
+                 "registrable domains to follow besides the start URLs' own"),
+        Argument("refresh", parse_refresh,
+                 "all, articles or feeds (also 1/yes/true = all, 0/no/false = none)",
+                 "fetch again despite the state", setting="NEWSCLEAN_STATE_REFRESH"),
+    )
 
-    def __init__(self, start: str = "", start_file: str = "", since: str = "", max_age: str = "",
-                 limit: str = "", allow_domains: str = "", **kwargs: Any):
+    @classmethod
+    def check_values(cls, values: dict[str, Any]) -> None:
+        if not values.get("start") and not values.get("start_file"):
+            raise UsageProblem("no start URLs: give -a start=URL[,URL...] and/or -a start_file=PATH "
+                               "(a file of URLs, one a line)")
+
+    def __init__(self, start: list[str] | None = None, start_file: list[str] | None = None,
+                 since: datetime | None = None, max_age: timedelta | None = None, limit: int | None = None,
+                 allow_domains: list[str] | None = None, refresh: frozenset[str] | None = None,
+                 **kwargs: Any):
         super().__init__(**kwargs)
-        urls = [u.strip() for u in start.split(",") if u.strip()]
-        if start_file:
-            urls += read_start_file(start_file)
-        if not urls:
-            raise ValueError("give -a start=URL[,URL...] and/or -a start_file=PATH")
-        self.start_urls = list(dict.fromkeys(urls))
-        self.scope = Scope.build(self.start_urls, allow_domains.split(","))
-        self.window_start = disc.window_start(since or None, max_age or None, datetime.now(timezone.utc))
-        self.limit = int(limit) if limit else None
+        self.start_urls = list(dict.fromkeys([*(start or []), *(start_file or [])]))
+        self.scope = Scope.build(self.start_urls, allow_domains or [])
+        bounds = [since, datetime.now(timezone.utc) - max_age if max_age else None]
+        self.window_start = max((b for b in bounds if b), default=None)  # the later bound wins
+        self.limit = limit
+        self.refresh = refresh
         self.articles: set[str] = set()  # canonical URLs of article requests made or held
         self.counted = 0  # article requests counted against the limit
         self.held: list[Request] = []  # over the limit: sent when a known article frees its place

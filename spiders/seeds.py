@@ -1,7 +1,8 @@
 """``scrapy crawl seeds [-a dir=PATH]``: every page file under a folder, as ``file://`` requests.
 
 Going through Scrapy's downloader (not ``open()``) keeps offline runs on the same middlewares,
-pipelines and stats as live crawls.
+pipelines and stats as live crawls. Its one argument is declared in ``SeedsSpider.arguments``
+(checked by ``pipeline.arguments`` before the run starts).
 """
 
 from __future__ import annotations
@@ -14,14 +15,20 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from pipeline.arguments import Argument, DeclaredArguments, folder
 from pipeline.discovery.files import find_inputs, input_problem, page_kind, read_sidecar
 from pipeline.items import KnownMetadata, Page
 from pipeline.signals import page_failed
 from pipeline.utils.clock import now_utc
 
 
-class SeedsSpider(scrapy.Spider):
+class SeedsSpider(DeclaredArguments, scrapy.Spider):
     name = "seeds"
+    arguments = (
+        Argument("dir", folder, "an existing folder",
+                 "the folder to read, recursively (default: `NEWSCLEAN_SEEDS_DIR`, the project's `seeds/`)",
+                 setting="NEWSCLEAN_SEEDS_DIR"),
+    )
     # Local files: politeness delays and robots.txt are for other people's servers.
     custom_settings = {
         "ROBOTSTXT_OBEY": False,
@@ -30,13 +37,13 @@ class SeedsSpider(scrapy.Spider):
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     }
 
-    def __init__(self, dir: str | None = None, **kwargs: Any):  # noqa: A002 - `-a dir=` is the CLI name
+    def __init__(self, dir: Path | None = None, **kwargs: Any):  # noqa: A002 - `-a dir=` is the CLI name
         super().__init__(**kwargs)
         self.input_dir = dir
 
     async def start(self):
         root = Path(self.input_dir or self.settings.get("NEWSCLEAN_SEEDS_DIR")).expanduser().resolve()
-        if not root.is_dir():
+        if not root.is_dir():  # checked before the start; gone since (the run then replaces no output)
             raise FileNotFoundError(f"input folder not found: {root}")
         max_bytes = self.settings.getint("NEWSCLEAN_MAX_PAGE_BYTES")
         links_outside = self.settings.getbool("NEWSCLEAN_INPUT_LINKS_OUTSIDE")

@@ -284,7 +284,7 @@ def test_plain_crawl_refuses_a_held_lock_with_one_line_and_the_lock_code(tmp_pat
     from tests.crawl import run_crawl
 
     state = tmp_path / "state.sqlite"
-    holder = RunLock(tmp_path / "seeds.lock")
+    holder = RunLock(tmp_path / ".out.jsonl.lock")  # the lock of the output the run would write
     holder.acquire()
     try:
         result = run_crawl("seeds", "-O", str(tmp_path / "out.jsonl"), "-s", f"NEWSCLEAN_STATE_PATH={state}")

@@ -197,7 +197,7 @@ def test_kill_9_mid_run_then_a_normal_run_writes_every_article_exactly_once(tmp_
         final = run_cron(tmp_path, "-a", f"start={site.base}/", *WINDOW)
         assert final.returncode == EXIT_OK, final.stderr[-3000:]
 
-    assert hidden(tmp_path) == [], "no partial file may be left"
+    assert hidden(tmp_path) == [".newsclean.lock"], "no partial file may be left (the run lock stays)"
     recovered, last = outputs(tmp_path)
     assert summary_of(recovered)["status"] == "recovered"
     assert 2 <= len(read_jsonl(recovered)) < len(ARTICLES)

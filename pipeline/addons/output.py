@@ -7,11 +7,24 @@ command line has been applied.
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.settings import BaseSettings
+
+
+def output_feeds(settings: BaseSettings) -> dict[str, dict[str, Any]]:
+    """The feeds a run with these settings writes: ``FEEDS``, else the default output. The crawl
+    command needs them (to lock them) before the add-ons have run."""
+    feeds = {str(uri): dict(options) for uri, options in settings.getdict("FEEDS").items()}
+    template = settings.get("NEWSCLEAN_DEFAULT_FEED")
+    if not feeds and template:
+        feeds = {template: {"format": "jsonl"}}
+    return feeds
 
 
 class DefaultOutput:
     def update_settings(self, settings: BaseSettings) -> None:
-        template = settings.get("NEWSCLEAN_DEFAULT_FEED")
-        if template and not settings.getdict("FEEDS"):
-            settings.set("FEEDS", {template: {"format": "jsonl"}}, priority="addon")
+        if not settings.getdict("FEEDS"):
+            feeds = output_feeds(settings)
+            if feeds:
+                settings.set("FEEDS", feeds, priority="addon")

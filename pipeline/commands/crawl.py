@@ -1,54 +1,86 @@
-"""``scrapy crawl``, Scrapy's own command with one change: when another run of the spider holds
-its run lock, one line on stderr and exit code 75 instead of a traceback. Exit codes otherwise
-stay Scrapy's (0 even when every fetch failed); ``scrapy cron`` exits with the run's health.
+"""``scrapy crawl``, Scrapy's own command with the checks a first-hour user needs.
+
+Before anything starts (before Scrapy's version banner, the crawler, the reactor) it checks
+the spider name, its ``-a`` arguments, the ``NEWSCLEAN_`` settings and the output formats
+(``pipeline.arguments``), then takes the run lock of every output the run will write
+(``pipeline.extensions.runlock``). A problem is one line on stderr and an exit code: 1 for a run
+that cannot start as asked, 75 when another run holds the lock. Exit codes otherwise stay
+Scrapy's (0 even when every fetch failed), except 1 when the spider's start() failed before any
+record was written; ``scrapy cron`` exits with the run's health.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from types import SimpleNamespace
+from typing import Any, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from pipeline.extensions.runlock import RunLocked, hold_run_lock, lock_path_for
-from pipeline.health import EXIT_LOCKED
-
-
-def take_run_lock(crawler: Crawler, command: str) -> bool:
-    """Take the spider's run lock before anything starts; when another run holds it, say so in
-    one line on stderr and return ``False`` (the caller exits with ``EXIT_LOCKED``)."""
-    name = crawler.spidercls.name
-    try:
-        hold_run_lock(lock_path_for(crawler.settings, name))
-    except RunLocked as exc:
-        print(f"newsclean {command}: not starting spider {name!r}: {exc}; exit code {EXIT_LOCKED}",
-              file=sys.stderr, flush=True)
-        return False
-    return True
+from pipeline.addons.output import output_feeds
+from pipeline.arguments import (
+    DeclaredArguments,
+    UsageProblem,
+    check_feed_formats,
+    check_settings,
+    find_spider,
+)
+from pipeline.extensions.runlock import RunLocked, hold_run_locks, lock_paths_for
+from pipeline.health import EXIT_LOCKED, EXIT_NOT_STARTED
 
 
 class Command(ScrapyCrawlCommand):
-    # The command's name as the user typed it, for usage and lock messages.
+    # The command's name as the user typed it, for usage and refusal messages.
     invoked_as = "crawl"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        self.crawl_under_lock(args, opts)
-
-    def crawl_under_lock(self, args: list[str], opts: argparse.Namespace) -> Crawler | None:
-        """Run the spider holding its run lock. Returns the finished crawler, or ``None`` when
-        it never ran (lock held elsewhere, or bootstrap failed), with ``exitcode`` set."""
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Scrapy's own parsing first: -a into opts.spargs, -o/-O into FEEDS, -s into settings.
+        super().process_options(args, opts)
         if len(args) != 1:
             raise UsageError(f"use: scrapy {self.invoked_as} [options] <spider>")
+        # Here, not in run(): Scrapy builds the crawler process (and logs its version banner)
+        # between the two, and a refusal must be the only line the user sees.
+        self.check_and_lock(args[0], opts.spargs)
+
+    def check_and_lock(self, name: str, spargs: dict[str, Any]) -> None:
+        assert self.settings is not None
+        try:
+            spidercls = find_spider(self.settings, name)
+            check_settings(self.settings)
+            feeds = output_feeds(self.settings)
+            check_feed_formats(feeds, self.settings)
+            if issubclass(spidercls, DeclaredArguments):
+                spidercls.parse_arguments(spargs, self.settings)
+        except UsageProblem as exc:
+            self.refuse(name, str(exc), EXIT_NOT_STARTED)
+        # What the output templates may name: the spider's name and its arguments.
+        spider = SimpleNamespace(**spargs, name=spidercls.name)
+        try:
+            hold_run_locks(lock_paths_for(self.settings, spider, feeds))
+        except RunLocked as exc:
+            self.refuse(name, str(exc), EXIT_LOCKED)
+
+    def refuse(self, spider: str, why: str, code: int) -> NoReturn:
+        print(f"newsclean {self.invoked_as}: not starting spider {spider!r}: {why}; exit code {code}",
+              file=sys.stderr, flush=True)
+        raise SystemExit(code)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        crawler = self.crawl(args, opts)
+        if crawler is not None and crawler.stats.get_value("newsclean/exit_code") == EXIT_NOT_STARTED:
+            self.exitcode = EXIT_NOT_STARTED  # the spider's start() failed before any record
+
+    def crawl(self, args: list[str], opts: argparse.Namespace) -> Crawler | None:
+        """Run the spider (its locks are held since ``process_options``). Returns the finished
+        crawler, or ``None`` when it never ran (bootstrap failed), with ``exitcode`` set."""
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
-        if not take_run_lock(crawler, self.invoked_as):
-            self.exitcode = EXIT_LOCKED
-            return None
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = EXIT_NOT_STARTED
             return None
         return crawler

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,8 @@ from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from pipeline.arguments import UsageProblem, check_settings
+from pipeline.health import EXIT_NOT_STARTED
 from pipeline.utils.benchmark import (
     input_files,
     leak_report,
@@ -68,14 +71,21 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--json", metavar="PATH", help="write the figures as JSON here")
         parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages")
-        parser.add_argument("--fixtures", action="store_true", help="noise-fixture mode (default dir: "
-                            f"{DEFAULT_FIXTURES})")
+        # No absolute path here: argparse wraps help text at hyphens, and a path broke mid-name.
+        parser.add_argument("--fixtures", action="store_true",
+                            help="noise-fixture mode; DIR defaults to the project's tests/fixtures/noise")
         parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura timing")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         if len(args) > 1 or (not args and not opts.fixtures):
             raise UsageError("give one benchmark folder, or --fixtures [DIR]")
+        assert self.settings is not None
+        try:
+            check_settings(self.settings)
+        except UsageProblem as exc:
+            print(f"newsclean evaluate: {exc}; exit code {EXIT_NOT_STARTED}", file=sys.stderr, flush=True)
+            raise SystemExit(EXIT_NOT_STARTED) from None
         self.workdir = Path(tempfile.mkdtemp(prefix="newsclean-evaluate-"))
         self.output = self.workdir / "out.jsonl"
         assert self.settings is not None

@@ -2,7 +2,7 @@
 
 A run killed with ``kill -9`` leaves its output as a hidden ``.<name>.part`` (every complete
 line in it was fsynced, see ``pipeline.feedexport.storage``). Before this run opens its own output, and
-only while holding the spider's run lock (so no live run owns the file), each orphan of this
+only while holding the run locks of its outputs (so no live run owns the file), each orphan of this
 spider's feeds is:
 
 1. cut back to its last complete line (a kill can land in the middle of a write);
@@ -36,10 +36,10 @@ from scrapy.utils.misc import load_object
 
 from pipeline.extensions.state import state_store
 from pipeline.feedexport.names import (
+    companion_of,
     feed_name_pattern,
     fixed_target,
     local_path,
-    output_stem,
     summary_path_for,
     write_json_atomically,
 )
@@ -73,7 +73,8 @@ def destination(final: Path, content: bytes, own_targets: set[Path]) -> Path:
         if content.startswith(final.read_bytes()):  # an -o (append) run: the part extends the file
             return final
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
-    return final.with_name(f"{output_stem(final)}.recovered-{stamp}{final.suffix or '.jsonl'}")
+    base = final.name[: -len(final.suffix)] if final.suffix else final.name
+    return final.with_name(f"{base}.recovered-{stamp}{final.suffix or '.jsonl'}")
 
 
 def recover_orphan(part: Path, spider: str, store: StateStore | None,
@@ -86,6 +87,7 @@ def recover_orphan(part: Path, spider: str, store: StateStore | None,
         return None, 0
     final = part.with_name(part.name[1:-5])
     dest = destination(final, content, own_targets)
+    extends = dest == final and final.exists()  # an -o output the killed run was adding to
     if store is not None:
         for line in lines:
             try:
@@ -100,7 +102,7 @@ def recover_orphan(part: Path, spider: str, store: StateStore | None,
         "spider": spider, "status": "recovered", "output": str(dest), "records_written": len(lines),
         "recovered_at": now_utc(),
         "note": "output of a run that was killed before it finished, published by the next run",
-    })
+    }, append=extends)
     return dest, len(lines)
 
 
@@ -126,7 +128,7 @@ def remove_stale_temporaries(folder: Path, pattern: re.Pattern[str]) -> list[Pat
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         name = path.name
         for suffix in (".rejects.jsonl.part", ".summary.json.part"):
-            if name.startswith(".") and name.endswith(suffix) and pattern.fullmatch(name[1:-len(suffix)] + ".jsonl"):
+            if name.startswith(".") and name.endswith(suffix) and companion_of(name[1:-len(suffix)], pattern):
                 removed.append(path)
         if re.fullmatch(r"\.latest\.\d+\.tmp", name):
             removed.append(path)

@@ -1,13 +1,21 @@
-"""One run per spider at a time: an exclusive ``flock`` on ``<spider>.lock`` beside the state.
+"""One run per output at a time: an exclusive ``flock`` on a lock file beside each output.
+
+The lock is keyed by what the run writes, not by its spider: two offline runs over different
+folders into different files do not wait for each other, two runs writing the same file (or
+the same default output folder) do. Beside ``-O out.jsonl`` it is ``.out.jsonl.lock``; for an
+output named by time (the default ``output/<spider>/%(time)s.jsonl``) it is ``.newsclean.lock``
+in its folder. An output that is no local file (``stdout:``, ``s3://``...) falls back to
+``<spider>.lock`` beside the state; ``NEWSCLEAN_RUN_LOCK_PATH`` (``%(name)s`` = spider) names one
+lock for every run of a spider instead.
 
 The kernel drops the lock when the holding process ends, however it ends (``kill -9``
 included), so there is no stale lock to clean up. The lock guards more than cron overlap:
-the start-up recovery of a killed run's ``.part`` files (``pipeline.extensions.recovery``) is only safe
-when no other run of the same spider is writing them.
+the start-up recovery of a killed run's ``.part`` files (``pipeline.extensions.recovery``) is only
+safe when no other run is writing them, and it only looks at this run's own outputs.
 
-``scrapy cron`` takes the lock before it builds the crawler, so a second run can exit at once
-with its own code; ``RunLockExtension`` takes it (again, re-entrantly) for every crawl, so a
-plain ``scrapy crawl`` cannot overlap a cron run either.
+``scrapy crawl``/``cron`` take the locks before they build the crawler, so a second run exits at
+once with its own code and one line; ``RunLockExtension`` takes them (again, re-entrantly) for
+every crawl, so a crawl started another way (``scrapy evaluate``, a script) cannot overlap either.
 """
 
 from __future__ import annotations
@@ -16,11 +24,15 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from pipeline.addons.output import output_feeds
+from pipeline.feedexport.names import output_lock_path
 from pipeline.utils.clock import now_utc
 
 # Locks this process holds, by resolved path: a lock is taken once and kept until exit.
@@ -28,16 +40,21 @@ _HELD: dict[Path, RunLock] = {}
 
 
 class RunLocked(RuntimeError):
-    """Another process holds the run lock of this spider."""
+    """Another process holds a run lock this run needs."""
 
 
-def lock_path_for(settings: BaseSettings, spider_name: str) -> Path:
-    """``NEWSCLEAN_RUN_LOCK_PATH`` (``%(name)s`` = spider), else ``<spider>.lock`` beside the state."""
+def lock_paths_for(settings: BaseSettings, spider: Any,
+                   feeds: Mapping[str, Any] | None = None) -> list[Path]:
+    """The locks of a run of ``spider`` (its ``name`` and the attributes its output templates name)
+    writing ``feeds`` (default: what ``settings`` name): one per output, sorted, so that two runs
+    wanting the same locks try them in the same order."""
     template = settings.get("NEWSCLEAN_RUN_LOCK_PATH")
     if template:
-        return Path(template % {"name": spider_name}).expanduser().resolve()
+        return [Path(template % {"name": spider.name}).expanduser().resolve()]
     state = Path(settings.get("NEWSCLEAN_STATE_PATH")).expanduser().resolve()
-    return state.with_name(f"{spider_name}.lock")
+    fallback = state.with_name(f"{spider.name}.lock")
+    uris = output_feeds(settings) if feeds is None else feeds
+    return sorted({output_lock_path(str(uri), spider) or fallback for uri in uris} or {fallback})
 
 
 class RunLock:
@@ -92,19 +109,25 @@ def hold_run_lock(path: Path) -> RunLock:
     return _HELD[path]
 
 
-class RunLockExtension:
-    """Takes the spider's run lock while the crawler is built, before any output is opened.
+def hold_run_locks(paths: Iterable[Path]) -> list[RunLock]:
+    return [hold_run_lock(path) for path in paths]
 
-    When another run holds it, the crawl fails to start (``RunLocked``) instead of writing
+
+class RunLockExtension:
+    """Takes the run's locks while the crawler is built, before any output is opened.
+
+    When another run holds one, the crawl fails to start (``RunLocked``) instead of writing
     beside a live run."""
 
-    def __init__(self, lock: RunLock):
-        self.lock = lock
+    def __init__(self, locks: list[RunLock]):
+        self.locks = locks
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunLockExtension:
-        return cls(hold_run_lock(lock_path_for(crawler.settings, crawler.spidercls.name)))
+        # The spider exists by now (Scrapy builds it before the extensions), and FEEDS holds the
+        # default output if the command line named none (the add-ons have run).
+        return cls(hold_run_locks(lock_paths_for(crawler.settings, crawler.spider)))
 
     def __repr__(self) -> str:  # shows in the "Enabled extensions" log
-        return f"RunLockExtension({self.lock.path})"
+        return f"RunLockExtension({', '.join(str(lock.path) for lock in self.locks)})"
 

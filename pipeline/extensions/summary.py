@@ -2,13 +2,18 @@
 
 1. The health verdict (``pipeline.health.assess``) goes into the stat ``newsclean/exit_code``,
    which ``scrapy cron`` turns into the process exit code.
-2. ``<stem>.summary.json`` beside the output (written even when the run failed, so the failure
+2. ``<stem>.summary.json`` beside each output (written even when the run failed, so the failure
    is explained where the output would be): start, end, pages fetched, records written, drops
-   by reason, errors by type, pages per second, output path, verdict and reasons.
+   by reason, errors by type, pages per second, output path, verdict and reasons. One JSON
+   line; an ``-o`` output's summary gets one more line per run, as the output gets its records.
+   A run whose spider could not start leaves an earlier output's summary as it leaves the output.
 3. For outputs written to the default place (``NEWSCLEAN_DEFAULT_FEED``): ``latest``, a symlink
-   in the output folder to the newest published (complete) output, and deletion of outputs
-   older than ``NEWSCLEAN_OUTPUT_RETENTION_DAYS`` together with their rejects and summaries.
-4. One line in the log saying whether the run went well (``newsclean run OK ...``).
+   in the output folder to the newest published output that holds records (a "nothing new"
+   run still writes its empty output and its summary, but leaves ``latest`` alone), and deletion
+   of outputs older than ``NEWSCLEAN_OUTPUT_RETENTION_DAYS`` together with their rejects and
+   summaries.
+4. One line in the log saying whether the run went well (``newsclean run OK ...``); kept in
+   ``line`` for ``scrapy cron``, which prints it when its log level hides it.
 
 It runs on ``engine_stopped``, after the feed exporter has published (or failed to publish) the
 output and every ``spider_closed`` handler has run.
@@ -33,8 +38,8 @@ from pipeline.feedexport.names import (
     summary_path_for,
     write_json_atomically,
 )
-from pipeline.health import Thresholds, Verdict, assess, facts_from_stats
-from pipeline.signals import feed_path_known
+from pipeline.health import Thresholds, Verdict, assess, could_not_start, facts_from_stats
+from pipeline.signals import feed_path_known, feed_published
 
 logger = logging.getLogger(__name__)
 
@@ -84,18 +89,26 @@ class RunSummary:
         retention = crawler.settings.get("NEWSCLEAN_OUTPUT_RETENTION_DAYS")
         self.retention_days = None if retention in (None, "") else float(retention)
         self.default_feed = crawler.settings.get("NEWSCLEAN_DEFAULT_FEED")
-        self.outputs: list[Path] = []
+        self.outputs: dict[Path, bool] = {}  # output -> whether the run appends to it (-o)
+        self.published: set[Path] = set()
+        # The run's one line, and the level it was logged at.
+        self.line: str | None = None
+        self.line_level = logging.INFO
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
         ext = cls(crawler)
         crawler.signals.connect(ext.feed_path_known, signal=feed_path_known)
+        crawler.signals.connect(ext.feed_published, signal=feed_published)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
-    def feed_path_known(self, path: Path) -> None:
-        self.outputs.append(path)
+    def feed_path_known(self, path: Path, append: bool = False, **kwargs: Any) -> None:
+        self.outputs.setdefault(path, append)
+
+    def feed_published(self, path: Path, **kwargs: Any) -> None:
+        self.published.add(path)
 
     def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
         self.crawler.stats.inc_value(f"newsclean/item_error/{failure.type.__name__}")
@@ -108,21 +121,25 @@ class RunSummary:
             since_new = (datetime.now(timezone.utc) - datetime.fromisoformat(last)).total_seconds()
         verdict = assess(facts_from_stats(stats, since_new), self.limits)
         self.crawler.stats.set_value("newsclean/exit_code", verdict.exit_code)
-        summary = self.summary(stats, verdict)
-        output = self.outputs[0] if self.outputs else None
-        if output is not None:
-            write_json_atomically(summary_path_for(output), summary)
-            self.maintain_folder(output, published=summary["published"])
+        summaries = [self.summary(stats, verdict, output) for output in self.outputs] or [
+            self.summary(stats, verdict, None)]
+        for output, summary in zip(self.outputs, summaries):
+            if could_not_start(stats) and output.exists() and output not in self.published:
+                continue  # an earlier run's output, left as it was: so is its summary
+            write_json_atomically(summary_path_for(output), summary, append=self.outputs[output])
+            holds_records = summary["published"] and summary["records_written"] > 0
+            self.maintain_folder(output, holds_records=holds_records)
+        first = summaries[0]
         if store is not None:
-            store.record_run(self.spider, summary["start"] or "", summary["end"] or "", verdict.exit_code,
-                             summary["records_written"], summary["new_records"], summary["output"])
-        (logger.info if verdict.ok else logger.error)("%s", one_line(summary))
+            store.record_run(self.spider, first["start"] or "", first["end"] or "", verdict.exit_code,
+                             first["records_written"], first["new_records"], first["output"])
+        self.line, self.line_level = one_line(first), logging.INFO if verdict.ok else logging.ERROR
+        logger.log(self.line_level, "%s", self.line)
 
-    def summary(self, stats: dict[str, Any], verdict: Verdict) -> dict[str, Any]:
+    def summary(self, stats: dict[str, Any], verdict: Verdict, output: Path | None) -> dict[str, Any]:
         elapsed = float(stats.get("elapsed_time_seconds") or 0.0)
         pages = stats.get("newsclean/fetch/pages", 0)
-        output = self.outputs[0] if self.outputs else None
-        published = bool(output and any(v for k, v in stats.items() if k.startswith("feedexport/success_count/")))
+        published = output in self.published
         rejects = rejects_path_for(output) if output else None
         store = state_store(self.crawler)
         return {
@@ -154,13 +171,13 @@ class RunSummary:
             "state": str(store.path) if store else None,
         }
 
-    def maintain_folder(self, output: Path, published: bool) -> None:
+    def maintain_folder(self, output: Path, holds_records: bool) -> None:
         """``latest`` and retention, for outputs in the default place only (``-o`` files are the
-        user's own business)."""
+        user's own business). ``holds_records``: this run published the output, with records."""
         found = feed_name_pattern(self.default_feed, self.crawler.spider) if self.default_feed else None
         if not found or output.parent != found[0] or not found[1].fullmatch(output.name):
             return
-        if published and output.exists():
+        if holds_records and output.exists():
             point_latest(output)
         if self.retention_days is not None:
             keep = {output}

@@ -1,5 +1,9 @@
-"""Where a run's files go: feed templates as folder + name pattern, companion file names,
-and atomic small-file writes. Shared by ``pipeline.extensions.recovery`` and ``pipeline.extensions.summary``."""
+"""Where a run's files go: feed templates as folder + name pattern, companion file names (rejects,
+summary, lock), and atomic small-file writes. Shared by the extensions that write beside a feed.
+
+Every output has its own companions, named after its whole name (``out.csv`` ->
+``out.csv.rejects.jsonl``), except that a ``.jsonl`` output drops that suffix (``out.jsonl`` ->
+``out.rejects.jsonl``): ``-o out.jsonl -o out.csv`` no longer share one rejects and summary file."""
 
 from __future__ import annotations
 
@@ -57,8 +61,30 @@ def fixed_target(uri_template: str, spider: Any) -> Path | None:
 
 
 def output_stem(output: Path) -> str:
-    """The output's name without ``.jsonl`` (or its last suffix): what its companions share."""
-    return output.name[: -len(".jsonl")] if output.name.endswith(".jsonl") else output.stem
+    """What an output's companions are named after: its name without ``.jsonl``, else its name."""
+    return output.name[: -len(".jsonl")] if output.name.endswith(".jsonl") else output.name
+
+
+def companion_of(stem: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``stem`` (a companion's name without its suffix) belongs to an output ``pattern``
+    matches: ``<stem>.jsonl`` or ``<stem>`` itself (outputs in other formats)."""
+    if pattern.fullmatch(stem + ".jsonl"):
+        return True
+    return not stem.endswith(".jsonl") and bool(pattern.fullmatch(stem))
+
+
+# The lock of outputs named by time, in their folder (one name whatever the feed's name pattern).
+FOLDER_LOCK = ".newsclean.lock"
+
+
+def output_lock_path(uri_template: str, spider: Any) -> Path | None:
+    """The run lock of a local output: ``.<name>.lock`` beside a fixed name, ``FOLDER_LOCK`` in the
+    folder of a time-named one; ``None`` for other outputs (remote, time in the folder part)."""
+    target = fixed_target(uri_template, spider)
+    if target is not None:
+        return target.with_name(f".{target.name}.lock")
+    found = feed_name_pattern(uri_template, spider)
+    return found[0] / FOLDER_LOCK if found else None
 
 
 def summary_path_for(output: Path) -> Path:
@@ -71,10 +97,15 @@ def rejects_path_for(output: Path) -> Path:
     return output.with_name(f"{output_stem(output)}.rejects.jsonl")
 
 
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+def write_json_atomically(path: Path, data: dict[str, Any], append: bool = False) -> None:
+    """``data`` as one JSON line, replacing ``path`` or, with ``append`` (an ``-o`` output's
+    summary), added to its lines: the file is then JSON Lines, one summary per run."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = part_path(path)
-    tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    before = path.read_bytes() if append and path.exists() else b""
+    if before and not before.endswith(b"\n"):
+        before += b"\n"
+    tmp.write_bytes(before + orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE))
     replace_atomically(tmp, path)
 
 

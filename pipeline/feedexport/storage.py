@@ -9,14 +9,21 @@ Complete lines are fsynced in groups (``DurableLines``: every ``NEWSCLEAN_SYNC_E
 lines or ``NEWSCLEAN_SYNC_INTERVAL`` seconds, whichever comes first) and only then announced with
 the ``records_durable`` signal, so the state store commits an article only once its record is on
 disk. A group costs one fsync and one state commit instead of one each per record: per-record
-syncs and commits held the reactor thread for 1-2.5 CPU-s per 2,000 offline pages.
+syncs and commits held the reactor thread for 1-2.5 CPU-s per 2,000 offline pages. In formats
+whose lines are not records (csv, xml, json) the exporter names each record it has written
+(``DurableLines.note_record``) and those are announced instead.
 ``pipeline.extensions.recovery`` publishes the ``.part`` of a killed run at the next start and records its
 lines in the state, synced or not.
+
+An output is replaced only by a run that produced it: when the spider's start() failed before
+any record was written (``pipeline.health.could_not_start``), the ``.part`` is dropped and an
+earlier run's file stays as it was.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import time
@@ -25,9 +32,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.utils.misc import load_object
 from twisted.internet import task
 
-from pipeline.signals import feed_path_known, records_durable
+from pipeline.health import could_not_start
+from pipeline.signals import feed_path_known, feed_published, records_durable
+
+logger = logging.getLogger(__name__)
 
 
 def part_path(path: Path) -> Path:
@@ -54,11 +65,14 @@ def replace_atomically(tmp: Path, final: Path) -> None:
 class DurableLines(io.RawIOBase):
     """A feed's ``.part`` file. Complete lines are fsynced in groups; ``on_lines`` hears of each
     group after its fsync, never before. ``sync_every``: lines per group; ``sync_interval``:
-    seconds the oldest unsynced line may wait (checked on each write and by ``sync_if_due``)."""
+    seconds the oldest unsynced line may wait (checked on each write and by ``sync_if_due``).
+    With ``lines_are_records`` off, written lines are not announced: the records the exporter
+    names with ``note_record`` are, in the same groups."""
 
     def __init__(self, path: Path, append: bool, on_lines: Callable[[list[bytes]], None],
-                 sync_every: int = 1, sync_interval: float = 0.0):
+                 sync_every: int = 1, sync_interval: float = 0.0, lines_are_records: bool = True):
         super().__init__()
+        self.lines_are_records = lines_are_records
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
         self.fd = os.open(path, flags, 0o644)
         # The state may record these lines as written: the file itself must outlive a power cut.
@@ -81,6 +95,8 @@ class DurableLines(io.RawIOBase):
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view):]
+        if not self.lines_are_records:
+            return len(data)
         if b"\n" in data:
             *lines, self.pending = (self.pending + data).split(b"\n")
             if not self.unsynced:
@@ -90,6 +106,14 @@ class DurableLines(io.RawIOBase):
         else:
             self.pending += data
         return len(data)
+
+    def note_record(self, line: bytes) -> None:
+        """The exporter has written one record (bytes already passed to ``write``); ``line`` is the
+        record as a JSON line, announced after the next fsync."""
+        if not self.unsynced:
+            self.oldest_unsynced = time.monotonic()
+        self.unsynced.append(line)
+        self.sync_if_due()
 
     def sync_if_due(self) -> None:
         if self.unsynced and (len(self.unsynced) >= self.sync_every
@@ -115,6 +139,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.final = Path(self.path).resolve()
         self.part = part_path(self.final)
         self.on_lines: Callable[[list[bytes]], None] = lambda lines: None
+        self.on_published: Callable[[], None] = lambda: None
+        self.run_stats: Callable[[], dict[str, Any]] = dict
+        self.lines_are_records = True
         self.sync_every = 1
         self.sync_interval = 0.0
         self.timer: task.LoopingCall | None = None
@@ -122,9 +149,15 @@ class AtomicFileFeedStorage(FileFeedStorage):
     @classmethod
     def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None):
         storage = cls(uri, feed_options=feed_options)
-        crawler.signals.send_catch_log(feed_path_known, path=storage.final)
+        crawler.signals.send_catch_log(feed_path_known, path=storage.final, append=storage.write_mode == "ab")
         storage.on_lines = lambda lines: crawler.signals.send_catch_log(
             records_durable, path=storage.final, lines=lines)
+        storage.on_published = lambda: crawler.signals.send_catch_log(feed_published, path=storage.final)
+        storage.run_stats = crawler.stats.get_stats
+        # jsonl lines are its records; other formats name theirs (note_record).
+        exporter = crawler.settings.getwithbase("FEED_EXPORTERS").get((feed_options or {}).get("format"))
+        lines_are_records = exporter and getattr(load_object(exporter), "lines_are_records", False)
+        storage.lines_are_records = bool(lines_are_records)
         storage.sync_every = crawler.settings.getint("NEWSCLEAN_SYNC_EVERY_RECORDS")
         storage.sync_interval = crawler.settings.getfloat("NEWSCLEAN_SYNC_INTERVAL")
         return storage
@@ -133,8 +166,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.final.parent.mkdir(parents=True, exist_ok=True)
         if self.write_mode == "ab" and self.final.exists():
             shutil.copyfile(self.final, self.part)  # -o appends: start from what is there
-        file = DurableLines(self.part, self.write_mode == "ab", self.on_lines,
-                            sync_every=self.sync_every, sync_interval=self.sync_interval)
+        file = DurableLines(self.part, self.write_mode == "ab", self.on_lines, sync_every=self.sync_every,
+                            sync_interval=self.sync_interval, lines_are_records=self.lines_are_records)
         if self.sync_every > 1 and self.sync_interval > 0:
             # A slow crawl may write nothing for minutes: its last lines must not wait for the next.
             self.timer = task.LoopingCall(file.sync_if_due)
@@ -145,4 +178,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         file.close()
+        if could_not_start(self.run_stats()):
+            self.part.unlink(missing_ok=True)
+            logger.warning("the spider could not start: %s not written (an earlier one stays as it was)",
+                           self.final)
+            return
         replace_atomically(self.part, self.final)
+        self.on_published()

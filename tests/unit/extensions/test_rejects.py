@@ -133,19 +133,19 @@ def test_rejects_before_the_output_is_known_are_kept_until_it_is(tmp_path: Path)
 @pytest.mark.parametrize(("output", "rejects_name"), [
     ("out.jsonl", "out.rejects.jsonl"),
     ("2026-11-29T19-06-24+00-00.jsonl", "2026-11-29T19-06-24+00-00.rejects.jsonl"),
-    ("out.json", "out.rejects.jsonl"),
+    ("out.json", "out.json.rejects.jsonl"),
 ], ids=["plain", "time-stamped", "other-suffix"])
 def test_rejects_file_is_beside_the_output(tmp_path: Path, output: str, rejects_name: str) -> None:
     crawler, log = crawler_with_rejects()
     send(crawler, feed_path_known, path=tmp_path / "sub" / output)
-    assert log.path == tmp_path / "sub" / rejects_name
+    assert list(log.files) == [tmp_path / "sub" / rejects_name]
 
 
-def test_only_the_first_output_decides_the_path(tmp_path: Path) -> None:
+def test_each_output_has_its_own_rejects_file(tmp_path: Path) -> None:
     crawler, log = crawler_with_rejects()
     send(crawler, feed_path_known, path=tmp_path / "first.jsonl")
     send(crawler, feed_path_known, path=tmp_path / "second.jsonl")
-    assert log.path == tmp_path / "first.rejects.jsonl"
+    assert list(log.files) == [tmp_path / "first.rejects.jsonl", tmp_path / "second.rejects.jsonl"]
 
 
 def test_an_explicit_path_wins_over_the_output(tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_an_explicit_path_wins_over_the_output(tmp_path: Path) -> None:
     send(crawler, feed_path_known, path=tmp_path / "out.jsonl")
     send(crawler, page_failed, source_url="https://news.example/a", reason="http_404", detail="")
     close(crawler)
-    assert log.path == explicit
+    assert list(log.files) == [explicit]
     assert [line["reason"] for line in read_lines(explicit)] == ["http_404"]
     assert not (tmp_path / "out.rejects.jsonl").exists()
 
