@@ -254,8 +254,7 @@ class NewsSpider(scrapy.Spider):
             return
         self.count("followed_listing_links")
         for url in links:
-            stated = date_in_url(url)
-            request = self.article_request(url, KnownMetadata(), disc.parse_date(stated) if stated else None)
+            request = self.article_request(url, KnownMetadata(), disc.entry_date(date_in_url(url)))
             if request is not None:
                 yield request
 

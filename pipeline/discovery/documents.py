@@ -4,6 +4,8 @@ Pure functions over bytes and strings, no Scrapy: the ``news`` spider calls them
 what to request. Kinds: RSS 2.0 (and RSS 1.0/RDF), Atom, JSON Feed, sitemap (``urlset``, with
 Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from the body, never
 from the URL. XML is parsed with entities and network access off.
+
+Dates come from ``pipeline.extract.dates.source_date``, the one parser of stated dates.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -20,7 +21,7 @@ import orjson
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract.dates import normalize_iso
+from pipeline.extract.dates import normalize_iso, source_date
 from pipeline.items import KnownMetadata
 
 RSS, ATOM, JSON_FEED = "rss", "atom", "json_feed"
@@ -36,7 +37,6 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
 # Where sitemaps usually live when robots.txt names none.
 COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
 SNIFF_CHARS = 2048
-_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.:-]*)")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -62,31 +62,14 @@ class Discovered:
 
 # --- dates and the window ------------------------------------------------------------------
 
-def parse_date(value: str | None) -> datetime | None:
-    """An aware datetime from RFC 822 (RSS) or ISO 8601 / W3C (Atom, sitemaps); naive means UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    stamp: datetime | None
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            stamp = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
-def iso_published(value: str | None) -> str | None:
-    """The record's ``published`` string for a source date: ISO 8601, keeping stated precision."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if _ISO_START.match(value):
-        return normalize_iso(value)
-    stamp = parse_date(value)
-    return stamp.isoformat() if stamp else None
+def entry_date(*values: str | None) -> datetime | None:
+    """The first stated date of ``values``, for the window and ordering (aware; a local time is
+    taken as UTC there, never in a record)."""
+    for value in values:
+        found = source_date(value)
+        if found is not None:
+            return found.comparable()
+    return None
 
 
 def parse_duration(value: str) -> timedelta:
@@ -101,7 +84,7 @@ def window_start(since: str | None, max_age: str | None, now: datetime) -> datet
     """The earliest date an entry may have; the later bound wins when both are given."""
     bounds = []
     if since:
-        start = parse_date(since)
+        start = entry_date(since)
         if start is None:
             raise ValueError(f"since must be YYYY-MM-DD or ISO 8601: {since!r}")
         bounds.append(start)
@@ -165,7 +148,7 @@ def _child_text(node: Any, *names: str) -> str | None:
 
 def _known(title: str | None, published: str | None, language: str | None) -> KnownMetadata:
     return KnownMetadata(title=" ".join(title.split()) or None if title else None,
-                         published=iso_published(published) or None,
+                         published=normalize_iso(published),
                          language=(language or "").strip().lower() or None)
 
 
@@ -187,7 +170,7 @@ def parse_rss(body: bytes, base_url: str) -> list[Entry]:
         if not link:
             continue
         published = _child_text(item, "pubdate", "date", "published")
-        entries.append(Entry(urljoin(base_url, link), parse_date(published),
+        entries.append(Entry(urljoin(base_url, link), entry_date(published),
                              _known(_child_text(item, "title"), published, language)))
     return entries
 
@@ -205,7 +188,7 @@ def parse_atom(body: bytes, base_url: str) -> list[Entry]:
             continue
         published = _child_text(entry, "published", "issued")
         updated = _child_text(entry, "updated", "modified")
-        entries.append(Entry(urljoin(base_url, link.get("href").strip()), parse_date(published or updated),
+        entries.append(Entry(urljoin(base_url, link.get("href").strip()), entry_date(published, updated),
                              _known(_child_text(entry, "title"), published, entry.get(XML_LANG) or feed_lang)))
     return entries
 
@@ -224,7 +207,7 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
         modified = item.get("date_modified") if isinstance(item.get("date_modified"), str) else None
         title = item.get("title") if isinstance(item.get("title"), str) else None
         item_lang = item.get("language") if isinstance(item.get("language"), str) else None
-        entries.append(Entry(urljoin(base_url, link.strip()), parse_date(published or modified),
+        entries.append(Entry(urljoin(base_url, link.strip()), entry_date(published, modified),
                              _known(title, published, item_lang or language)))
     return entries
 
@@ -250,13 +233,13 @@ def parse_sitemap(body: bytes, base_url: str) -> list[Entry]:
             publication = next((c for c in news if _local(c.tag) == "publication"), None)
             if publication is not None:
                 language = _child_text(publication, "language")
-        entries.append(Entry(urljoin(base_url, loc), parse_date(published) or parse_date(lastmod),
+        entries.append(Entry(urljoin(base_url, loc), entry_date(published, lastmod),
                              _known(title, published, language)))
     return entries
 
 
 def parse_sitemap_index(body: bytes, base_url: str) -> list[Entry]:
-    return [Entry(urljoin(base_url, loc), parse_date(_child_text(node, "lastmod")))
+    return [Entry(urljoin(base_url, loc), entry_date(_child_text(node, "lastmod")))
             for node in _xml_root(body)
             if _local(node.tag) == "sitemap" and (loc := _child_text(node, "loc"))]
 
