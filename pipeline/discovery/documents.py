@@ -1,15 +1,27 @@
 """Where article URLs come from: feeds, sitemaps and home pages, parsed into dated entries.
 
-Pure functions over bytes and strings, no Scrapy: the ``news`` spider calls them and decides
-what to request. Kinds: RSS 2.0 (and RSS 1.0/RDF), Atom, JSON Feed, sitemap (``urlset``, with
-Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from the body, never
-from the URL. XML is parsed with entities and network access off.
+Pure functions over bytes and strings, no Scrapy objects: the ``news`` spider calls them and
+decides what to request. Kinds: RSS 2.0 (and RSS 0.9x/1.0/RDF), Atom, JSON Feed, sitemap
+(``urlset``, with Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from
+the body, never from the URL.
+
+RSS and Atom are read by feedparser, which resolves ``xml:base`` and relative links as the
+specs say and accepts the malformed feeds sites serve. It is given the body as a stream, never
+a string (a string may be taken for a URL or a file name and opened), so it fetches nothing;
+its strict parser (expat) loads no external entity or DTD, and the DOCTYPE's entity
+declarations are cut to plain-text ones before parsing. HTML sanitising of summaries and
+content is off: only links, titles, dates and languages are read. feedparser 6.0 does not read
+JSON Feed, which is parsed here with orjson; sitemaps are parsed with lxml (entities and
+network access off). Sizes: every body is capped by ``DOWNLOAD_MAXSIZE`` before it reaches a
+parser. feedparser costs about 0.3 ms of CPU per feed item (lxml: 0.07):
+15 ms for a 50-item feed, measured on the 2-core machine.
 
 Dates come from ``pipeline.extract.dates.source_date``, the one parser of stated dates.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+import feedparser
 import orjson
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
@@ -30,13 +43,15 @@ HTML, UNKNOWN = "html", "unknown"
 FEED_KINDS = (RSS, ATOM, JSON_FEED)
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # <link rel="alternate" type=...> values that announce a feed.
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/rdf+xml")
 # Where sitemaps usually live when robots.txt names none.
 COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
 SNIFF_CHARS = 2048
+# What feedparser is told about the body: XML, charset from the document itself (as lxml does).
+FEED_CONTENT_TYPE = "application/xml"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.:-]*)")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -154,43 +169,43 @@ def _known(title: str | None, published: str | None, language: str | None) -> Kn
 
 # --- feeds ---------------------------------------------------------------------------------
 
-def parse_rss(body: bytes, base_url: str) -> list[Entry]:
-    root = _xml_root(body)
-    channel = next((n for n in root.iter() if _local(n.tag) == "channel"), root)
-    language = _child_text(channel, "language")
+def _text(detail: Any, value: str | None) -> str | None:
+    """A feed title as plain text: feedparser keeps markup when the feed says (or it guesses)
+    the title is HTML."""
+    if not value or not isinstance(detail, dict) or detail.get("type") not in HTML_TYPES:
+        return value
+    tree = LexborHTMLParser(value)
+    tree.strip_tags(["script", "style"])
+    return tree.text(separator=" ")
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Entry]:
+    """RSS 0.9x/1.0/2.0 and Atom items with a link (RSS: ``<link>``, else a permalink
+    ``<guid>``; Atom: the ``alternate`` link), resolved against ``xml:base`` and the feed's URL.
+    Known metadata: the title, the publication date (RSS ``pubDate``/``dc:date``, Atom
+    ``published``; the window falls back to Atom ``updated``), the entry's or feed's language."""
+    headers = {"content-location": base_url, "content-type": FEED_CONTENT_TYPE}
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
+    atom = str(parsed.get("version") or "").startswith("atom")
+    feed_lang = dict(parsed.feed).get("language")
     entries = []
-    for item in root.iter():
-        if _local(item.tag) != "item":
+    for entry in parsed.entries:
+        item = dict(entry)  # the fields as parsed: feedparser's own get() maps some missing ones
+        link = item.get("link") or (item.get("id") if item.get("guidislink") else None)
+        if not isinstance(link, str) or not link.strip():
             continue
-        link = _child_text(item, "link")
-        if not link:
-            guid = next((c for c in item if _local(c.tag) == "guid"), None)
-            if guid is not None and guid.get("isPermaLink", "true") != "false":
-                link = (guid.text or "").strip()
-        if not link:
-            continue
-        published = _child_text(item, "pubdate", "date", "published")
-        entries.append(Entry(urljoin(base_url, link), entry_date(published),
-                             _known(_child_text(item, "title"), published, language)))
+        updated = item.get("updated")
+        published = item.get("published") or (None if atom else updated)  # RSS: dc:date
+        title_detail = item.get("title_detail")
+        language = (title_detail.get("language") if isinstance(title_detail, dict) else None) or feed_lang
+        entries.append(Entry(urljoin(base_url, link.strip()), entry_date(published, updated),
+                             _known(_text(title_detail, item.get("title")), published, language)))
     return entries
 
 
-def parse_atom(body: bytes, base_url: str) -> list[Entry]:
-    root = _xml_root(body)
-    feed_lang = root.get(XML_LANG)
-    entries = []
-    for entry in root:
-        if _local(entry.tag) != "entry":
-            continue
-        links = [c for c in entry if _local(c.tag) == "link" and c.get("href")]
-        link = next((c for c in links if c.get("rel", "alternate") == "alternate"), None)
-        if link is None:
-            continue
-        published = _child_text(entry, "published", "issued")
-        updated = _child_text(entry, "updated", "modified")
-        entries.append(Entry(urljoin(base_url, link.get("href").strip()), entry_date(published, updated),
-                             _known(_child_text(entry, "title"), published, entry.get(XML_LANG) or feed_lang)))
-    return entries
+# The kind read from the root element names the format; feedparser reads both.
+parse_rss = parse_atom = parse_feed
 
 
 def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
@@ -247,7 +262,7 @@ def parse_sitemap_index(body: bytes, base_url: str) -> list[Entry]:
 def discover(body: bytes, base_url: str) -> Discovered:
     """Parse a feed or sitemap body into entries; HTML and unknown bodies give none."""
     kind = detect_kind(body)
-    parsers = {RSS: parse_rss, ATOM: parse_atom, JSON_FEED: parse_json_feed,
+    parsers = {RSS: parse_feed, ATOM: parse_feed, JSON_FEED: parse_json_feed,
                SITEMAP: parse_sitemap, NEWS_SITEMAP: parse_sitemap}
     if kind == SITEMAP_INDEX:
         return Discovered(kind, sitemaps=parse_sitemap_index(body, base_url))

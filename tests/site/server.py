@@ -14,6 +14,9 @@ body) and a ``Last-Modified``, and answer 304 to a matching ``If-None-Match`` (e
 Atom feeds and the news sitemap, whose ETags then change); ``crawl_delay``, ``slow_seconds``
 and ``retry_after`` are per-site so those runs can stay fast; ``BROKEN_FEED`` always answers 500;
 ``robots_txt=False`` serves no robots.txt.
+
+For the feed tests (``tests/test_news_feeds.py``): ``BASED_FEED`` is an RSS feed whose links
+are relative to its ``xml:base`` and whose dates carry zone names.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ REDIRECT_OUT = "/go/elsewhere"
 REDIRECT_FILE = "/go/passwd"
 ELSEWHERE = "/news/2023/09/27/elsewhere.html"
 BROKEN_FEED = "/broken-feed.xml"
+BASED_FEED = "/feeds/based.xml"
 ADDED = "/news/2023/09/29/added-{n}.html"  # articles published by add_articles()
 ADDED_DATE = "2023-09-29T{hour:02d}:{minute:02d}:00Z"
 # Sources that list the articles added by add_articles() (their content, ETag and date change).
@@ -198,6 +202,20 @@ class NewsSite:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
                 f'schemas/sitemap/0.9">\n{body}</sitemapindex>\n').encode()
 
+    def based_feed(self) -> bytes:
+        """Links relative to the channel's and an item's ``xml:base``; dates in CEST and BST."""
+        b = self.base
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xml:base="{b}/news/2023/09/27/">'
+                f"<channel><title>The Loopback Ledger</title><link>{b}/</link><language>en-gb</language>\n"
+                "<item><title>Baku claims 192 Azerbaijani troops killed</title>"
+                "<link>azerbaijan-lost-192-troops.html</link>"
+                "<pubDate>Wed, 27 Sep 2023 11:24:00 CEST</pubDate></item>\n"
+                f'<item xml:base="{b}/world/2023/09/27/">'
+                "<title>Almost 200 Azerbaijani soldiers killed</title>"
+                "<link>almost-200-azerbaijani-soldiers-killed.html</link>"
+                "<pubDate>Wed, 27 Sep 2023 10:00:00 BST</pubDate></item>\n"
+                "</channel></rss>\n").encode()
+
     def news_entries(self) -> list[tuple[str, str, str, str]]:
         """(path, title, publication date, language) of every news-sitemap entry."""
         entries = [(EXPRESS, "Almost 200 Azerbaijani soldiers killed during Nagorno-Karabakh offensive",
@@ -234,7 +252,7 @@ class NewsSite:
                   ANCIENT: "old-story.html", PRIVATE: "old-story.html", PICTURES: "week-in-pictures.html"}
         sources = {"/feed.xml": self.rss, "/atom.xml": self.atom, "/sitemap_index.xml": self.sitemap_index,
                    "/news-sitemap.xml": self.news_sitemap, "/sitemap-pages.xml": self.pages_sitemap,
-                   "/sitemap-2022.xml": self.pages_sitemap}
+                   "/sitemap-2022.xml": self.pages_sitemap, BASED_FEED: self.based_feed}
         redirects = {REDIRECT: BRIDGE, REDIRECT_OUT: self.other + ELSEWHERE, REDIRECT_FILE: "file:///etc/passwd"}
         added = {p: (n, t, d) for n, (p, t, d) in enumerate(self.added, start=1)}
         if path == "/robots.txt" and self.robots_txt:
