@@ -5,9 +5,11 @@ Arguments: ``start`` (comma-separated URLs), ``start_file`` (one URL a line, ``#
 run: already-written articles the state skips do not count), ``allow_domains`` (comma-separated,
 added to the start URLs' registrable domains); ``refresh`` is read by ``pipeline.state``.
 
-Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``),
+Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``;
+a gzip file such as ``sitemap.xml.gz`` is gunzipped first, capped by ``DOWNLOAD_MAXSIZE``),
 entries are filtered by scope, listing URL, date window, duplicates and limit before any
 article is requested, and article responses leave as ``Page`` items for the shared pipeline.
+
 Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
 ``pipeline.downloadermiddlewares.incremental`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
 unchanged since the last run) and ``KnownArticle`` (written by an earlier run) reach the
@@ -32,7 +34,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     IgnoreRequest,
 )
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
@@ -126,7 +128,9 @@ class NewsSpider(scrapy.Spider):
     def parse_start(self, response: Response, known: KnownMetadata) -> Iterator[Any]:
         """A start URL: any kind. Feeds and sitemaps give entries; an article page is emitted;
         a home or section page is rejected as ``not_article`` and its feeds and sitemaps found."""
-        kind = self.kind_of(response)
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
         if kind in disc.FEED_KINDS or kind in (disc.SITEMAP, disc.NEWS_SITEMAP, disc.SITEMAP_INDEX):
             yield from self.follow(response)
             return
@@ -137,14 +141,19 @@ class NewsSpider(scrapy.Spider):
 
     def parse_source(self, response: Response) -> Iterator[Request]:
         """A feed or sitemap found on the way (robots.txt, ``<link rel=alternate>``, an index)."""
-        kind = self.kind_of(response)
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
         if kind == disc.HTML or kind == disc.UNKNOWN:
             self.logger.info("expected a feed or sitemap, got %s: %s", kind, response.url)
             return
         yield from self.follow(response)
 
     def parse_article(self, response: Response, known: KnownMetadata) -> Iterator[Page]:
-        if self.kind_of(response) != disc.HTML or self.is_article(response):
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
+        if kind != disc.HTML or self.is_article(response):
             yield self.page(response, known)
 
     def parse_robots(self, response: Response, page_url: str, links: list[str], has_feeds: bool
@@ -154,10 +163,31 @@ class NewsSpider(scrapy.Spider):
         yield from self.after_robots(page_url, sitemaps, links, has_feeds)
 
     # --- decisions -----------------------------------------------------------------------
-    def kind_of(self, response: Response) -> str:
-        kind = disc.detect_kind(response.body)
+    def document(self, response: Response) -> tuple[Response, str]:
+        """The response as text, gunzipped when its body is a gzip file (a ``.xml.gz`` sitemap:
+        Scrapy only decompresses ``Content-Encoding``), and its kind, read from that body. The
+        gunzipped body is capped by ``DOWNLOAD_MAXSIZE`` like any other, as Scrapy's own
+        ``SitemapSpider`` does; past it the kind is ``too_large`` and the document is not read."""
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            body = disc.document_body(response.body, max_size)
+        except disc.DocumentTooLarge as exc:
+            self.count(f"kind/{disc.TOO_LARGE}")
+            self.refuse(response.request, "too_large", exc)
+            return response, disc.TOO_LARGE
+        except ValueError as exc:
+            self.count(f"kind/{disc.UNKNOWN}")
+            self.logger.warning("cannot read %s: %s", response.url, exc)
+            return response, disc.UNKNOWN
+        warn_size = response.meta.get("download_warnsize", self.settings.getint("DOWNLOAD_WARNSIZE"))
+        if len(response.body) < warn_size <= len(body):
+            self.logger.warning("%s is %d bytes after decompression, over DOWNLOAD_WARNSIZE (%d)",
+                                response.url, len(body), warn_size)
+        if body is not response.body or not isinstance(response, TextResponse):
+            response = response.replace(cls=TextResponse, body=body)
+        kind = disc.detect_kind(body)
         self.count(f"kind/{kind}")
-        return kind
+        return response, kind
 
     def is_article(self, response: Response) -> bool:
         reason = listing_page(response.text, response.url)
@@ -292,11 +322,16 @@ class NewsSpider(scrapy.Spider):
             return self.release_place(request) if robots else None
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
+        self.refuse(request, reason, exc)
+        return None
+
+    def refuse(self, request: Request, reason: str, exc: BaseException) -> None:
+        """A request that gave nothing: counted; a reject for an article, listing or start URL."""
+        role = request.meta.get(ROLE, "")
         self.count(f"failed/{role}/{reason}")
         if request.meta.get(OPTIONAL):
-            return None
+            return
         if role in (ARTICLE, LISTING) or request.url in self.start_urls:
             self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
         else:
             self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)
-        return None

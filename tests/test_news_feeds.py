@@ -1,10 +1,12 @@
 """`scrapy crawl news` and its feeds and sitemaps, against the local test sites (issue 15 items
-2 and 4): feed links relative to ``xml:base``; zone names in feed dates. Real crawls in
-subprocesses, real servers on loopback.
+1, 2 and 4): compressed sitemaps reached every way (start URL, robots.txt, sitemap index)
+and capped by ``DOWNLOAD_MAXSIZE`` once gunzipped; feed links relative to ``xml:base``; zone
+names in feed dates. Real crawls in subprocesses, real servers on loopback.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,7 @@ from tests.site.server import NewsSite
 
 FAST = ("-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=1", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO")
+WINDOW = ("-a", f"since={site_mod.WINDOW_SINCE}")
 
 
 @contextmanager
@@ -41,8 +44,52 @@ def crawl(tmp: Path, *args: str, name: str = "out") -> tuple[subprocess.Complete
     return result, out
 
 
+def stat(stderr: str, key: str) -> int | None:
+    m = re.search(rf"'{re.escape(key)}': (\d+)", stderr)
+    return int(m.group(1)) if m else None
+
+
 def written(site: NewsSite, out: Path) -> dict[str, dict]:
     return {r["source_url"].replace(site.base, ""): r for r in read_jsonl(out)}
+
+
+def rejects(site: NewsSite, out: Path) -> dict[str, str]:
+    return {r["source_url"].replace(site.base, ""): r["reason"]
+            for r in read_jsonl(out.with_name(out.name.replace(".jsonl", ".rejects.jsonl")))}
+
+
+# --- 1. compressed sitemaps ----------------------------------------------------------------
+
+def test_a_compressed_news_sitemap_as_start_url_is_read(tmp_path: Path) -> None:
+    with news_site() as site:
+        result, out = crawl(tmp_path, "-a", f"start={site.base}/news-sitemap.xml.gz", *WINDOW)
+    express = written(site, out)[site_mod.EXPRESS]
+    assert express["title"] == "Almost 200 Azerbaijani soldiers killed during Nagorno-Karabakh offensive"
+    assert (express["published"], express["published_from"]) == ("2023-09-27T10:00:00+01:00", "feed")
+    assert stat(result.stderr, "newsclean/news/kind/news_sitemap") == 1
+    assert stat(result.stderr, "newsclean/news/skipped/out_of_window") == 1  # the ancient entry
+
+
+def test_compressed_sitemaps_from_robots_txt_and_the_index_are_read(tmp_path: Path) -> None:
+    with news_site(compressed=True) as site:
+        result, out = crawl(tmp_path, "-a", f"start={site.base}/", *WINDOW)
+    paths = site.paths()
+    assert {"/sitemap_index.xml.gz", "/news-sitemap.xml.gz", "/sitemap-pages.xml.gz"} <= set(paths)
+    assert "/sitemap-2022.xml.gz" not in paths  # the index's lastmod is out of the window
+    assert stat(result.stderr, "newsclean/news/kind/sitemap_index") == 1
+    assert stat(result.stderr, "newsclean/news/kind/news_sitemap") == 1
+    assert stat(result.stderr, "newsclean/news/kind/sitemap") == 1
+    assert "/news/2023/07/01/ancient.html" not in paths  # a news-sitemap entry out of the window
+    assert site_mod.EXPRESS in written(site, out)
+
+
+def test_a_compressed_sitemap_past_download_maxsize_is_refused_not_read(tmp_path: Path) -> None:
+    with news_site() as site:
+        result, out = crawl(tmp_path, "-a", f"start={site.base}{site_mod.SITEMAP_BOMB}", "-s",
+                            "DOWNLOAD_MAXSIZE=1000000")
+    assert read_jsonl(out) == []
+    assert rejects(site, out) == {site_mod.SITEMAP_BOMB: "too_large"}
+    assert stat(result.stderr, "newsclean/news/kind/too_large") == 1
 
 
 # --- 2 and 4. feed links and dates ---------------------------------------------------------

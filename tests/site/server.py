@@ -15,8 +15,11 @@ Atom feeds and the news sitemap, whose ETags then change); ``crawl_delay``, ``sl
 and ``retry_after`` are per-site so those runs can stay fast; ``BROKEN_FEED`` always answers 500;
 ``robots_txt=False`` serves no robots.txt.
 
-For the feed tests (``tests/test_news_feeds.py``): ``BASED_FEED`` is an RSS feed whose links
-are relative to its ``xml:base`` and whose dates carry zone names.
+For the feed and sitemap tests (``tests/test_news_feeds.py``): every sitemap is also served as
+a gzip file (``<path>.gz``, ``application/x-gzip``, no ``Content-Encoding``), and
+``compressed=True`` makes robots.txt and the sitemap index name those; ``SITEMAP_BOMB`` is a
+gzip file of 16 MiB of XML; ``BASED_FEED`` is an RSS feed whose links are relative to its
+``xml:base`` and whose dates carry zone names.
 """
 
 from __future__ import annotations
@@ -58,7 +61,9 @@ REDIRECT_OUT = "/go/elsewhere"
 REDIRECT_FILE = "/go/passwd"
 ELSEWHERE = "/news/2023/09/27/elsewhere.html"
 BROKEN_FEED = "/broken-feed.xml"
+SITEMAP_BOMB = "/sitemap-bomb.xml.gz"
 BASED_FEED = "/feeds/based.xml"
+GZIP_TYPE = "application/x-gzip"
 ADDED = "/news/2023/09/29/added-{n}.html"  # articles published by add_articles()
 ADDED_DATE = "2023-09-29T{hour:02d}:{minute:02d}:00Z"
 # Sources that list the articles added by add_articles() (their content, ETag and date change).
@@ -98,6 +103,7 @@ class NewsSite:
     slow_seconds: float = SLOW_SECONDS  # how long the slow page takes (read per request)
     retry_after: int = RETRY_AFTER  # the 429's Retry-After
     robots_txt: bool = True  # False: /robots.txt answers 404, like many sites
+    compressed: bool = False  # robots.txt and the sitemap index name the .xml.gz sitemaps
     log: list[Hit] = field(default_factory=list)
     added: list[tuple[str, str, str]] = field(default_factory=list)  # (path, title, date) of added articles
 
@@ -152,7 +158,7 @@ class NewsSite:
     def robots(self) -> bytes:
         lines = ["User-agent: *", "Disallow: /private/", f"Crawl-delay: {self.crawl_delay:g}"]
         if not self.plain:
-            lines.append(f"Sitemap: {self.base}/sitemap_index.xml")
+            lines.append(f"Sitemap: {self.base}/sitemap_index.xml{self.gz}")
         return ("\n".join(lines) + "\n").encode()
 
     def rss(self) -> bytes:
@@ -198,9 +204,14 @@ class NewsSite:
         b = self.base
         maps = [("/news-sitemap.xml", "2023-09-28"), ("/sitemap-pages.xml", "2023-09-27"),
                 ("/sitemap-2022.xml", "2022-12-31")]
-        body = "".join(f"<sitemap><loc>{b}{p}</loc><lastmod>{d}</lastmod></sitemap>\n" for p, d in maps)
+        body = "".join(f"<sitemap><loc>{b}{p}{self.gz}</loc><lastmod>{d}</lastmod></sitemap>\n"
+                       for p, d in maps)
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
                 f'schemas/sitemap/0.9">\n{body}</sitemapindex>\n').encode()
+
+    @property
+    def gz(self) -> str:
+        return ".gz" if self.compressed else ""
 
     def based_feed(self) -> bytes:
         """Links relative to the channel's and an item's ``xml:base``; dates in CEST and BST."""
@@ -259,6 +270,11 @@ class NewsSite:
             return self.send(h, 200, self.robots(), "text/plain")
         if path in sources and not self.plain:
             return self.send_conditional(h, path, sources[path](), xml)
+        if path.endswith(".xml.gz") and "sitemap" in path and path[:-3] in sources and not self.plain:
+            return self.send_conditional(h, path, gzip.compress(sources[path[:-3]](), mtime=0), GZIP_TYPE)
+        if path == SITEMAP_BOMB:
+            bomb = b'<?xml version="1.0"?><urlset>' + b" " * BOMB_BYTES + b"</urlset>"
+            return self.send(h, 200, gzip.compress(bomb, 9, mtime=0), GZIP_TYPE)
         if path == "/":
             return self.send_conditional(h, path, self.page(static[path]), html)
         if path in static:
