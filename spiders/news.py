@@ -7,8 +7,14 @@ added to the start URLs' registrable domains); ``refresh`` is read by ``pipeline
 
 Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``;
 a gzip file such as ``sitemap.xml.gz`` is gunzipped first, capped by ``DOWNLOAD_MAXSIZE``),
-entries are filtered by scope, listing URL, date window, duplicates and limit before any
-article is requested, and article responses leave as ``Page`` items for the shared pipeline.
+entries are filtered by scope, listing URL, date window and duplicates before any article is
+requested, and article responses leave as ``Page`` items for the shared pipeline.
+
+With ``limit=N`` the candidates wait until every feed and sitemap has been read (the spider is
+idle), then the N newest are requested (undated ones last), whatever the order of the feeds and
+of their items: news feeds and sitemaps list their items in any order, often oldest first. A
+candidate that is not fetched after all (known, or disallowed by robots.txt) gives its place to
+the next newest when the spider is idle again.
 
 Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
 ``pipeline.downloadermiddlewares.incremental`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
@@ -18,9 +24,11 @@ errback as healthy "nothing new", never as failures or rejects.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +38,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -91,13 +100,16 @@ class NewsSpider(scrapy.Spider):
         self.limit = int(limit) if limit else None
         self.articles: set[str] = set()  # canonical URLs of article requests made or held
         self.counted = 0  # article requests counted against the limit
-        self.held: list[Request] = []  # over the limit: sent when a known article frees its place
+        # With a limit: candidates waiting for the spider to be idle, newest first (see the docstring).
+        self.held: list[tuple[bool, float, int, str, KnownMetadata]] = []
+        self.order = count()  # ties keep the order of discovery
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: lines
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     def robots_parsed(self, robotparser: Any, request: Request, **kwargs: Any) -> None:
@@ -230,27 +242,43 @@ class NewsSpider(scrapy.Spider):
             self.count(f"skipped/{reason}")
             return None
         self.articles.add(key)
-        request = self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
-        if self.limit is not None and self.counted >= self.limit:
-            self.held.append(request)  # counted as skipped (and left for a later run) while held
-            self.count("skipped/limit")
-            self.crawler.stats.inc_value(LEFT_FOR_LATER)
-            return None
-        self.counted += 1
-        return request
+        if self.limit is None:
+            return self.article(url, known)
+        # Held until the spider is idle: counted as skipped (and left for a later run) meanwhile.
+        stamp = date.timestamp() if date is not None else 0.0
+        heapq.heappush(self.held, (date is None, -stamp, next(self.order), url, known))
+        self.count("skipped/limit")
+        self.crawler.stats.inc_value(LEFT_FOR_LATER)
+        return None
 
-    def release_place(self, request: Request) -> list[Request]:
+    def article(self, url: str, known: KnownMetadata) -> Request:
+        return self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
+
+    def release(self) -> list[Request]:
+        """The newest held candidates, as many as the limit still allows."""
+        released = []
+        while self.held and self.limit is not None and self.counted < self.limit:
+            _, _, _, url, known = heapq.heappop(self.held)
+            self.counted += 1
+            self.count("skipped/limit", -1)
+            self.crawler.stats.inc_value(LEFT_FOR_LATER, -1)
+            released.append(self.article(url, known))
+        return released
+
+    def spider_idle(self, spider: scrapy.Spider) -> None:
+        """Every feed and sitemap read, every request answered: request the newest candidates."""
+        released = self.release()
+        for request in released:
+            self.crawler.engine.crawl(request)
+        if released:
+            raise DontCloseSpider
+
+    def free_place(self, request: Request) -> None:
         """A counted article was not fetched after all (known, or disallowed by robots.txt): its
-        place goes to the next held candidate. Start URLs never counted, so they free nothing."""
-        if request.callback != self.parse_article:
-            return []
-        self.counted -= 1
-        if not self.held:
-            return []
-        self.counted += 1
-        self.count("skipped/limit", -1)
-        self.crawler.stats.inc_value(LEFT_FOR_LATER, -1)
-        return [self.held.pop(0)]
+        place goes to the next newest held candidate when the spider is idle again. Start URLs
+        never counted, so they free nothing."""
+        if request.callback == self.parse_article and self.limit is not None:
+            self.counted -= 1
 
     def explore_listing(self, response: Response) -> Iterator[Request]:
         """From a start page that is no article: its feeds, the site's sitemaps (robots.txt
@@ -299,7 +327,7 @@ class NewsSpider(scrapy.Spider):
             known=known,
         )
 
-    def fetch_failed(self, failure: Failure) -> list[Request] | None:
+    def fetch_failed(self, failure: Failure) -> None:
         request = failure.request
         role = request.meta.get(ROLE, "")
         exc = failure.value
@@ -307,7 +335,8 @@ class NewsSpider(scrapy.Spider):
             return None  # unchanged since the last run: healthy, counted by the state middleware
         if isinstance(exc, KnownArticle):
             self.count("skipped/known")
-            return self.release_place(request)
+            self.free_place(request)
+            return None
         if isinstance(exc, RefusedRequest):
             reason = exc.reason
         elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
@@ -319,7 +348,9 @@ class NewsSpider(scrapy.Spider):
             self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
             # robots.txt, or another middleware's choice: not a failure; not fetched, so an
             # article disallowed by robots.txt does not count against the limit either
-            return self.release_place(request) if robots else None
+            if robots:
+                self.free_place(request)
+            return None
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
         self.refuse(request, reason, exc)

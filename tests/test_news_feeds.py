@@ -1,7 +1,8 @@
 """`scrapy crawl news` and its feeds and sitemaps, against the local test sites (issue 15 items
-1, 2 and 4): compressed sitemaps reached every way (start URL, robots.txt, sitemap index)
+1, 2, 4 and 5): compressed sitemaps reached every way (start URL, robots.txt, sitemap index)
 and capped by ``DOWNLOAD_MAXSIZE`` once gunzipped; feed links relative to ``xml:base``; zone
-names in feed dates. Real crawls in subprocesses, real servers on loopback.
+names in feed dates; ``limit`` taking the newest candidates of all feeds. Real crawls in
+subprocesses, real servers on loopback.
 """
 
 from __future__ import annotations
@@ -105,4 +106,23 @@ def test_feed_links_follow_xml_base_and_zone_names_keep_their_offsets(tmp_path: 
     assert records[site_mod.KYIV]["title"] == "Baku claims 192 Azerbaijani troops killed"
     assert records[site_mod.KYIV]["language"] == "en"
     assert not [p for p in site.paths() if p.startswith("/feeds/") and p != site_mod.BASED_FEED]
+
+
+# --- 5. limit: the newest first ------------------------------------------------------------
+
+def test_limit_takes_the_newest_items_of_a_feed_listed_oldest_first_undated_last(tmp_path: Path) -> None:
+    with news_site() as site:
+        _, out = crawl(tmp_path, "-a", f"start={site.base}{site_mod.OLDEST_FIRST}", "-a", "limit=2")
+    assert set(written(site, out)) == {site_mod.KYIV, site_mod.BRIDGE}
+    assert site_mod.EXPRESS not in site.paths()  # undated: last
+
+
+def test_limit_takes_the_newest_items_of_all_feeds_together(tmp_path: Path) -> None:
+    with news_site() as site:
+        [added] = site.add_articles(1)  # 2023-09-29, in /feed.xml only of these two
+        starts = f"{site.base}{site_mod.OLDEST_FIRST},{site.base}/feed.xml"
+        _, out = crawl(tmp_path, "-a", f"start={starts}", "-a", "limit=1")
+        articles = [p for p in site.paths() if p.endswith(".html")]
+    assert [r["url"] for r in read_jsonl(out)] == [added]
+    assert articles == [added.replace(site.base, "")]
 

@@ -19,7 +19,8 @@ For the feed and sitemap tests (``tests/test_news_feeds.py``): every sitemap is 
 a gzip file (``<path>.gz``, ``application/x-gzip``, no ``Content-Encoding``), and
 ``compressed=True`` makes robots.txt and the sitemap index name those; ``SITEMAP_BOMB`` is a
 gzip file of 16 MiB of XML; ``BASED_FEED`` is an RSS feed whose links are relative to its
-``xml:base`` and whose dates carry zone names.
+``xml:base`` and whose dates carry zone names; ``OLDEST_FIRST`` lists three articles oldest
+first, one of them undated.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ ELSEWHERE = "/news/2023/09/27/elsewhere.html"
 BROKEN_FEED = "/broken-feed.xml"
 SITEMAP_BOMB = "/sitemap-bomb.xml.gz"
 BASED_FEED = "/feeds/based.xml"
+OLDEST_FIRST = "/feeds/oldest-first.xml"
 GZIP_TYPE = "application/x-gzip"
 ADDED = "/news/2023/09/29/added-{n}.html"  # articles published by add_articles()
 ADDED_DATE = "2023-09-29T{hour:02d}:{minute:02d}:00Z"
@@ -227,6 +229,16 @@ class NewsSite:
                 "<pubDate>Wed, 27 Sep 2023 10:00:00 BST</pubDate></item>\n"
                 "</channel></rss>\n").encode()
 
+    def oldest_first(self) -> bytes:
+        b = self.base
+        items = [(BRIDGE, "Harbour bridge reopens", "Tue, 26 Sep 2023 07:30:00 GMT"),
+                 (EXPRESS, "Almost 200 Azerbaijani soldiers killed", ""),
+                 (KYIV, "Baku claims 192 Azerbaijani troops killed", "Wed, 27 Sep 2023 09:24:00 GMT")]
+        dated = [(p, t, f"<pubDate>{d}</pubDate>" if d else "") for p, t, d in items]
+        body = "".join(f"<item><title>{t}</title><link>{b}{p}</link>{d}</item>\n" for p, t, d in dated)
+        return ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Oldest first</title>\n'
+                f"{body}</channel></rss>\n").encode()
+
     def news_entries(self) -> list[tuple[str, str, str, str]]:
         """(path, title, publication date, language) of every news-sitemap entry."""
         entries = [(EXPRESS, "Almost 200 Azerbaijani soldiers killed during Nagorno-Karabakh offensive",
@@ -263,7 +275,8 @@ class NewsSite:
                   ANCIENT: "old-story.html", PRIVATE: "old-story.html", PICTURES: "week-in-pictures.html"}
         sources = {"/feed.xml": self.rss, "/atom.xml": self.atom, "/sitemap_index.xml": self.sitemap_index,
                    "/news-sitemap.xml": self.news_sitemap, "/sitemap-pages.xml": self.pages_sitemap,
-                   "/sitemap-2022.xml": self.pages_sitemap, BASED_FEED: self.based_feed}
+                   "/sitemap-2022.xml": self.pages_sitemap, BASED_FEED: self.based_feed,
+                   OLDEST_FIRST: self.oldest_first}
         redirects = {REDIRECT: BRIDGE, REDIRECT_OUT: self.other + ELSEWHERE, REDIRECT_FILE: "file:///etc/passwd"}
         added = {p: (n, t, d) for n, (p, t, d) in enumerate(self.added, start=1)}
         if path == "/robots.txt" and self.robots_txt:
