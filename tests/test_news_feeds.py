@@ -1,8 +1,8 @@
 """`scrapy crawl news` and its feeds and sitemaps, against the local test sites (issue 15 items
-1, 2, 4 and 5): compressed sitemaps reached every way (start URL, robots.txt, sitemap index)
+1, 2, 4, 5 and 8): compressed sitemaps reached every way (start URL, robots.txt, sitemap index)
 and capped by ``DOWNLOAD_MAXSIZE`` once gunzipped; feed links relative to ``xml:base``; zone
-names in feed dates; ``limit`` taking the newest candidates of all feeds. Real crawls in
-subprocesses, real servers on loopback.
+names in feed dates; ``limit`` taking the newest candidates of all feeds; ``refresh=articles``
+reaching articles whose feed is unchanged. Real crawls in subprocesses, real servers on loopback.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.crawl import read_jsonl, run_crawl
+from tests.feedsite import Site
 from tests.site import server as site_mod
 from tests.site.server import NewsSite
 
@@ -50,7 +51,7 @@ def stat(stderr: str, key: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def written(site: NewsSite, out: Path) -> dict[str, dict]:
+def written(site: NewsSite | Site, out: Path) -> dict[str, dict]:
     return {r["source_url"].replace(site.base, ""): r for r in read_jsonl(out)}
 
 
@@ -126,3 +127,25 @@ def test_limit_takes_the_newest_items_of_all_feeds_together(tmp_path: Path) -> N
     assert [r["url"] for r in read_jsonl(out)] == [added]
     assert articles == [added.replace(site.base, "")]
 
+
+# --- 8. refresh=articles -------------------------------------------------------------------
+
+def test_refresh_articles_reaches_the_articles_of_an_unchanged_feed(tmp_path: Path) -> None:
+    with Site(articles=3) as site:
+        start = ("-a", f"start={site.feed_url}")
+        crawl(tmp_path, *start, name="first")
+        site.hits.clear()
+        _, quiet = crawl(tmp_path, *start, name="second")
+        assert [(h.path, h.status) for h in site.hits if h.path == "/feed.xml"] == [("/feed.xml", 304)]
+        assert read_jsonl(quiet) == []
+
+        site.hits.clear()
+        _, refreshed = crawl(tmp_path, *start, "-a", "refresh=articles", name="refreshed")
+        feed = [h for h in site.hits if h.path == "/feed.xml"]
+        assert [(h.status, "If-None-Match" in h.headers) for h in feed] == [(200, False)]
+        assert sorted(written(site, refreshed)) == [f"/a/{n}.html" for n in (1, 2, 3)]
+
+        site.hits.clear()
+        _, feeds_only = crawl(tmp_path, *start, "-a", "refresh=feeds", name="feeds")
+        assert [h.status for h in site.hits if h.path == "/feed.xml"] == [200]
+        assert site.paths("/a/") == [] and read_jsonl(feeds_only) == []  # known articles still skipped
