@@ -4,9 +4,17 @@ Arguments: the table ``NewsSpider.arguments`` (``start``, ``start_file``, ``sinc
 ``limit``, ``allow_domains``, ``refresh``), checked by ``pipeline.arguments`` before the run
 starts; ``refresh`` is read by ``pipeline.state``.
 
-Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``),
-entries are filtered by scope, listing URL, date window, duplicates and limit before any
-article is requested, and article responses leave as ``Page`` items for the shared pipeline.
+Navigation only: the kind of every response is read from its body (``pipeline.discovery.documents``;
+a gzip file such as ``sitemap.xml.gz`` is gunzipped first, capped by ``DOWNLOAD_MAXSIZE``),
+entries are filtered by scope, listing URL, date window and duplicates before any article is
+requested, and article responses leave as ``Page`` items for the shared pipeline.
+
+With ``limit=N`` the candidates wait until every feed and sitemap has been read (the spider is
+idle), then the N newest are requested (undated ones last), whatever the order of the feeds and
+of their items: news feeds and sitemaps list their items in any order, often oldest first. A
+candidate that is not fetched after all (known, or disallowed by robots.txt) gives its place to
+the next newest when the spider is idle again.
+
 Every request carries ``meta["newsclean_role"]``: robots, feed, sitemap, listing or article.
 ``pipeline.downloadermiddlewares.incremental`` answers some of them without a fetch: ``NotModified`` (a feed or sitemap
 unchanged since the last run) and ``KnownArticle`` (written by an earlier run) reach the
@@ -15,9 +23,11 @@ errback as healthy "nothing new", never as failures or rejects.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,11 +37,12 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadTimeoutError,
     IgnoreRequest,
 )
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
@@ -91,7 +102,7 @@ def start_file_urls(value: str) -> list[str]:
 
 
 def since_date(value: str) -> datetime:
-    date = disc.parse_date(value)
+    date = disc.entry_date(value)
     if date is None:
         raise ValueError
     return date
@@ -160,19 +171,21 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         super().__init__(**kwargs)
         self.start_urls = list(dict.fromkeys([*(start or []), *(start_file or [])]))
         self.scope = Scope.build(self.start_urls, allow_domains or [])
-        bounds = [since, datetime.now(timezone.utc) - max_age if max_age else None]
-        self.window_start = max((b for b in bounds if b), default=None)  # the later bound wins
+        self.window_start = disc.window_start(since, max_age, datetime.now(timezone.utc))
         self.limit = limit
         self.refresh = refresh
         self.articles: set[str] = set()  # canonical URLs of article requests made or held
         self.counted = 0  # article requests counted against the limit
-        self.held: list[Request] = []  # over the limit: sent when a known article frees its place
+        # With a limit: candidates waiting for the spider to be idle, newest first (see the docstring).
+        self.held: list[tuple[bool, float, int, str, KnownMetadata]] = []
+        self.order = count()  # ties keep the order of discovery
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: lines
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     def robots_parsed(self, robotparser: Any, request: Request, **kwargs: Any) -> None:
@@ -203,7 +216,9 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     def parse_start(self, response: Response, known: KnownMetadata) -> Iterator[Any]:
         """A start URL: any kind. Feeds and sitemaps give entries; an article page is emitted;
         a home or section page is rejected as ``not_article`` and its feeds and sitemaps found."""
-        kind = self.kind_of(response)
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
         if kind in disc.FEED_KINDS or kind in (disc.SITEMAP, disc.NEWS_SITEMAP, disc.SITEMAP_INDEX):
             yield from self.follow(response)
             return
@@ -214,14 +229,19 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
 
     def parse_source(self, response: Response) -> Iterator[Request]:
         """A feed or sitemap found on the way (robots.txt, ``<link rel=alternate>``, an index)."""
-        kind = self.kind_of(response)
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
         if kind == disc.HTML or kind == disc.UNKNOWN:
             self.logger.info("expected a feed or sitemap, got %s: %s", kind, response.url)
             return
         yield from self.follow(response)
 
     def parse_article(self, response: Response, known: KnownMetadata) -> Iterator[Page]:
-        if self.kind_of(response) != disc.HTML or self.is_article(response):
+        response, kind = self.document(response)
+        if kind == disc.TOO_LARGE:
+            return
+        if kind != disc.HTML or self.is_article(response):
             yield self.page(response, known)
 
     def parse_robots(self, response: Response, page_url: str, links: list[str], has_feeds: bool
@@ -231,10 +251,31 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         yield from self.after_robots(page_url, sitemaps, links, has_feeds)
 
     # --- decisions -----------------------------------------------------------------------
-    def kind_of(self, response: Response) -> str:
-        kind = disc.detect_kind(response.body)
+    def document(self, response: Response) -> tuple[Response, str]:
+        """The response as text, gunzipped when its body is a gzip file (a ``.xml.gz`` sitemap:
+        Scrapy only decompresses ``Content-Encoding``), and its kind, read from that body. The
+        gunzipped body is capped by ``DOWNLOAD_MAXSIZE`` like any other, as Scrapy's own
+        ``SitemapSpider`` does; past it the kind is ``too_large`` and the document is not read."""
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            body = disc.document_body(response.body, max_size)
+        except disc.DocumentTooLarge as exc:
+            self.count(f"kind/{disc.TOO_LARGE}")
+            self.refuse(response.request, "too_large", exc)
+            return response, disc.TOO_LARGE
+        except ValueError as exc:
+            self.count(f"kind/{disc.UNKNOWN}")
+            self.logger.warning("cannot read %s: %s", response.url, exc)
+            return response, disc.UNKNOWN
+        warn_size = response.meta.get("download_warnsize", self.settings.getint("DOWNLOAD_WARNSIZE"))
+        if len(response.body) < warn_size <= len(body):
+            self.logger.warning("%s is %d bytes after decompression, over DOWNLOAD_WARNSIZE (%d)",
+                                response.url, len(body), warn_size)
+        if body is not response.body or not isinstance(response, TextResponse):
+            response = response.replace(cls=TextResponse, body=body)
+        kind = disc.detect_kind(body)
         self.count(f"kind/{kind}")
-        return kind
+        return response, kind
 
     def is_article(self, response: Response) -> bool:
         reason = listing_page(response.text, response.url)
@@ -277,27 +318,43 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             self.count(f"skipped/{reason}")
             return None
         self.articles.add(key)
-        request = self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
-        if self.limit is not None and self.counted >= self.limit:
-            self.held.append(request)  # counted as skipped (and left for a later run) while held
-            self.count("skipped/limit")
-            self.crawler.stats.inc_value(LEFT_FOR_LATER)
-            return None
-        self.counted += 1
-        return request
+        if self.limit is None:
+            return self.article(url, known)
+        # Held until the spider is idle: counted as skipped (and left for a later run) meanwhile.
+        stamp = date.timestamp() if date is not None else 0.0
+        heapq.heappush(self.held, (date is None, -stamp, next(self.order), url, known))
+        self.count("skipped/limit")
+        self.crawler.stats.inc_value(LEFT_FOR_LATER)
+        return None
 
-    def release_place(self, request: Request) -> list[Request]:
+    def article(self, url: str, known: KnownMetadata) -> Request:
+        return self.request(url, ARTICLE, self.parse_article, cb_kwargs={"known": known})
+
+    def release(self) -> list[Request]:
+        """The newest held candidates, as many as the limit still allows."""
+        released = []
+        while self.held and self.limit is not None and self.counted < self.limit:
+            _, _, _, url, known = heapq.heappop(self.held)
+            self.counted += 1
+            self.count("skipped/limit", -1)
+            self.crawler.stats.inc_value(LEFT_FOR_LATER, -1)
+            released.append(self.article(url, known))
+        return released
+
+    def spider_idle(self, spider: scrapy.Spider) -> None:
+        """Every feed and sitemap read, every request answered: request the newest candidates."""
+        released = self.release()
+        for request in released:
+            self.crawler.engine.crawl(request)
+        if released:
+            raise DontCloseSpider
+
+    def free_place(self, request: Request) -> None:
         """A counted article was not fetched after all (known, or disallowed by robots.txt): its
-        place goes to the next held candidate. Start URLs never counted, so they free nothing."""
-        if request.callback != self.parse_article:
-            return []
-        self.counted -= 1
-        if not self.held:
-            return []
-        self.counted += 1
-        self.count("skipped/limit", -1)
-        self.crawler.stats.inc_value(LEFT_FOR_LATER, -1)
-        return [self.held.pop(0)]
+        place goes to the next newest held candidate when the spider is idle again. Start URLs
+        never counted, so they free nothing."""
+        if request.callback == self.parse_article and self.limit is not None:
+            self.counted -= 1
 
     def explore_listing(self, response: Response) -> Iterator[Request]:
         """From a start page that is no article: its feeds, the site's sitemaps (robots.txt
@@ -331,8 +388,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             return
         self.count("followed_listing_links")
         for url in links:
-            stated = date_in_url(url)
-            request = self.article_request(url, KnownMetadata(), disc.parse_date(stated) if stated else None)
+            request = self.article_request(url, KnownMetadata(), disc.entry_date(date_in_url(url)))
             if request is not None:
                 yield request
 
@@ -347,7 +403,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             known=known,
         )
 
-    def fetch_failed(self, failure: Failure) -> list[Request] | None:
+    def fetch_failed(self, failure: Failure) -> None:
         request = failure.request
         role = request.meta.get(ROLE, "")
         exc = failure.value
@@ -355,7 +411,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             return None  # unchanged since the last run: healthy, counted by the state middleware
         if isinstance(exc, KnownArticle):
             self.count("skipped/known")
-            return self.release_place(request)
+            self.free_place(request)
+            return None
         if isinstance(exc, RefusedRequest):
             reason = exc.reason
         elif isinstance(exc, HttpError):  # an IgnoreRequest too: test it first
@@ -367,14 +424,21 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             self.count("skipped/robots_disallowed" if robots else f"ignored/{role}")
             # robots.txt, or another middleware's choice: not a failure; not fetched, so an
             # article disallowed by robots.txt does not count against the limit either
-            return self.release_place(request) if robots else None
+            if robots:
+                self.free_place(request)
+            return None
         else:
             reason = next((name for cls, name in FETCH_ERRORS if isinstance(exc, cls)), "fetch_failed")
+        self.refuse(request, reason, exc)
+        return None
+
+    def refuse(self, request: Request, reason: str, exc: BaseException) -> None:
+        """A request that gave nothing: counted; a reject for an article, listing or start URL."""
+        role = request.meta.get(ROLE, "")
         self.count(f"failed/{role}/{reason}")
         if request.meta.get(OPTIONAL):
-            return None
+            return
         if role in (ARTICLE, LISTING) or request.url in self.start_urls:
             self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
         else:
             self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)
-        return None

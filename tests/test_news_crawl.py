@@ -162,6 +162,6 @@ def test_feed_start_url_from_a_file_with_a_limit(tmp_path: Path) -> None:
         site.stop()
         other.stop()
     assert result.returncode == 0, result.stderr[-3000:]
-    assert [r["source_url"] for r in read_jsonl(out)] == [site.base + site_mod.KYIV]
-    assert site.paths() == ["/robots.txt", "/feed.xml", site_mod.KYIV]
+    assert [r["source_url"] for r in read_jsonl(out)] == [site.base + site_mod.BUSY]  # the newest item
+    assert site.paths() == ["/robots.txt", "/feed.xml", site_mod.BUSY, site_mod.BUSY]  # a 429, then a 200
     assert stat(result.stderr, "newsclean/news/skipped/limit") > 0

@@ -1,42 +1,65 @@
 """Where article URLs come from: feeds, sitemaps and home pages, parsed into dated entries.
 
-Pure functions over bytes and strings, no Scrapy: the ``news`` spider calls them and decides
-what to request. Kinds: RSS 2.0 (and RSS 1.0/RDF), Atom, JSON Feed, sitemap (``urlset``, with
-Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from the body, never
-from the URL. XML is parsed with entities and network access off.
+Pure functions over bytes and strings, no Scrapy objects: the ``news`` spider calls them and
+decides what to request. Kinds: RSS 2.0 (and RSS 0.9x/1.0/RDF), Atom, JSON Feed, sitemap
+(``urlset``, with Google News ``news:`` fields kept), sitemap index, HTML. The kind comes from
+the body, never from the URL: a gzip file (``sitemap.xml.gz``, served without
+``Content-Encoding``) is gunzipped first by ``document_body``, with Scrapy's own ``gunzip`` and
+the same ``DOWNLOAD_MAXSIZE`` cap as its ``SitemapSpider``.
+
+RSS and Atom are read by feedparser, which resolves ``xml:base`` and relative links as the
+specs say and accepts the malformed feeds sites serve. It is given the body as a stream, never
+a string (a string may be taken for a URL or a file name and opened), so it fetches nothing;
+its strict parser (expat) loads no external entity or DTD, and the DOCTYPE's entity
+declarations are cut to plain-text ones before parsing. HTML sanitising of summaries and
+content is off: only links, titles, dates and languages are read. feedparser 6.0 does not read
+JSON Feed, which is parsed here with orjson; sitemaps are parsed with lxml (entities and
+network access off). Sizes: every body is capped by ``DOWNLOAD_MAXSIZE`` before it reaches a
+parser, also after gunzip. feedparser costs about 0.3 ms of CPU per feed item (lxml: 0.07):
+15 ms for a 50-item feed, measured on the 2-core machine.
+
+Dates come from ``pipeline.extract.dates.source_date``, the one parser of stated dates.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+import feedparser
 import orjson
 from lxml import etree
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded  # as SitemapSpider does
+from scrapy.utils.gz import gunzip
 from selectolax.lexbor import LexborHTMLParser
 
-from pipeline.extract.dates import normalize_iso
+from pipeline.extract.dates import normalize_iso, source_date
 from pipeline.items import KnownMetadata
 
 RSS, ATOM, JSON_FEED = "rss", "atom", "json_feed"
 SITEMAP, NEWS_SITEMAP, SITEMAP_INDEX = "sitemap", "news_sitemap", "sitemap_index"
 HTML, UNKNOWN = "html", "unknown"
+TOO_LARGE = "too_large"  # a gzip file past DOWNLOAD_MAXSIZE once decompressed: not read
 FEED_KINDS = (RSS, ATOM, JSON_FEED)
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # <link rel="alternate" type=...> values that announce a feed.
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/rdf+xml")
 # Where sitemaps usually live when robots.txt names none.
 COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
 SNIFF_CHARS = 2048
-_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+GZIP_MAGIC = b"\x1f\x8b\x08"  # what scrapy.utils.gz.gzip_magic_number looks for
+# What feedparser is told about the body: XML, charset from the document itself (as lxml does).
+FEED_CONTENT_TYPE = "application/xml"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.:-]*)")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -60,33 +83,33 @@ class Discovered:
     sitemaps: list[Entry] = field(default_factory=list)  # child sitemaps of an index
 
 
-# --- dates and the window ------------------------------------------------------------------
+# --- bodies, dates and the window -----------------------------------------------------------
 
-def parse_date(value: str | None) -> datetime | None:
-    """An aware datetime from RFC 822 (RSS) or ISO 8601 / W3C (Atom, sitemaps); naive means UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    stamp: datetime | None
+class DocumentTooLarge(ValueError):
+    """A compressed feed or sitemap decompresses past ``DOWNLOAD_MAXSIZE``."""
+
+
+def document_body(body: bytes, max_size: int) -> bytes:
+    """The body itself, or its gunzipped content when it is a gzip file (``.xml.gz``); past
+    ``max_size`` bytes (0: no cap) ``DocumentTooLarge``, corrupt gzip ``ValueError``."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
     try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            stamp = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        return gunzip(body, max_size=max_size)
+    except _DecompressionMaxSizeExceeded as exc:
+        raise DocumentTooLarge(str(exc)) from None
+    except (OSError, EOFError, struct.error, zlib.error) as exc:
+        raise ValueError(f"corrupt gzip: {exc}") from None
 
 
-def iso_published(value: str | None) -> str | None:
-    """The record's ``published`` string for a source date: ISO 8601, keeping stated precision."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if _ISO_START.match(value):
-        return normalize_iso(value)
-    stamp = parse_date(value)
-    return stamp.isoformat() if stamp else None
+def entry_date(*values: str | None) -> datetime | None:
+    """The first stated date of ``values``, for the window and ordering (aware; a local time is
+    taken as UTC there, never in a record)."""
+    for value in values:
+        found = source_date(value)
+        if found is not None:
+            return found.comparable()
+    return None
 
 
 def parse_duration(value: str) -> timedelta:
@@ -97,16 +120,10 @@ def parse_duration(value: str) -> timedelta:
     return timedelta(seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2).lower()])
 
 
-def window_start(since: str | None, max_age: str | None, now: datetime) -> datetime | None:
-    """The earliest date an entry may have; the later bound wins when both are given."""
-    bounds = []
-    if since:
-        start = parse_date(since)
-        if start is None:
-            raise ValueError(f"since must be YYYY-MM-DD or ISO 8601: {since!r}")
-        bounds.append(start)
-    if max_age:
-        bounds.append(now - parse_duration(max_age))
+def window_start(since: datetime | None, max_age: timedelta | None, now: datetime) -> datetime | None:
+    """The earliest date an entry may have (``since``, ``max_age`` already parsed by the spider's
+    argument table); the later bound wins when both are given."""
+    bounds = [b for b in (since, now - max_age if max_age else None) if b is not None]
     return max(bounds) if bounds else None
 
 
@@ -165,49 +182,49 @@ def _child_text(node: Any, *names: str) -> str | None:
 
 def _known(title: str | None, published: str | None, language: str | None) -> KnownMetadata:
     return KnownMetadata(title=" ".join(title.split()) or None if title else None,
-                         published=iso_published(published) or None,
+                         published=normalize_iso(published),
                          language=(language or "").strip().lower() or None)
 
 
 # --- feeds ---------------------------------------------------------------------------------
 
-def parse_rss(body: bytes, base_url: str) -> list[Entry]:
-    root = _xml_root(body)
-    channel = next((n for n in root.iter() if _local(n.tag) == "channel"), root)
-    language = _child_text(channel, "language")
+def _text(detail: Any, value: str | None) -> str | None:
+    """A feed title as plain text: feedparser keeps markup when the feed says (or it guesses)
+    the title is HTML."""
+    if not value or not isinstance(detail, dict) or detail.get("type") not in HTML_TYPES:
+        return value
+    tree = LexborHTMLParser(value)
+    tree.strip_tags(["script", "style"])
+    return tree.text(separator=" ")
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Entry]:
+    """RSS 0.9x/1.0/2.0 and Atom items with a link (RSS: ``<link>``, else a permalink
+    ``<guid>``; Atom: the ``alternate`` link), resolved against ``xml:base`` and the feed's URL.
+    Known metadata: the title, the publication date (RSS ``pubDate``/``dc:date``, Atom
+    ``published``; the window falls back to Atom ``updated``), the entry's or feed's language."""
+    headers = {"content-location": base_url, "content-type": FEED_CONTENT_TYPE}
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
+    atom = str(parsed.get("version") or "").startswith("atom")
+    feed_lang = dict(parsed.feed).get("language")
     entries = []
-    for item in root.iter():
-        if _local(item.tag) != "item":
+    for entry in parsed.entries:
+        item = dict(entry)  # the fields as parsed: feedparser's own get() maps some missing ones
+        link = item.get("link") or (item.get("id") if item.get("guidislink") else None)
+        if not isinstance(link, str) or not link.strip():
             continue
-        link = _child_text(item, "link")
-        if not link:
-            guid = next((c for c in item if _local(c.tag) == "guid"), None)
-            if guid is not None and guid.get("isPermaLink", "true") != "false":
-                link = (guid.text or "").strip()
-        if not link:
-            continue
-        published = _child_text(item, "pubdate", "date", "published")
-        entries.append(Entry(urljoin(base_url, link), parse_date(published),
-                             _known(_child_text(item, "title"), published, language)))
+        updated = item.get("updated")
+        published = item.get("published") or (None if atom else updated)  # RSS: dc:date
+        title_detail = item.get("title_detail")
+        language = (title_detail.get("language") if isinstance(title_detail, dict) else None) or feed_lang
+        entries.append(Entry(urljoin(base_url, link.strip()), entry_date(published, updated),
+                             _known(_text(title_detail, item.get("title")), published, language)))
     return entries
 
 
-def parse_atom(body: bytes, base_url: str) -> list[Entry]:
-    root = _xml_root(body)
-    feed_lang = root.get(XML_LANG)
-    entries = []
-    for entry in root:
-        if _local(entry.tag) != "entry":
-            continue
-        links = [c for c in entry if _local(c.tag) == "link" and c.get("href")]
-        link = next((c for c in links if c.get("rel", "alternate") == "alternate"), None)
-        if link is None:
-            continue
-        published = _child_text(entry, "published", "issued")
-        updated = _child_text(entry, "updated", "modified")
-        entries.append(Entry(urljoin(base_url, link.get("href").strip()), parse_date(published or updated),
-                             _known(_child_text(entry, "title"), published, entry.get(XML_LANG) or feed_lang)))
-    return entries
+# The kind read from the root element names the format; feedparser reads both.
+parse_rss = parse_atom = parse_feed
 
 
 def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
@@ -224,7 +241,7 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
         modified = item.get("date_modified") if isinstance(item.get("date_modified"), str) else None
         title = item.get("title") if isinstance(item.get("title"), str) else None
         item_lang = item.get("language") if isinstance(item.get("language"), str) else None
-        entries.append(Entry(urljoin(base_url, link.strip()), parse_date(published or modified),
+        entries.append(Entry(urljoin(base_url, link.strip()), entry_date(published, modified),
                              _known(title, published, item_lang or language)))
     return entries
 
@@ -250,13 +267,13 @@ def parse_sitemap(body: bytes, base_url: str) -> list[Entry]:
             publication = next((c for c in news if _local(c.tag) == "publication"), None)
             if publication is not None:
                 language = _child_text(publication, "language")
-        entries.append(Entry(urljoin(base_url, loc), parse_date(published) or parse_date(lastmod),
+        entries.append(Entry(urljoin(base_url, loc), entry_date(published, lastmod),
                              _known(title, published, language)))
     return entries
 
 
 def parse_sitemap_index(body: bytes, base_url: str) -> list[Entry]:
-    return [Entry(urljoin(base_url, loc), parse_date(_child_text(node, "lastmod")))
+    return [Entry(urljoin(base_url, loc), entry_date(_child_text(node, "lastmod")))
             for node in _xml_root(body)
             if _local(node.tag) == "sitemap" and (loc := _child_text(node, "loc"))]
 
@@ -264,7 +281,7 @@ def parse_sitemap_index(body: bytes, base_url: str) -> list[Entry]:
 def discover(body: bytes, base_url: str) -> Discovered:
     """Parse a feed or sitemap body into entries; HTML and unknown bodies give none."""
     kind = detect_kind(body)
-    parsers = {RSS: parse_rss, ATOM: parse_atom, JSON_FEED: parse_json_feed,
+    parsers = {RSS: parse_feed, ATOM: parse_feed, JSON_FEED: parse_json_feed,
                SITEMAP: parse_sitemap, NEWS_SITEMAP: parse_sitemap}
     if kind == SITEMAP_INDEX:
         return Discovered(kind, sitemaps=parse_sitemap_index(body, base_url))

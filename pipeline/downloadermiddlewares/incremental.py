@@ -14,6 +14,18 @@ Contract with spiders: a request says what it is for in ``request.meta[ROLE]``:
   never skipped. Records of role-less live requests are still kept to one write across runs
   by ``pipeline.pipelines.known.KnownArticlePipeline``.
 
+``-a refresh=``: ``feeds`` sends no validators, so every feed and sitemap comes in full, but
+known articles are still skipped. ``articles`` re-fetches known articles, and so must send no
+validators either: the articles to refresh are reached only through the feeds and sitemaps that
+list them, and a 304 lists nothing (a feed unchanged since the last run would hide every one of
+its articles). ``articles`` therefore implies ``feeds``, and is the same as ``all``. The other
+design, remembering each feed's last entries in the state and replaying them after a 304,
+would spare those transfers, but costs a table, its pruning, and a second path from feed to
+article, for a run a person asks for by hand: not worth it.
+
+The kind of a 200 (leaf or not) is read from its body, gunzipped when it is a gzip file
+(``sitemap.xml.gz``), as the spider reads it (``pipeline.discovery.documents.document_body``).
+
 The ``ETag``/``Last-Modified`` of a 200 are stored only when the run finishes cleanly with no
 article left unresolved: stored earlier, a killed or failing run would make the next run get a
 304 and never see the articles it did not write. A spider that leaves candidates for a later
@@ -30,7 +42,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
-from pipeline.discovery.documents import FEED_KINDS, NEWS_SITEMAP, SITEMAP, detect_kind
+from pipeline.discovery.documents import (
+    FEED_KINDS,
+    NEWS_SITEMAP,
+    SITEMAP,
+    detect_kind,
+    document_body,
+)
 from pipeline.extensions.state import state_store
 from pipeline.meta import ROLE, origin_url
 from pipeline.state import StateStore, refresh_scope
@@ -45,6 +63,8 @@ PERMANENT_STATUSES = frozenset({404, 410})
 LEAF_KINDS = frozenset({*FEED_KINDS, SITEMAP, NEWS_SITEMAP})
 # Stat a spider raises by the number of article candidates it left for a later run on purpose.
 LEFT_FOR_LATER = "newsclean/state/left_for_later"
+# Refresh scopes that need feeds and sitemaps in full (see the module docstring).
+UNCONDITIONAL_REFRESH = frozenset({"feeds", "articles"})
 
 
 class NotModified(IgnoreRequest):
@@ -69,12 +89,22 @@ def header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def lists_articles(request: Request, response: Response, max_size: int) -> bool:
+    """Whether a 2xx body is a feed or a sitemap of URLs (``LEAF_KINDS``)."""
+    try:
+        body = document_body(response.body, request.meta.get("download_maxsize", max_size))
+    except ValueError:  # corrupt or too large once gunzipped: not read, so not kept either
+        return False
+    return detect_kind(body) in LEAF_KINDS
+
+
 class StateMiddleware:
     def __init__(self, crawler: Crawler, store: StateStore, refresh: frozenset[str]):
         self.stats = crawler.stats
         self.store = store
         self.spider = crawler.spidercls.name
         self.refresh = refresh
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self.pending: dict[str, tuple[str, str | None, str | None]] = {}  # url -> role, ETag, Last-Modified
         self.unresolved = 0
 
@@ -92,7 +122,7 @@ class StateMiddleware:
         if role == "article" and "articles" not in self.refresh and self.store.is_written(self.spider, request.url):
             self.stats.inc_value("newsclean/state/skipped_known")
             raise KnownArticle(f"written by an earlier run: {request.url}")
-        if role in CONDITIONAL_ROLES and "feeds" not in self.refresh:
+        if role in CONDITIONAL_ROLES and not self.refresh & UNCONDITIONAL_REFRESH:
             for name, value in conditional_headers(*self.store.validators(self.spider, origin_url(request))).items():
                 request.headers.setdefault(name, value)
 
@@ -104,7 +134,7 @@ class StateMiddleware:
                 self.stats.inc_value("newsclean/state/not_modified")
                 self.stats.inc_value(f"newsclean/state/not_modified/{role}")
                 raise NotModified(f"{role} not modified since the last run: {request.url}")
-            if 200 <= response.status < 300 and detect_kind(response.body) in LEAF_KINDS:
+            if 200 <= response.status < 300 and lists_articles(request, response, self.max_size):
                 self.pending[origin_url(request)] = (role, header(response, "ETag"), header(response, "Last-Modified"))
             elif 200 <= response.status < 300:  # never conditional again (forgetting is always safe)
                 self.store.save_resource(self.spider, origin_url(request), role, response.status, validators=(None, None))

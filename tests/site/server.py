@@ -14,6 +14,13 @@ body) and a ``Last-Modified``, and answer 304 to a matching ``If-None-Match`` (e
 Atom feeds and the news sitemap, whose ETags then change); ``crawl_delay``, ``slow_seconds``
 and ``retry_after`` are per-site so those runs can stay fast; ``BROKEN_FEED`` always answers 500;
 ``robots_txt=False`` serves no robots.txt.
+
+For the feed and sitemap tests (``tests/test_news_feeds.py``): every sitemap is also served as
+a gzip file (``<path>.gz``, ``application/x-gzip``, no ``Content-Encoding``), and
+``compressed=True`` makes robots.txt and the sitemap index name those; ``SITEMAP_BOMB`` is a
+gzip file of 16 MiB of XML; ``BASED_FEED`` is an RSS feed whose links are relative to its
+``xml:base`` and whose dates carry zone names; ``OLDEST_FIRST`` lists three articles oldest
+first, one of them undated.
 """
 
 from __future__ import annotations
@@ -55,6 +62,10 @@ REDIRECT_OUT = "/go/elsewhere"
 REDIRECT_FILE = "/go/passwd"
 ELSEWHERE = "/news/2023/09/27/elsewhere.html"
 BROKEN_FEED = "/broken-feed.xml"
+SITEMAP_BOMB = "/sitemap-bomb.xml.gz"
+BASED_FEED = "/feeds/based.xml"
+OLDEST_FIRST = "/feeds/oldest-first.xml"
+GZIP_TYPE = "application/x-gzip"
 ADDED = "/news/2023/09/29/added-{n}.html"  # articles published by add_articles()
 ADDED_DATE = "2023-09-29T{hour:02d}:{minute:02d}:00Z"
 # Sources that list the articles added by add_articles() (their content, ETag and date change).
@@ -94,6 +105,7 @@ class NewsSite:
     slow_seconds: float = SLOW_SECONDS  # how long the slow page takes (read per request)
     retry_after: int = RETRY_AFTER  # the 429's Retry-After
     robots_txt: bool = True  # False: /robots.txt answers 404, like many sites
+    compressed: bool = False  # robots.txt and the sitemap index name the .xml.gz sitemaps
     log: list[Hit] = field(default_factory=list)
     added: list[tuple[str, str, str]] = field(default_factory=list)  # (path, title, date) of added articles
 
@@ -148,7 +160,7 @@ class NewsSite:
     def robots(self) -> bytes:
         lines = ["User-agent: *", "Disallow: /private/", f"Crawl-delay: {self.crawl_delay:g}"]
         if not self.plain:
-            lines.append(f"Sitemap: {self.base}/sitemap_index.xml")
+            lines.append(f"Sitemap: {self.base}/sitemap_index.xml{self.gz}")
         return ("\n".join(lines) + "\n").encode()
 
     def rss(self) -> bytes:
@@ -194,9 +206,38 @@ class NewsSite:
         b = self.base
         maps = [("/news-sitemap.xml", "2023-09-28"), ("/sitemap-pages.xml", "2023-09-27"),
                 ("/sitemap-2022.xml", "2022-12-31")]
-        body = "".join(f"<sitemap><loc>{b}{p}</loc><lastmod>{d}</lastmod></sitemap>\n" for p, d in maps)
+        body = "".join(f"<sitemap><loc>{b}{p}{self.gz}</loc><lastmod>{d}</lastmod></sitemap>\n"
+                       for p, d in maps)
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
                 f'schemas/sitemap/0.9">\n{body}</sitemapindex>\n').encode()
+
+    @property
+    def gz(self) -> str:
+        return ".gz" if self.compressed else ""
+
+    def based_feed(self) -> bytes:
+        """Links relative to the channel's and an item's ``xml:base``; dates in CEST and BST."""
+        b = self.base
+        return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xml:base="{b}/news/2023/09/27/">'
+                f"<channel><title>The Loopback Ledger</title><link>{b}/</link><language>en-gb</language>\n"
+                "<item><title>Baku claims 192 Azerbaijani troops killed</title>"
+                "<link>azerbaijan-lost-192-troops.html</link>"
+                "<pubDate>Wed, 27 Sep 2023 11:24:00 CEST</pubDate></item>\n"
+                f'<item xml:base="{b}/world/2023/09/27/">'
+                "<title>Almost 200 Azerbaijani soldiers killed</title>"
+                "<link>almost-200-azerbaijani-soldiers-killed.html</link>"
+                "<pubDate>Wed, 27 Sep 2023 10:00:00 BST</pubDate></item>\n"
+                "</channel></rss>\n").encode()
+
+    def oldest_first(self) -> bytes:
+        b = self.base
+        items = [(BRIDGE, "Harbour bridge reopens", "Tue, 26 Sep 2023 07:30:00 GMT"),
+                 (EXPRESS, "Almost 200 Azerbaijani soldiers killed", ""),
+                 (KYIV, "Baku claims 192 Azerbaijani troops killed", "Wed, 27 Sep 2023 09:24:00 GMT")]
+        dated = [(p, t, f"<pubDate>{d}</pubDate>" if d else "") for p, t, d in items]
+        body = "".join(f"<item><title>{t}</title><link>{b}{p}</link>{d}</item>\n" for p, t, d in dated)
+        return ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Oldest first</title>\n'
+                f"{body}</channel></rss>\n").encode()
 
     def news_entries(self) -> list[tuple[str, str, str, str]]:
         """(path, title, publication date, language) of every news-sitemap entry."""
@@ -234,13 +275,19 @@ class NewsSite:
                   ANCIENT: "old-story.html", PRIVATE: "old-story.html", PICTURES: "week-in-pictures.html"}
         sources = {"/feed.xml": self.rss, "/atom.xml": self.atom, "/sitemap_index.xml": self.sitemap_index,
                    "/news-sitemap.xml": self.news_sitemap, "/sitemap-pages.xml": self.pages_sitemap,
-                   "/sitemap-2022.xml": self.pages_sitemap}
+                   "/sitemap-2022.xml": self.pages_sitemap, BASED_FEED: self.based_feed,
+                   OLDEST_FIRST: self.oldest_first}
         redirects = {REDIRECT: BRIDGE, REDIRECT_OUT: self.other + ELSEWHERE, REDIRECT_FILE: "file:///etc/passwd"}
         added = {p: (n, t, d) for n, (p, t, d) in enumerate(self.added, start=1)}
         if path == "/robots.txt" and self.robots_txt:
             return self.send(h, 200, self.robots(), "text/plain")
         if path in sources and not self.plain:
             return self.send_conditional(h, path, sources[path](), xml)
+        if path.endswith(".xml.gz") and "sitemap" in path and path[:-3] in sources and not self.plain:
+            return self.send_conditional(h, path, gzip.compress(sources[path[:-3]](), mtime=0), GZIP_TYPE)
+        if path == SITEMAP_BOMB:
+            bomb = b'<?xml version="1.0"?><urlset>' + b" " * BOMB_BYTES + b"</urlset>"
+            return self.send(h, 200, gzip.compress(bomb, 9, mtime=0), GZIP_TYPE)
         if path == "/":
             return self.send_conditional(h, path, self.page(static[path]), html)
         if path in static:
