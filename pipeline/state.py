@@ -30,7 +30,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from pipeline.utils.clock import now_utc
-from pipeline.utils.url import url_key
+from pipeline.utils.url import is_offline, same_host, url_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -108,13 +108,19 @@ class StateStore:
 
     def mark_written(self, spider: str, record: dict[str, Any], output: str, commit: bool = True) -> bool:
         """Record a durable record under its URL, its source URL and their redirect aliases.
-        True when the article is new (its URL was never written before)."""
+        True when the article is new (its URL was never written before).
+
+        A page fetched from one host whose canonical URL names another host is recorded under
+        the URL it was fetched from only: a page cannot make another site's article "known"
+        (the real one would never be fetched)."""
         url = record.get("url") or record.get("source_url")
+        source = record.get("source_url")
+        if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
+            url = source
         if not isinstance(url, str) or not url:
             return False
         new = not self.is_written(spider, url)
         keys = {url_key(url): url}
-        source = record.get("source_url")
         if isinstance(source, str) and source:
             keys[url_key(source)] = source
             for alias in self.aliases.get(url_key(source), ()):

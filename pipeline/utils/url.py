@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
 
@@ -21,3 +22,10 @@ def url_key(url: str) -> str:
 def is_offline(url: str | None) -> bool:
     """True for a ``file://`` (or missing) source: inputs read from disk, not fetched live."""
     return not url or not url.startswith(("http://", "https://"))
+
+
+def same_host(a: str, b: str) -> bool:
+    """Both URLs name the same host (case and a trailing dot aside)."""
+    def host(url: str) -> str:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    return host(a) == host(b)

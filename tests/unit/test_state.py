@@ -64,3 +64,18 @@ def test_last_new_article_falls_back_to_the_first_run(store: StateStore) -> None
     assert store.last_new_article_at("news") == "2026-01-01T00:00:00+00:00"
     store.mark_written("news", record(A), "o")
     assert store.last_new_article_at("news") > "2026-01-01T00:00:00+00:00"
+
+
+def test_a_canonical_on_another_host_never_makes_that_article_known(store: StateStore) -> None:
+    claimer = {"url": "https://real.example/2024/story", "source_url": "https://copycat.example/story",
+               "content_hash": "h", "text": "t"}
+    store.mark_written("news", claimer, "out.jsonl")
+    assert not store.is_written("news", "https://real.example/2024/story")
+    assert store.is_written("news", "https://copycat.example/story")
+
+
+def test_a_canonical_on_the_same_host_is_the_article_s_key(store: StateStore) -> None:
+    record = {"url": "https://news.example/2024/story", "source_url": "https://news.example/story?utm=x",
+              "content_hash": "h", "text": "t"}
+    store.mark_written("news", record, "out.jsonl")
+    assert store.is_written("news", "https://news.example/2024/story")
