@@ -10,6 +10,8 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -177,3 +179,62 @@ def test_crawl_cuts_off_a_nested_tag_bomb_and_survives_a_crash(tmp_path: Path) -
                              "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}")
     assert [Path(url).name for url in records] == ["bridge.html"]
     assert rejects == {"nested.html": "ExtractTimeout", "crash.html": "ExtractFailed"}
+
+
+def test_pages_after_timeouts_still_extract() -> None:
+    """Both workers lost to time limits at once: replacements take the pages queued meanwhile and
+    the pages sent afterwards (a pool must never end with no workers after a timeout)."""
+
+    async def main() -> tuple[list[object], list[object], ExtractPool]:
+        pool = ExtractPool(2, ExtractOptions(), function_path=HOOK, timeout=1)
+        await pool.start()
+        try:
+            pages = [html_page("hang1.html", HANG), html_page("hang2.html", HANG),
+                     *(html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(4))]
+            first = await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+            later = [await pool.extract(html_page(f"later{i}.html", ARTICLE_HTML.encode())) for i in range(3)]
+        finally:
+            await pool.close()
+        return first, later, pool
+
+    first, later, pool = asyncio.run(main())
+    assert [type(r) for r in first[:2]] == [ExtractTimeout, ExtractTimeout]
+    assert all(isinstance(r, Article) for r in [*first[2:], *later]), first
+    assert (pool.counters.timeouts, pool.counters.crashes, pool.counters.started) == (2, 0, 4)
+
+
+def test_the_reactor_process_never_imports_trafilatura() -> None:
+    """trafilatura is not thread-safe and the reactor process runs threads: it must only ever
+    run in worker processes. A fresh interpreter runs the pool and reports its own modules."""
+    code = (
+        "import asyncio, sys\n"
+        "from pipeline.items import ExtractOptions, Page\n"
+        "from pipeline.pipelines.workerpool import ExtractPool, start_forkserver\n"
+        "async def main():\n"
+        "    start_forkserver('pipeline.extract.article.extract_article')\n"
+        "    pool = ExtractPool(1, ExtractOptions(), timeout=30)\n"
+        "    await pool.start()\n"
+        f"    page = Page(source_url='file:///in/a.html', body={ARTICLE_HTML.encode()!r}, kind_hint='html')\n"
+        "    article = await pool.extract(page)\n"
+        "    await pool.close()\n"
+        "    print(article.title, '|', sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('trafilatura', 'lxml', 'justext', 'pipeline')))\n"
+        "asyncio.run(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    title, _, modules = result.stdout.strip().rpartition("\n")[2].partition(" | ")
+    assert title.startswith("Harbour bridge reopens")
+    assert "trafilatura" not in modules and "pipeline.extract.article'" not in modules, modules
+
+
+def test_a_worker_that_cannot_start_fails_start() -> None:
+    """A function that does not import kills every worker while it warms up: ``start()`` raises."""
+
+    async def main() -> None:
+        pool = ExtractPool(1, ExtractOptions(), function_path="tests.test_workers.no_such_function")
+        await pool.start()
+
+    with pytest.raises(RuntimeError, match="exited while starting"):
+        asyncio.run(main())

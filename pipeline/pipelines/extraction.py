@@ -19,8 +19,9 @@ from scrapy.utils.asyncio import is_asyncio_available
 
 from pipeline.errors import ExtractFailed, drop_for
 from pipeline.extract.errors import PageProblem
+from pipeline.extract.worker import load_function
 from pipeline.items import Article, ExtractOptions, Page
-from pipeline.pipelines.workerpool import ExtractPool, load_function, start_forkserver
+from pipeline.pipelines.workerpool import ExtractPool, start_forkserver
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,17 @@ breaks the whole executor. Here:
    OOM kill) raises ``ExtractFailed``; the page queued behind it goes to another worker, and
    the run goes on. Workers are recycled after ``max_tasks`` pages so slow leaks in parsers
    cannot add up.
+
+Why not pebble's ``ProcessPool`` (tried on 2026-11-29 with pebble 5.2.3, same forkserver, same
+interface; the trial was not merged): throughput was the same within this shared machine's
+noise (pebble/own ratio per round 0.51-1.30, median 1.09, over 9 alternating rounds of
+``bench/throughput.py``), but pebble's three threads in this process cost 0.45 ms of CPU per page
+(about 2.5% of the tree's CPU), and it failed where this pool does not: a worker that died while
+idle broke the whole pool ("All workers expired"); with the loop busy, 3 of 100 crashes were
+blamed on the wrong page (one innocent page rejected) and 2 of 100 broke the pool; a worker
+killed while reading its page holds the lock of the pipe all workers share, which stalled every
+page for 120 s. Here each worker has its own socket, so a death is always the page in flight on
+that socket, and nothing is shared between workers.
 """
 
 from __future__ import annotations
@@ -30,37 +41,23 @@ import asyncio
 import logging
 import multiprocessing
 import multiprocessing.forkserver
-import os
 import pickle
 import signal
 import socket
-import struct
-import traceback
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import ExtractFailed, ExtractTimeout, RejectedPage, drop_named
-from pipeline.extract.errors import PageProblem
+from pipeline.extract.worker import HEADER, frame, worker_main
 from pipeline.items import Article, ExtractOptions, Page
 
 logger = logging.getLogger(__name__)
 
-HEADER = struct.Struct("!Q")
 # Modules the forkserver imports once, so forked workers share them and start warm.
-PRELOAD = ("pipeline.extract.article", "pipeline.pipelines.workerpool")
+PRELOAD = ("pipeline.extract.article", "pipeline.extract.worker")
 # A worker that has not said "ready" within this time is a failed start.
 STARTUP_TIMEOUT = 120.0
-WORKER_LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s (extraction worker %(process)d)"
-# One small article, extracted once per worker so lazy imports and caches are filled.
-WARM_UP_HTML = (
-    "<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
-    + "<p>This paragraph only warms up the extraction libraries of a new worker process.</p>" * 8
-    + "</article></body></html>"
-)
-
-
 def forkserver_preload(function_path: str) -> list[str]:
     """The modules a forkserver imports for workers running ``function_path``."""
     return [*PRELOAD, function_path.rpartition(".")[0]]
@@ -77,36 +74,7 @@ def start_forkserver(function_path: str) -> None:
     multiprocessing.forkserver.ensure_running()
 
 
-def load_function(path: str) -> Callable[[Page, ExtractOptions], Article]:
-    """``package.module.name`` -> the object (the extraction function workers call)."""
-    module_name, _, name = path.rpartition(".")
-    module = __import__(module_name, fromlist=[name])
-    return getattr(module, name)
-
-
-# --- framing, both sides ---------------------------------------------------------------------
-
-def frame(obj: Any) -> bytes:
-    """One message on the wire: 8-byte length, then the pickle (one send, one wake-up)."""
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(payload)) + payload
-
-
-def send_frame(sock: socket.socket, obj: Any) -> None:
-    sock.sendall(frame(obj))
-
-
-def recv_exactly(sock: socket.socket, size: int) -> bytes | None:
-    buf = bytearray(size)
-    view = memoryview(buf)
-    got = 0
-    while got < size:
-        n = sock.recv_into(view[got:])
-        if n == 0:
-            return None
-        got += n
-    return bytes(buf)
-
+# --- framing, reactor side -------------------------------------------------------------------
 
 async def async_recv_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
     buf = bytearray(size)
@@ -123,45 +91,6 @@ async def async_recv_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socke
 async def async_recv_frame(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> Any:
     (size,) = HEADER.unpack(await async_recv_exactly(loop, sock, HEADER.size))
     return pickle.loads(await async_recv_exactly(loop, sock, size))
-
-
-async def async_send_frame(loop: asyncio.AbstractEventLoop, sock: socket.socket, obj: Any) -> None:
-    await loop.sock_sendall(sock, frame(obj))
-
-
-# --- worker process side ---------------------------------------------------------------------
-
-def extract_reply(function: Callable[[Page, ExtractOptions], Article], page: Page, options: ExtractOptions) -> tuple:
-    """Run one page; the reply says ``ok`` (the record), ``drop`` (a ``RejectedPage``, by class
-    name) or ``error`` (anything else, with its traceback for the parent's log)."""
-    try:
-        return ("ok", function(page, options))
-    except PageProblem as exc:
-        return ("drop", type(exc).__name__, str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which makes it a reject
-        return ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
-
-
-def worker_main(sock: socket.socket, options: ExtractOptions, function_path: str) -> None:
-    """Worker loop: warm up, say ready, then one page in, one reply out, until the parent
-    closes the socket (end of run, recycling) or kills the process (time limit)."""
-    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Warnings from the extraction libraries, to stderr as in Scrapy's log (not to its LOG_FILE).
-    logging.basicConfig(level=logging.WARNING, format=WORKER_LOG_FORMAT)
-    sock.setblocking(True)
-    function = load_function(function_path)
-    extract_reply(function, Page(source_url="newsclean:warm-up", body=WARM_UP_HTML.encode(), kind_hint="html"),
-                  options)
-    send_frame(sock, ("ready", os.getpid()))
-    while True:
-        header = recv_exactly(sock, HEADER.size)
-        if header is None:
-            return
-        payload = recv_exactly(sock, HEADER.unpack(header)[0])
-        if payload is None:
-            return
-        send_frame(sock, extract_reply(function, pickle.loads(payload), options))
 
 
 # --- reactor side ----------------------------------------------------------------------------

@@ -36,3 +36,11 @@ def test_the_extraction_core_imports_no_scrapy_module() -> None:
 
 def test_the_check_sees_a_scrapy_import() -> None:
     assert "scrapy" in loaded_frameworks(["pipeline.errors"])
+
+
+def test_extraction_workers_load_no_scrapy_module() -> None:
+    from pipeline.pipelines.workerpool import forkserver_preload
+
+    modules = forkserver_preload("pipeline.extract.article.extract_article")
+    assert "pipeline.extract.worker" in modules
+    assert loaded_frameworks(modules) == []
