@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -44,3 +45,11 @@ def test_extraction_workers_load_no_scrapy_module() -> None:
     modules = forkserver_preload("pipeline.extract.article.extract_article")
     assert "pipeline.extract.worker" in modules
     assert loaded_frameworks(modules) == []
+
+
+def test_numpy_gets_one_blas_thread_per_extraction_process() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    code = "import os, pipeline.extract.article, numpy; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            check=True, timeout=120, env=env)
+    assert result.stdout.strip() == "1"
