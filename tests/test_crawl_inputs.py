@@ -35,6 +35,8 @@ def make_inputs(folder: Path) -> None:
     (folder / "empty.html").write_bytes(b"")
     (folder / "picture.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
     (folder / "notes.md").write_text("not an input")  # not a page name: ignored, not rejected
+    (folder / "blob.txt").write_bytes(b"x9" * 500_000)  # one 1 MB token: no language at all
+    (folder / "letters.html").write_bytes(b"<html><body><p>" + b"A" * 85 + b"</p></body></html>")
 
 
 def test_bad_inputs_are_rejected_and_good_ones_kept(tmp_path: Path) -> None:
@@ -52,7 +54,8 @@ def test_bad_inputs_are_rejected_and_good_ones_kept(tmp_path: Path) -> None:
     assert bridge["text"].count("\n") == 2 and "Home" not in bridge["text"]
     assert records["kyiv.txt"]["url"] == "https://kyivindependent.com/x"
     rejects = {Path(r["source_url"]).name: r["reason"] for r in read_jsonl(tmp_path / "out.rejects.jsonl")}
-    assert rejects == {"empty.html": "EmptyPage", "picture.html": "BinaryPage"}
+    assert rejects == {"empty.html": "EmptyPage", "picture.html": "BinaryPage", "blob.txt": "NoArticleText",
+                       "letters.html": "NoArticleText"}
     assert not list(tmp_path.glob(".*.part"))
 
 

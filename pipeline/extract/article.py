@@ -24,7 +24,13 @@ from pipeline.extract.errors import NoArticleText
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
 from pipeline.extract.language import detect_language, identifier, normalize_language
-from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
+from pipeline.extract.paragraphs import (
+    clean_paragraphs,
+    content_hash,
+    normalize_text,
+    not_prose,
+    word_count,
+)
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
 
@@ -156,6 +162,8 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
     text = normalize_text(found.paragraphs)
     if not text:
         raise NoArticleText(f"no article text found in the {decoded.kind} page")
+    if why := not_prose(text):
+        raise NoArticleText(f"the {decoded.kind} page's text is not prose: {why}")
     url = known.url or found.url or page.source_url
     published, published_from = normalize_iso(known.published), "feed" if known.published else None
     if not published:

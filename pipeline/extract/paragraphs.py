@@ -52,5 +52,22 @@ def content_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Text that is no language at all: too few different letters ("AAAA..."), or one token (a blob
+# with no spaces) holding most of it. A record of either is junk, not a short article.
+PROSE_MIN_DISTINCT_LETTERS = 8
+JUNK_TOKEN_MIN_CHARS = 200
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def not_prose(text: str) -> str | None:
+    """Why ``text`` is not prose, or ``None`` when it may be."""
+    if len(set(LETTER.findall(text.casefold()))) < PROSE_MIN_DISTINCT_LETTERS:
+        return f"fewer than {PROSE_MIN_DISTINCT_LETTERS} different letters"
+    longest = max(text.split(), key=len)
+    if len(longest) >= JUNK_TOKEN_MIN_CHARS and len(longest) * 2 > len(text):
+        return f"one token of {len(longest)} characters is most of the text"
+    return None
+
+
 def word_count(text: str) -> int:
     return len(WORD.findall(text))

@@ -7,7 +7,13 @@ import hashlib
 
 import pytest
 
-from pipeline.extract.paragraphs import clean_paragraphs, content_hash, normalize_text, word_count
+from pipeline.extract.paragraphs import (
+    clean_paragraphs,
+    content_hash,
+    normalize_text,
+    not_prose,
+    word_count,
+)
 
 PROSE = "The council approved the plan on Tuesday after a long debate."
 # Feed items end at their lede: a paragraph of more than 14 words.
@@ -142,3 +148,22 @@ def test_different_text_hashes_differently(a: str, b: str) -> None:
         "symbols-only"])
 def test_word_count(text: str, count: int) -> None:
     assert word_count(text) == count
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("A" * 85, "fewer than 8 different letters"),
+    ("ab ab ab ab ab", "fewer than 8 different letters"),
+    ("Intro words here. " + "x1y2z3" * 1000, "one token of 6000 characters is most of the text"),
+], ids=["repeated-letter", "two-letters", "huge-token"])
+def test_text_that_is_not_prose(text: str, why: str) -> None:
+    assert not_prose(text) == why
+
+
+@pytest.mark.parametrize("text", [
+    "Council approves bridge repairs.",
+    "市議会は火曜日、橋は春に再び開通すると発表した。",
+    "Read the report at https://example.org/" + "a" * 250 + " and the council's answer, which runs to "
+    + "many words " * 40,
+], ids=["short-sentence", "cjk", "long-url-in-prose"])
+def test_prose_passes(text: str) -> None:
+    assert not_prose(text) is None
