@@ -144,6 +144,16 @@ NEWSCLEAN_BACKOFF_MAX = 300.0
 NEWSCLEAN_CRAWL_DELAY_MAX = 60.0
 # Decompressed responses are capped by DOWNLOAD_MAXSIZE too (Scrapy's HttpCompression).
 DOWNLOAD_FAIL_ON_DATALOSS = True
+# Discovery bounds: a sitemap index nested deeper than this is not followed (stat
+# newsclean/news/skipped_sitemap/too_deep), and at most this many feeds and sitemaps are
+# requested per run (newsclean/news/skipped_document/limit); a hostile or broken site's endless
+# chain of indexes ends by itself.
+NEWSCLEAN_MAX_SITEMAP_DEPTH = 3
+NEWSCLEAN_MAX_DOCUMENTS = 500
+# Wall-clock limit of an unattended run (`scrapy cron`), in seconds, unless CLOSESPIDER_TIMEOUT
+# is given: a run that hangs would otherwise hold its run lock against every later cron run.
+# 0 = none. A run that hits it ends with finish reason closespider_timeout, in its summary.
+NEWSCLEAN_CRON_TIMEOUT = 3 * 3600
 # --- unattended runs -----------------------------------------------------------------------
 # Keep state across runs (articles written, feed validators); off = every run starts afresh.
 NEWSCLEAN_STATE_ENABLED = True

@@ -69,6 +69,8 @@ from pipeline.state import parse_refresh
 from pipeline.utils.clock import now_utc
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
+# Request meta: how many sitemap indexes led to this document (NEWSCLEAN_MAX_SITEMAP_DEPTH).
+DEPTH = "newsclean_sitemap_depth"
 _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
@@ -176,6 +178,9 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         self.refresh = refresh
         self.articles: set[str] = set()  # canonical URLs of article requests made or held
         self.counted = 0  # article requests counted against the limit
+        self.documents = 0  # feeds and sitemaps requested on the way (NEWSCLEAN_MAX_DOCUMENTS)
+        self.max_sitemap_depth = 3  # from the settings in from_crawler
+        self.max_documents = 500
         # With a limit: candidates waiting for the spider to be idle, newest first (see the docstring).
         self.held: list[tuple[bool, float, int, str, KnownMetadata]] = []
         self.order = count()  # ties keep the order of discovery
@@ -184,6 +189,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_sitemap_depth = crawler.settings.getint("NEWSCLEAN_MAX_SITEMAP_DEPTH")
+        spider.max_documents = crawler.settings.getint("NEWSCLEAN_MAX_DOCUMENTS")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
@@ -202,6 +209,23 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     def request(self, url: str, role: str, callback: Any, **kwargs: Any) -> Request:
         meta = {ROLE: role, **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.fetch_failed, meta=meta, **kwargs)
+
+    def document_request(self, url: str, role: str, depth: int = 0, **kwargs: Any) -> Request | None:
+        """A feed or sitemap found on the way, within the discovery bounds (``depth``: how many
+        sitemap indexes led to it); ``None``, counted and logged, past them."""
+        if depth > self.max_sitemap_depth:
+            self.count("skipped_sitemap/too_deep")
+            self.logger.warning("sitemap %s not read: nested %d indexes deep, more than "
+                                "NEWSCLEAN_MAX_SITEMAP_DEPTH=%d", url, depth, self.max_sitemap_depth)
+            return None
+        if self.documents >= self.max_documents:
+            self.count("skipped_document/limit")
+            self.logger.warning("%s %s not read: NEWSCLEAN_MAX_DOCUMENTS=%d feeds and sitemaps already "
+                                "requested in this run", role, url, self.max_documents)
+            return None
+        self.documents += 1
+        meta = {DEPTH: depth, **kwargs.pop("meta", {})}
+        return self.request(url, role, self.parse_source, meta=meta, **kwargs)
 
     # --- start ---------------------------------------------------------------------------
     async def start(self):
@@ -296,7 +320,9 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             if reason:
                 self.count(f"skipped_sitemap/{reason}")
                 continue
-            yield self.request(child.url, SITEMAP, self.parse_source)
+            request = self.document_request(child.url, SITEMAP, response.meta.get(DEPTH, 0) + 1)
+            if request is not None:
+                yield request
         for entry in found.entries:
             request = self.article_request(entry.url, entry.known, entry.date)
             if request is not None:
@@ -362,7 +388,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         nor sitemap, the page's own links."""
         feeds = [u for u in disc.feed_links(response.text, response.url) if not check_url(self.scope, u)]
         for url in feeds:
-            yield self.request(url, FEED, self.parse_source)
+            if (request := self.document_request(url, FEED)) is not None:
+                yield request
         links = list(disc.page_links(response.text, response.url))
         netloc = urlsplit(response.url).netloc
         if netloc in self.robots_sitemaps:
@@ -377,13 +404,15 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
                      ) -> Iterator[Request]:
         if sitemaps:
             for url in sitemaps:
-                if not check_url(self.scope, url):
-                    yield self.request(url, SITEMAP, self.parse_source)
+                if not check_url(self.scope, url) and (request := self.document_request(url, SITEMAP)):
+                    yield request
         else:
             parts = urlsplit(page_url)
             for path in disc.COMMON_SITEMAP_PATHS:
-                yield self.request(f"{parts.scheme}://{parts.netloc}{path}", SITEMAP, self.parse_source,
-                                   meta={OPTIONAL: True})
+                request = self.document_request(f"{parts.scheme}://{parts.netloc}{path}", SITEMAP,
+                                                meta={OPTIONAL: True})
+                if request is not None:
+                    yield request
         if has_feeds or sitemaps:
             return
         self.count("followed_listing_links")

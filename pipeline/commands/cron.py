@@ -52,6 +52,10 @@ class Command(CheckedCrawlCommand):
         assert self.settings is not None
         if (self.settings.getpriority("LOG_LEVEL") or 0) < SETTINGS_PRIORITIES["cmdline"]:
             self.settings.set("LOG_LEVEL", CRON_LOG_LEVEL, priority="cmdline")
+        # An unattended run that hangs would hold its lock against every later run.
+        timeout = self.settings.getfloat("NEWSCLEAN_CRON_TIMEOUT")
+        if timeout and not self.settings.getfloat("CLOSESPIDER_TIMEOUT"):
+            self.settings.set("CLOSESPIDER_TIMEOUT", timeout, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         crawler = self.crawl(args, opts)
