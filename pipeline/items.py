@@ -30,8 +30,11 @@ class KnownMetadata:
     site_name: str | None = None
     language: str | None = None  # ISO 639-1
     fetched_at: str | None = None  # ISO 8601 UTC
-    title: str | None = None
+    title: str | None = None  # a sidecar's: wins over the page's
     published: str | None = None  # ISO 8601
+    # A feed's or news sitemap's title for the item: used only when the page has none (feeds
+    # cut, mangle and entity-mangle titles more often than pages do).
+    feed_title: str | None = None
 
 
 @dataclass

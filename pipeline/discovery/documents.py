@@ -181,7 +181,7 @@ def _child_text(node: Any, *names: str) -> str | None:
 
 
 def _known(title: str | None, published: str | None, language: str | None) -> KnownMetadata:
-    return KnownMetadata(title=" ".join(title.split()) or None if title else None,
+    return KnownMetadata(feed_title=" ".join(title.split()) or None if title else None,
                          published=normalize_iso(published),
                          language=(language or "").strip().lower() or None)
 
@@ -230,8 +230,11 @@ parse_rss = parse_atom = parse_feed
 def parse_json_feed(body: bytes, base_url: str) -> list[Entry]:
     data = orjson.loads(body)
     language = data.get("language") if isinstance(data.get("language"), str) else None
+    items = data.get("items") or []
+    if not isinstance(items, list):
+        raise ValueError(f"JSON Feed items is a {type(items).__name__}, not a list")
     entries = []
-    for item in data.get("items") or []:
+    for item in items:
         if not isinstance(item, dict):
             continue
         link = item.get("url") or item.get("external_url")

@@ -134,7 +134,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
 
 
 def extract_text(text: str, known: KnownMetadata) -> Extracted:
-    found = clean_text_capture(text, site_name=known.site_name, url=known.url, title_hint=known.title)
+    found = clean_text_capture(text, site_name=known.site_name, url=known.url, title_hint=known.title or known.feed_title)
     return Extracted(
         paragraphs=found.paragraphs, removed=found.removed, engine="newsclean textclean",
         title=found.title, description=found.description, authors=found.authors,
@@ -176,7 +176,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         url=url,
         source_url=page.source_url,
         site_name=known.site_name or found.site_name,
-        title=known.title or found.title,
+        title=known.title or found.title or known.feed_title,
         authors=list(found.authors or []),
         published=published,
         published_from=published_from,

@@ -52,9 +52,9 @@ def content_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-# Text that is no language at all: too few different letters ("AAAA..."), or one token (a blob
+# Text that is no language at all: one or two letters repeated ("AAAA..."), or one token (a blob
 # with no spaces) holding most of it. A record of either is junk, not a short article.
-PROSE_MIN_DISTINCT_LETTERS = 8
+PROSE_MIN_DISTINCT_LETTERS = 3
 JUNK_TOKEN_MIN_CHARS = 200
 LETTER = re.compile(r"[^\W\d_]")
 

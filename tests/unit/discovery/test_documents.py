@@ -35,7 +35,7 @@ def test_rss_items_keep_title_date_and_channel_language() -> None:
     [entry] = d.parse_rss(body, BASE)
     assert entry.url == "https://news.example.co.uk/a"
     assert entry.date == datetime(2023, 9, 27, 9, 24, tzinfo=timezone.utc)
-    assert entry.known == KnownMetadata(title="A story", published="2023-09-27T09:24:00+00:00", language="de-de")
+    assert entry.known == KnownMetadata(feed_title="A story", published="2023-09-27T09:24:00+00:00", language="de-de")
 
 
 def test_atom_prefers_published_and_falls_back_to_updated_for_the_window() -> None:
@@ -43,14 +43,14 @@ def test_atom_prefers_published_and_falls_back_to_updated_for_the_window() -> No
             b'<link rel="alternate" href="https://x.example/a"/><updated>2023-09-02T00:00:00Z</updated></entry></feed>')
     [entry] = d.parse_atom(body, BASE)
     assert (entry.url, entry.date, entry.known) == (
-        "https://x.example/a", datetime(2023, 9, 2, tzinfo=timezone.utc), KnownMetadata(title="t", language="fr"))
+        "https://x.example/a", datetime(2023, 9, 2, tzinfo=timezone.utc), KnownMetadata(feed_title="t", language="fr"))
 
 
 def test_json_feed_items() -> None:
     body = orjson.dumps({"version": "https://jsonfeed.org/version/1.1", "language": "en", "items": [
         {"url": "https://x.example/a", "title": "A", "date_published": "2023-09-27T10:00:00+01:00"}, {"id": "1"}]})
     [entry] = d.parse_json_feed(body, BASE)
-    assert entry.known == KnownMetadata(title="A", published="2023-09-27T10:00:00+01:00", language="en")
+    assert entry.known == KnownMetadata(feed_title="A", published="2023-09-27T10:00:00+01:00", language="en")
 
 
 def test_news_sitemap_fields_are_kept_and_beat_lastmod() -> None:
@@ -60,7 +60,7 @@ def test_news_sitemap_fields_are_kept_and_beat_lastmod() -> None:
       <news:language>en</news:language></news:publication><news:publication_date>2023-09-27</news:publication_date>
       <news:title>Title &amp; more</news:title></news:news></url><url><loc>https://x.example/b</loc></url></urlset>"""
     a, b = d.parse_sitemap(body, BASE)
-    assert a.known == KnownMetadata(title="Title & more", published="2023-09-27", language="en")
+    assert a.known == KnownMetadata(feed_title="Title & more", published="2023-09-27", language="en")
     assert a.date == datetime(2023, 9, 27, tzinfo=timezone.utc)
     assert (b.url, b.date, b.known) == ("https://x.example/b", None, KnownMetadata())
 

@@ -45,10 +45,10 @@ def test_atom_links_are_resolved_against_xml_base_and_only_alternate_links_count
             b'<entry><title>C</title><link rel="self" href="c.xml"/></entry></feed>')
     a, b = d.parse_atom(body, BASE)
     assert a.url == "https://news.example.co.uk/news/2023/a.html"
-    assert a.known == KnownMetadata(title="A", published="2023-09-27T10:00:00+02:00", language="fr")
+    assert a.known == KnownMetadata(feed_title="A", published="2023-09-27T10:00:00+02:00", language="fr")
     assert b.url == "https://news.example.co.uk/news/b.html"
     assert b.date == datetime(2023, 9, 2, tzinfo=timezone.utc)
-    assert b.known == KnownMetadata(title="B", language="de")  # updated is no publication date
+    assert b.known == KnownMetadata(feed_title="B", language="de")  # updated is no publication date
 
 
 def test_rss_guid_permalink_dc_date_and_html_titles() -> None:
@@ -58,7 +58,7 @@ def test_rss_guid_permalink_dc_date_and_html_titles() -> None:
                channel="<language>de-DE</language>")
     [entry] = d.parse_rss(body, BASE)
     assert entry.url == "https://x.example/q"
-    assert entry.known == KnownMetadata(title="Q&A: bold claims", published="2023-09-27T10:00:00+02:00",
+    assert entry.known == KnownMetadata(feed_title="Q&A: bold claims", published="2023-09-27T10:00:00+02:00",
                                         language="de-de")
     assert entry.date == datetime(2023, 9, 27, 8, tzinfo=timezone.utc)
 
@@ -152,3 +152,11 @@ def test_a_body_is_never_taken_for_a_file_name_or_url(tmp_path: Path,
     assert d.parse_rss(str(feed).encode(), BASE) == []
     assert d.parse_rss(f"{url}/feed.xml".encode(), BASE) == []
     assert hits == []
+
+
+def test_a_json_feed_whose_items_is_no_list_is_an_unparseable_source() -> None:
+    from pipeline.discovery import documents
+
+    with pytest.raises(ValueError, match="not a list"):
+        documents.discover(b'{"version": "https://jsonfeed.org/version/1.1", "items": {"a": 1}}',
+                           "https://x.example/feed.json")
