@@ -101,8 +101,10 @@ class ExtractionPipeline:
             return
         await self.pool.close()
         counters = self.pool.counters
-        for name in ("started", "timeouts", "crashes", "recycled", "max_waiting"):
+        for name in ("started", "timeouts", "crashes", "recycled", "max_waiting", "start_failures"):
             self.stats.set_value(f"newsclean/extract/pool/{name}", getattr(counters, name))
+        if counters.lost:  # an error of the run (pipeline.health): only set when there was one
+            self.stats.set_value("newsclean/extract/pool/lost", counters.lost)
         self.pool = None
 
     async def process_item(self, item: Any) -> Any:
