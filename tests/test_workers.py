@@ -175,8 +175,10 @@ def test_crawl_cuts_off_a_nested_tag_bomb_and_survives_a_crash(tmp_path: Path) -
     (folder / "bridge.html").write_text(ARTICLE_HTML)
     (folder / "nested.html").write_bytes(NESTED_DIVS)
     (folder / "crash.html").write_bytes(ARTICLE_HTML.encode() + CRASH)
+    # The element limit would refuse the bomb before parsing: off, to test the time limit.
     records, rejects = crawl(folder, tmp_path / "out.jsonl", "NEWSCLEAN_EXTRACT_WORKERS=2",
-                             "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}")
+                             "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}",
+                             "NEWSCLEAN_MAX_ELEMENTS=0")
     assert [Path(url).name for url in records] == ["bridge.html"]
     assert rejects == {"nested.html": "ExtractTimeout", "crash.html": "ExtractFailed"}
 
@@ -382,3 +384,68 @@ def test_a_crawl_that_loses_pages_to_the_pool_is_not_healthy(tmp_path: Path,
     assert lost >= 1 and lost + summary["records_written"] == 3, (summary, result.stderr[-3000:])
     assert (summary["status"], summary["exit_code"]) == ("failed", 4), summary
     assert any("pages lost" in reason for reason in summary["reasons"]), summary
+
+
+def heavy_page(paragraphs: int = 300_000) -> bytes:
+    """A 5-7 MB page of ``paragraphs`` short <p>: under the size limit, but the parsers'
+    trees of it take gigabytes (issue 16 item 2)."""
+    paragraph = "<p>Some words here.</p>"
+    return ("<html><body><article>" + paragraph * paragraphs + "</article></body></html>").encode()
+
+
+def test_a_page_of_300000_paragraphs_is_refused_before_parsing() -> None:
+    from pipeline.errors import TooManyElements
+    from pipeline.extract import errors as core_errors
+
+    page = html_page("heavy.html", heavy_page())
+    started = time.perf_counter()
+    with pytest.raises(core_errors.TooManyElements,
+                       match="300,00[0-9] tags, more than NEWSCLEAN_MAX_ELEMENTS=50,000"):
+        extract_article(page, ExtractOptions())
+    assert time.perf_counter() - started < 2  # decoding and counting only: no tree is built
+    [result], _ = run_pool([page])
+    assert type(result) is TooManyElements
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of ``root`` and every process below it now (Linux ``/proc``)."""
+    from pipeline.utils.benchmark import process_tree
+
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+    return total
+
+
+def test_a_heavy_page_past_the_memory_cap_is_a_reject_and_the_run_goes_on(tmp_path: Path) -> None:
+    """Element limit off, workers capped at 400 MB: the heavy page ends as a reject (in about a
+    second, not at the time limit), the good page of the same crawl is written, and the whole
+    process tree stays under 1 GB resident (uncapped, that page took over 1.6 GB)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bridge.html").write_text(ARTICLE_HTML)
+    (folder / "heavy.html").write_bytes(heavy_page())
+    out = tmp_path / "out.jsonl"
+    settings = ["NEWSCLEAN_EXTRACT_WORKERS=2", "NEWSCLEAN_MAX_ELEMENTS=0", "NEWSCLEAN_WORKER_MEMORY_MB=400",
+                "NEWSCLEAN_EXTRACT_TIMEOUT=60", f"NEWSCLEAN_STATE_PATH={tmp_path / 'state.sqlite'}"]
+    command = [sys.executable, "-m", "scrapy", "crawl", "seeds", "-a", f"dir={folder}", "-O", str(out),
+               *(arg for setting in settings for arg in ("-s", setting))]
+    peak = 0
+    started = time.monotonic()
+    with subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_bytes(proc.pid))
+            assert time.monotonic() - started < 120, "the crawl did not end"
+            time.sleep(0.02)
+        stderr = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 0, stderr[-3000:]
+    assert [Path(r["source_url"]).name for r in read_jsonl(out)] == ["bridge.html"]
+    rejects = {Path(r["source_url"]).name: r["reason"] for r in read_jsonl(tmp_path / "out.rejects.jsonl")}
+    assert rejects == {"heavy.html": "PageTooComplex"}, stderr[-3000:]
+    print(f"peak RSS of the crawl's process tree: {peak / 2**20:.0f} MiB")
+    assert 0 < peak < 1024 * 2**20, peak
