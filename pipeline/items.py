@@ -22,7 +22,7 @@ class ExtractOptions:
     favor_precision: bool = True
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
-    worker_memory_mb: int = 1024  # address space of one extraction worker; 0 = no cap
+    worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap
 
 
 @dataclass(frozen=True)
