@@ -37,6 +37,8 @@ UndecodablePage = _drop_of(extract_errors.UndecodablePage)
 PageTooLarge = _drop_of(extract_errors.PageTooLarge)
 CorruptCompression = _drop_of(extract_errors.CorruptCompression)
 NoArticleText = _drop_of(extract_errors.NoArticleText)
+TooManyElements = _drop_of(extract_errors.TooManyElements)
+PageTooComplex = _drop_of(extract_errors.PageTooComplex)
 
 
 # Raised by pipeline.pipelines.extraction and its worker pool.

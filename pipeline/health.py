@@ -34,7 +34,8 @@ EXIT_CODES = {
                 "without NAME=VALUE, an output format Scrapy does not know)",
     EXIT_NO_START: "none of the start URLs (feeds, sitemaps, start pages/files) could be fetched, or none "
                    "was made",
-    EXIT_ERRORS: "errors above NEWSCLEAN_HEALTH_MAX_ERRORS/_MAX_ERROR_RATE, or output/state not stored",
+    EXIT_ERRORS: "errors above NEWSCLEAN_HEALTH_MAX_ERRORS/_MAX_ERROR_RATE, or output/state not stored, or "
+                 "pages lost because the extraction pool had no worker left",
     EXIT_STALE: "no new article for longer than NEWSCLEAN_HEALTH_STALE_AFTER seconds (off by default)",
     EXIT_INTERRUPTED: "the run ended early: interrupted (SIGTERM/SIGINT), or the spider's start() raised "
                       "after the run had written records",
@@ -43,6 +44,9 @@ EXIT_CODES = {
 
 # Errors that fail a run whatever the thresholds: records or state were not stored.
 FATAL_ERROR_PREFIXES = ("output/", "state/")
+# The error type of pages the extraction pool rejected because it had no worker left (the stat
+# newsclean/extract/pool/lost): records not stored, so the run fails whatever the thresholds.
+POOL_LOST = "pool/lost"
 # Scrapy's finish reason when the spider's start() raised.
 START_ERROR = "start_error"
 
@@ -107,6 +111,9 @@ def assess(facts: RunFacts, limits: Thresholds) -> Verdict:
     fatal = {k: v for k, v in facts.errors.items() if k.startswith(FATAL_ERROR_PREFIXES)}
     if fatal:
         failed.append((EXIT_ERRORS, f"records or state not stored: {fatal}"))
+    if lost := facts.errors.get(POOL_LOST, 0):
+        failed.append((EXIT_ERRORS, f"{lost} pages lost: the extraction pool had no worker left "
+                                    "to extract them"))
     if limits.max_errors is not None and total > limits.max_errors:
         failed.append((EXIT_ERRORS, f"{total} errors, more than NEWSCLEAN_HEALTH_MAX_ERRORS={limits.max_errors}"))
     rate = total / facts.attempts if facts.attempts else 0.0
@@ -128,7 +135,8 @@ def errors_by_type(stats: dict[str, Any]) -> dict[str, int]:
     """Every error of the run from the crawler stats, keyed by type."""
     prefixes = {"newsclean/fetch/failed/": "", "spider_exceptions/": "spider/",
                 "newsclean/item_error/": "item/", "feedexport/failed_count/": "output/",
-                "newsclean/state/commit_failed": "state/commit_failed"}
+                "newsclean/state/commit_failed": "state/commit_failed",
+                "newsclean/extract/pool/lost": POOL_LOST}
     errors: dict[str, int] = {}
     for key, value in stats.items():
         for prefix, label in prefixes.items():

@@ -121,6 +121,16 @@ NEWSCLEAN_MAX_PAGE_BYTES = 10 * 1024 * 1024
 NEWSCLEAN_FAVOR_PRECISION = True
 # Keep text inside <table> elements (some sites lay articles out in tables).
 NEWSCLEAN_INCLUDE_TABLES = True
+# HTML pages with more tags than this are rejected as TooManyElements before they are parsed:
+# a page of a million <p> took 2 GB in the parsers. The largest page of aeb-dev and wcxb-dev
+# has 5,106 tags; 0 = no limit.
+NEWSCLEAN_MAX_ELEMENTS = 50_000
+# Address space (MiB) of each extraction worker (RLIMIT_AS): a page that needs more is rejected
+# as PageTooComplex (or, if its worker dies, ExtractFailed) and the run goes on; 0 = no cap.
+# A ready worker maps about 180 MiB; a 10 MB page of 20,000 paragraphs extracts within 768
+# (crawl tree peak 551 MiB); a page of a million <p> (element limit off) ends as a reject in
+# 5 s, tree peak 912 MiB (1,168 MiB with a 1024 cap). Not applied with NEWSCLEAN_EXTRACT_WORKERS=0.
+NEWSCLEAN_WORKER_MEMORY_MB = 768
 # Write the rejects file beside the output.
 NEWSCLEAN_REJECTS_ENABLED = True
 # Where to write rejects; default: <output stem>.rejects.jsonl beside each file feed.

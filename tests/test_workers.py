@@ -175,8 +175,10 @@ def test_crawl_cuts_off_a_nested_tag_bomb_and_survives_a_crash(tmp_path: Path) -
     (folder / "bridge.html").write_text(ARTICLE_HTML)
     (folder / "nested.html").write_bytes(NESTED_DIVS)
     (folder / "crash.html").write_bytes(ARTICLE_HTML.encode() + CRASH)
+    # The element limit would refuse the bomb before parsing: off, to test the time limit.
     records, rejects = crawl(folder, tmp_path / "out.jsonl", "NEWSCLEAN_EXTRACT_WORKERS=2",
-                             "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}")
+                             "NEWSCLEAN_EXTRACT_TIMEOUT=1", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}",
+                             "NEWSCLEAN_MAX_ELEMENTS=0")
     assert [Path(url).name for url in records] == ["bridge.html"]
     assert rejects == {"nested.html": "ExtractTimeout", "crash.html": "ExtractFailed"}
 
@@ -238,3 +240,212 @@ def test_a_worker_that_cannot_start_fails_start() -> None:
 
     with pytest.raises(RuntimeError, match="exited while starting"):
         asyncio.run(main())
+
+
+# A page large enough (9 MB) that sending it to its worker waits on the socket buffer.
+BIG = ARTICLE_HTML.encode() + b"<!-- " + b"x" * 9_000_000 + b" -->"
+
+
+def test_large_pages_queued_behind_timeouts_still_extract() -> None:
+    """Issue 16: a large page queued behind a page that times out is still being sent when the
+    worker is killed; the replacement worker must start (it failed with FileNotFoundError from
+    the selector) and take it, and later pages must not find the pool empty."""
+
+    async def main() -> tuple[list[object], list[object], ExtractPool]:
+        pool = ExtractPool(2, ExtractOptions(), function_path=HOOK, timeout=1)
+        await pool.start()
+        try:
+            pages = [html_page("hang1.html", HANG), html_page("hang2.html", HANG),
+                     html_page("big1.html", BIG), html_page("big2.html", BIG)]
+            first = await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+            later = await asyncio.gather(*(pool.extract(html_page(f"later{i}.html", ARTICLE_HTML.encode()))
+                                           for i in range(3)), return_exceptions=True)
+        finally:
+            await pool.close()
+        return first, later, pool
+
+    first, later, pool = asyncio.run(main())
+    assert [type(r) for r in first[:2]] == [ExtractTimeout, ExtractTimeout], first
+    assert all(isinstance(r, Article) for r in [*first[2:], *later]), (first, later)
+    assert (pool.counters.timeouts, pool.counters.lost, pool.counters.started) == (2, 0, 4)
+
+
+class FlakyStartPool(ExtractPool):
+    """A pool whose replacement workers fail to start ``failures`` times (as with a forkserver
+    briefly out of processes) before they start as usual."""
+
+    failures = 2
+
+    async def add_worker(self) -> None:
+        if self.counters.started and self.failures:
+            self.failures -= 1
+            raise OSError("test: the replacement cannot start now")
+        await super().add_worker()
+
+
+def test_a_replacement_that_fails_to_start_is_tried_again() -> None:
+    async def main() -> tuple[list[object], ExtractPool]:
+        pool = FlakyStartPool(1, ExtractOptions(), function_path=HOOK, timeout=30)
+        await pool.start()
+        try:
+            pages = [html_page("crash.html", CRASH),
+                     *(html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(2))]
+            return await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True), pool
+        finally:
+            await pool.close()
+
+    results, pool = asyncio.run(main())
+    assert isinstance(results[0], ExtractFailed) and "exit code 3" in str(results[0])
+    assert all(isinstance(r, Article) for r in results[1:]), results
+    assert (pool.counters.start_failures, pool.counters.started, pool.counters.lost) == (2, 2, 0)
+
+
+def test_pages_lost_to_an_empty_pool_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replacements that never start: the pages waiting are rejected, and counted as lost."""
+    monkeypatch.setattr("pipeline.pipelines.workerpool.REPLACE_BACKOFF", 0.01)
+
+    async def main() -> tuple[list[object], ExtractPool]:
+        pool = FlakyStartPool(1, ExtractOptions(), function_path=HOOK, timeout=30)
+        pool.failures = 1_000
+        await pool.start()
+        try:
+            pages = [html_page("crash.html", CRASH),
+                     *(html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(2))]
+            first = await asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+            later = await asyncio.gather(pool.extract(html_page("later.html", ARTICLE_HTML.encode())),
+                                         return_exceptions=True)
+            return [*first, *later], pool
+        finally:
+            await pool.close()
+
+    results, pool = asyncio.run(main())
+    assert all(isinstance(r, ExtractFailed) for r in results), results
+    assert "no workers left" in str(results[-1])
+    assert (pool.counters.start_failures, pool.counters.lost) == (5, 3)
+
+
+def test_workers_killed_again_and_again_are_always_replaced() -> None:
+    """Kill a busy worker eight times while pages flow: each is replaced, the pool never ends
+    empty, and only pages a killed worker held can be lost with it."""
+
+    async def main() -> tuple[list[object], list[object], ExtractPool]:
+        pool = ExtractPool(2, ExtractOptions(), function_path=HOOK, timeout=30)
+        await pool.start()
+        try:
+            pages = [html_page(f"ok{i}.html", ARTICLE_HTML.encode()) for i in range(60)]
+            pages[5::6] = [html_page(f"big{i}.html", BIG) for i in range(len(pages[5::6]))]
+            running = asyncio.gather(*(pool.extract(page) for page in pages), return_exceptions=True)
+            for _ in range(8):
+                await asyncio.sleep(0.05)
+                if pool.workers:
+                    os.kill(next(iter(pool.workers)).pid, signal.SIGKILL)
+            first = await running
+            later = [await pool.extract(html_page(f"later{i}.html", ARTICLE_HTML.encode())) for i in range(3)]
+        finally:
+            await pool.close()
+        return first, later, pool
+
+    first, later, pool = asyncio.run(main())
+    assert all(isinstance(r, (Article, ExtractFailed)) for r in first), first
+    assert not any("no workers left" in str(r) for r in first)
+    assert all(isinstance(r, Article) for r in later)
+    assert pool.counters.lost == 0 and pool.counters.started == 2 + pool.counters.crashes
+
+
+# Set by a test: after a crash page, every worker that starts dies while warming up.
+NO_RESTART = "NEWSCLEAN_TEST_NO_RESTART"
+
+
+def extract_then_no_restart(page: Page, options: ExtractOptions) -> Article:
+    marker = os.environ.get(NO_RESTART)
+    if marker and page.source_url == "newsclean:warm-up" and os.path.exists(marker):
+        os._exit(1)
+    if marker and CRASH in page.body:
+        Path(marker).touch()
+        os._exit(3)
+    return extract_article(page, options)
+
+
+def test_a_crawl_that_loses_pages_to_the_pool_is_not_healthy(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-crash.html").write_bytes(ARTICLE_HTML.encode() + CRASH)
+    for i in range(3):
+        (folder / f"b{i}.html").write_text(ARTICLE_HTML)
+    monkeypatch.setenv(NO_RESTART, str(tmp_path / "crashed"))
+    out = tmp_path / "out.jsonl"
+    hook = "tests.test_workers.extract_then_no_restart"
+    result = run_crawl("seeds", "-a", f"dir={folder}", "-O", str(out), "-s", "NEWSCLEAN_EXTRACT_WORKERS=1",
+                       "-s", f"NEWSCLEAN_EXTRACT_FUNCTION={hook}", timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]  # scrapy crawl's own exit code; cron's is below
+    [summary] = read_jsonl(out.with_name("out.summary.json"))
+    lost = summary["errors"].get("pool/lost", 0)
+    assert lost >= 1 and lost + summary["records_written"] == 3, (summary, result.stderr[-3000:])
+    assert (summary["status"], summary["exit_code"]) == ("failed", 4), summary
+    assert any("pages lost" in reason for reason in summary["reasons"]), summary
+
+
+def heavy_page(paragraphs: int = 300_000) -> bytes:
+    """A 5-7 MB page of ``paragraphs`` short <p>: under the size limit, but the parsers'
+    trees of it take gigabytes (issue 16 item 2)."""
+    paragraph = "<p>Some words here.</p>"
+    return ("<html><body><article>" + paragraph * paragraphs + "</article></body></html>").encode()
+
+
+def test_a_page_of_300000_paragraphs_is_refused_before_parsing() -> None:
+    from pipeline.errors import TooManyElements
+    from pipeline.extract import errors as core_errors
+
+    page = html_page("heavy.html", heavy_page())
+    started = time.perf_counter()
+    with pytest.raises(core_errors.TooManyElements,
+                       match="300,00[0-9] tags, more than NEWSCLEAN_MAX_ELEMENTS=50,000"):
+        extract_article(page, ExtractOptions())
+    assert time.perf_counter() - started < 2  # decoding and counting only: no tree is built
+    [result], _ = run_pool([page])
+    assert type(result) is TooManyElements
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of ``root`` and every process below it now (Linux ``/proc``)."""
+    from pipeline.utils.benchmark import process_tree
+
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+    return total
+
+
+def test_a_heavy_page_past_the_memory_cap_is_a_reject_and_the_run_goes_on(tmp_path: Path) -> None:
+    """Element limit off, workers capped at 400 MB: the heavy page ends as a reject (in about a
+    second, not at the time limit), the good page of the same crawl is written, and the whole
+    process tree stays under 1 GB resident (uncapped, that page took over 1.6 GB)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bridge.html").write_text(ARTICLE_HTML)
+    (folder / "heavy.html").write_bytes(heavy_page())
+    out = tmp_path / "out.jsonl"
+    settings = ["NEWSCLEAN_EXTRACT_WORKERS=2", "NEWSCLEAN_MAX_ELEMENTS=0", "NEWSCLEAN_WORKER_MEMORY_MB=400",
+                "NEWSCLEAN_EXTRACT_TIMEOUT=60", f"NEWSCLEAN_STATE_PATH={tmp_path / 'state.sqlite'}"]
+    command = [sys.executable, "-m", "scrapy", "crawl", "seeds", "-a", f"dir={folder}", "-O", str(out),
+               *(arg for setting in settings for arg in ("-s", setting))]
+    peak = 0
+    started = time.monotonic()
+    with subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_bytes(proc.pid))
+            assert time.monotonic() - started < 120, "the crawl did not end"
+            time.sleep(0.02)
+        stderr = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 0, stderr[-3000:]
+    assert [Path(r["source_url"]).name for r in read_jsonl(out)] == ["bridge.html"]
+    rejects = {Path(r["source_url"]).name: r["reason"] for r in read_jsonl(tmp_path / "out.rejects.jsonl")}
+    assert rejects == {"heavy.html": "PageTooComplex"}, stderr[-3000:]
+    print(f"peak RSS of the crawl's process tree: {peak / 2**20:.0f} MiB")
+    assert 0 < peak < 1024 * 2**20, peak

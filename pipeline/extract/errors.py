@@ -37,3 +37,12 @@ class CorruptCompression(PageProblem):
 # Raised by pipeline.extract.article.
 class NoArticleText(PageProblem):
     """Extraction found no article body in a readable page."""
+
+
+class TooManyElements(PageProblem):
+    """The HTML page has more tags than NEWSCLEAN_MAX_ELEMENTS (refused before it is parsed)."""
+
+
+# Raised by pipeline.extract.worker (and the in-process path) when extraction ran out of memory.
+class PageTooComplex(PageProblem):
+    """Extracting the page needed more memory than NEWSCLEAN_WORKER_MEMORY_MB allows."""

@@ -18,7 +18,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import is_asyncio_available
 
 from pipeline.errors import ExtractFailed, drop_for
-from pipeline.extract.errors import PageProblem
+from pipeline.extract.errors import PageProblem, PageTooComplex
 from pipeline.extract.worker import load_function
 from pipeline.items import Article, ExtractOptions, Page
 from pipeline.pipelines.workerpool import ExtractPool, start_forkserver
@@ -31,6 +31,8 @@ def options_from_settings(settings: Any) -> ExtractOptions:
         max_page_bytes=settings.getint("NEWSCLEAN_MAX_PAGE_BYTES"),
         favor_precision=settings.getbool("NEWSCLEAN_FAVOR_PRECISION"),
         include_tables=settings.getbool("NEWSCLEAN_INCLUDE_TABLES"),
+        max_elements=settings.getint("NEWSCLEAN_MAX_ELEMENTS"),
+        worker_memory_mb=settings.getint("NEWSCLEAN_WORKER_MEMORY_MB"),
     )
 
 
@@ -50,6 +52,8 @@ def run_extraction(page: Page, options: ExtractOptions,
         return extract(page, options)
     except PageProblem as problem:
         raise drop_for(problem) from None
+    except MemoryError:  # no address-space cap in process, but the same reason as in a worker
+        raise drop_for(PageTooComplex("extraction ran out of memory")) from None
     except Exception as exc:  # noqa: BLE001 - any extractor bug becomes a reject, not a crash
         logger.warning("extraction failed for %s", page.source_url, exc_info=True)
         raise ExtractFailed(f"{type(exc).__name__}: {exc}") from None
@@ -101,8 +105,10 @@ class ExtractionPipeline:
             return
         await self.pool.close()
         counters = self.pool.counters
-        for name in ("started", "timeouts", "crashes", "recycled", "max_waiting"):
+        for name in ("started", "timeouts", "crashes", "recycled", "max_waiting", "start_failures"):
             self.stats.set_value(f"newsclean/extract/pool/{name}", getattr(counters, name))
+        if counters.lost:  # an error of the run (pipeline.health): only set when there was one
+            self.stats.set_value("newsclean/extract/pool/lost", counters.lost)
         self.pool = None
 
     async def process_item(self, item: Any) -> Any:

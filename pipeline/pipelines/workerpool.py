@@ -22,6 +22,16 @@ breaks the whole executor. Here:
    OOM kill) raises ``ExtractFailed``; the page queued behind it goes to another worker, and
    the run goes on. Workers are recycled after ``max_tasks`` pages so slow leaks in parsers
    cannot add up.
+6. A replacement that fails to start is tried again (``REPLACE_ATTEMPTS`` times, with a short
+   backoff), counted as still starting meanwhile, so pages wait for it instead of being
+   rejected. Only a pool left with no worker at all rejects pages; each such page is counted in
+   ``counters.lost`` (the stat ``newsclean/extract/pool/lost``), which fails the run's health.
+7. A worker's socket is taken out of asyncio's selector before it is closed (``close_socket``).
+   Closing a socket that a pending ``sock_sendall`` (a large page queued behind a stuck one)
+   still has registered leaves a stale selector key under its file descriptor number; the next
+   ``socketpair`` reuses that number, and the replacement's first ``sock_recv_into`` then
+   fails with ``FileNotFoundError`` (epoll has no such descriptor to modify), which emptied the
+   pool (issue 16).
 
 Why not pebble's ``ProcessPool`` (tried on 2026-11-29 with pebble 5.2.3, same forkserver, same
 interface; the trial was not merged): throughput was the same within this shared machine's
@@ -58,6 +68,14 @@ logger = logging.getLogger(__name__)
 PRELOAD = ("pipeline.extract.article", "pipeline.extract.worker")
 # A worker that has not said "ready" within this time is a failed start.
 STARTUP_TIMEOUT = 120.0
+# A replacement worker that fails to start is tried this many times in all, waiting
+# REPLACE_BACKOFF, then twice, four times as long... between tries (a forkserver or a machine
+# briefly out of processes or memory recovers; a function that does not import does not).
+REPLACE_ATTEMPTS = 5
+REPLACE_BACKOFF = 0.2
+NO_WORKERS = "the extraction pool has no workers left (replacements failed to start)"
+
+
 def forkserver_preload(function_path: str) -> list[str]:
     """The modules a forkserver imports for workers running ``function_path``."""
     return [*PRELOAD, function_path.rpartition(".")[0]]
@@ -115,6 +133,8 @@ class Worker:
     inflight: deque[Job] = field(default_factory=deque)
     has_work: asyncio.Event = field(default_factory=asyncio.Event)
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Its send() tasks still running: cancelled when its socket closes.
+    sends: set[asyncio.Task] = field(default_factory=set)
     retiring: bool = False
 
 
@@ -125,6 +145,8 @@ class PoolCounters:
     crashes: int = 0
     recycled: int = 0
     max_waiting: int = 0
+    start_failures: int = 0  # replacement starts that failed (and were tried again)
+    lost: int = 0  # pages rejected because the pool had no worker left
 
 
 def exit_description(code: int | None) -> str:
@@ -172,7 +194,11 @@ class ExtractPool:
     async def start(self) -> None:
         """Start every worker and wait until all are warm (a failed start raises)."""
         self.starting += self.size
-        results = await asyncio.gather(*(self.add_worker() for _ in range(self.size)), return_exceptions=True)
+        try:
+            results = await asyncio.gather(*(self.add_worker() for _ in range(self.size)),
+                                           return_exceptions=True)
+        finally:
+            self.starting -= self.size
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             await self.close()
@@ -181,8 +207,8 @@ class ExtractPool:
                     self.context.get_start_method(), ", ".join(str(w.pid) for w in self.workers))
 
     async def add_worker(self) -> None:
-        """Start one worker, wait until it is warm, give it pages (the caller counted it in
-        ``starting``, so the pool knows one is on its way)."""
+        """Start one worker, wait until it is warm, give it pages (the caller counts it in
+        ``starting`` meanwhile, so the pool knows one is on its way)."""
         loop = asyncio.get_running_loop()
         parent_sock, child_sock = socket.socketpair()
         process = self.context.Process(target=worker_main, args=(child_sock, self.options, self.function_path),
@@ -206,8 +232,6 @@ class ExtractPool:
             child_sock.close()
             self.discard(worker)
             raise
-        finally:
-            self.starting -= 1
         self.counters.started += 1
         if self.closed:
             self.discard(worker)
@@ -217,38 +241,71 @@ class ExtractPool:
         self.dispatch()
 
     def spawn(self) -> None:
-        """Start a replacement worker in the background."""
+        """Start a replacement worker in the background (counted in ``starting`` at once, so
+        no page is rejected for want of workers while it is on its way)."""
         if self.closed:
             return
         self.starting += 1
-        task = asyncio.get_running_loop().create_task(self.add_worker())
-        self.background.add(task)
-        task.add_done_callback(self.spawn_done)
+        self.track(asyncio.get_running_loop().create_task(self.replace()))
 
-    def spawn_done(self, task: asyncio.Task) -> None:
-        self.background.discard(task)
-        if task.cancelled() or task.exception() is None:
-            return
-        logger.error("extraction pool: a replacement worker failed to start", exc_info=task.exception())
-        self.fail_pending_if_hopeless()
+    async def replace(self) -> None:
+        """Start one worker, trying again after a failed start (see ``REPLACE_ATTEMPTS``);
+        ``spawn`` counted it in ``starting``, which stays counted until the last try ends."""
+        try:
+            for attempt in range(1, REPLACE_ATTEMPTS + 1):
+                try:
+                    await self.add_worker()
+                    return
+                except Exception:  # noqa: BLE001 - logged; tried again or given up below
+                    self.counters.start_failures += 1
+                    if self.closed:
+                        return
+                    if attempt == REPLACE_ATTEMPTS:
+                        logger.error("extraction pool: a replacement worker failed to start %d times; "
+                                     "giving up", attempt, exc_info=True)
+                        return
+                    delay = REPLACE_BACKOFF * 2 ** (attempt - 1)
+                    logger.warning("extraction pool: a replacement worker failed to start (try %d of %d); "
+                                   "trying again in %g s", attempt, REPLACE_ATTEMPTS, delay, exc_info=True)
+                    await asyncio.sleep(delay)
+        finally:
+            self.starting -= 1
+            self.fail_pending_if_hopeless()
 
     def fail_pending_if_hopeless(self) -> None:
+        """No worker left and none on its way: every waiting page is lost."""
         if self.workers or self.starting:
             return
         while self.pending:
             job = self.pending.popleft()
             if not job.future.done():
-                job.future.set_exception(
-                    ExtractFailed("the extraction pool has no workers left (replacements failed to start)"))
+                self.counters.lost += not self.closed  # at the end of the run, nothing waits
+                job.future.set_exception(ExtractFailed(NO_WORKERS))
 
     def track(self, task: asyncio.Task) -> None:
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
+    def close_socket(self, worker: Worker) -> None:
+        """Take ``worker``'s socket out of the loop's selector, stop its sends, then close it.
+
+        A pending ``sock_sendall`` or ``sock_recv_into`` keeps the socket's descriptor
+        registered; closed as it is, the selector would keep a key under a number the next
+        socket reuses (see the module docstring, point 7). ``remove_reader``/``remove_writer``
+        also cancel the registered handles, so the pending calls' own clean-up, which runs
+        later, leaves whatever socket then holds that number alone."""
+        if worker.sock.fileno() >= 0:
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(worker.sock)
+            loop.remove_writer(worker.sock)
+        for task in worker.sends:
+            task.cancel()
+        worker.sock.close()
+
     def discard(self, worker: Worker) -> None:
         """Close ``worker``'s socket and kill the process if it still runs; reaped in the background."""
         self.workers.discard(worker)
-        worker.sock.close()
+        self.close_socket(worker)
         if worker.process.pid is None:
             return
         if worker.process.exitcode is None:
@@ -289,7 +346,8 @@ class ExtractPool:
     async def extract(self, page: Page) -> Article:
         """The page's record from a worker, or a ``RejectedPage`` subclass saying why not."""
         if not self.workers and not self.starting:
-            raise ExtractFailed("the extraction pool has no workers left (replacements failed to start)")
+            self.counters.lost += 1
+            raise ExtractFailed(NO_WORKERS)
         job = Job(page, asyncio.get_running_loop().create_future())
         self.pending.append(job)
         self.counters.max_waiting = max(self.counters.max_waiting, len(self.pending))
@@ -314,7 +372,10 @@ class ExtractPool:
             worker.inflight.append(job)
             # The send task first: if the worker is dead, send() marks the page undelivered
             # before read_replies() wakes up and sees the end of the socket.
-            self.track(asyncio.get_running_loop().create_task(self.send(worker, job)))
+            task = asyncio.get_running_loop().create_task(self.send(worker, job))
+            self.track(task)
+            worker.sends.add(task)
+            task.add_done_callback(worker.sends.discard)
             worker.has_work.set()
 
     async def send(self, worker: Worker, job: Job) -> None:
@@ -347,7 +408,7 @@ class ExtractPool:
                 if self.closed:
                     return
                 self.counters.crashes += 1
-                worker.sock.close()
+                self.close_socket(worker)
                 code = await self.reap(worker)
                 logger.warning("extraction worker %d died (%s) while extracting %s; replacing it",
                                worker.pid, exit_description(code), worker.inflight[0].page.source_url)
@@ -375,7 +436,7 @@ class ExtractPool:
         workers = list(self.workers)
         self.workers.clear()
         for worker in workers:
-            worker.sock.close()
+            self.close_socket(worker)
             worker.has_work.set()
         for worker in workers:
             for _ in range(200):

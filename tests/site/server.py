@@ -307,7 +307,8 @@ class NewsSite:
             time.sleep(self.slow_seconds)
             return self.send(h, 200, self.page("harbour-bridge.html"), html)
         if path == HUGE:
-            filler = b"<p>" + b"padding " * 100 + b"</p>\n"
+            # Prose, not one word repeated: that is no language, a NoArticleText reject (f472066).
+            filler = b"<p>" + b"The harbour committee met again to discuss the budget for next year. " * 10 + b"</p>\n"
             return self.send(h, 200, b"<html><body>" + filler * (HUGE_BYTES // len(filler)) + b"</body></html>", html)
         if path == BOMB:
             return self.send(h, 200, gzip.compress(b" " * BOMB_BYTES, 9), html, {"Content-Encoding": "gzip"})

@@ -37,3 +37,14 @@ def test_could_not_start() -> None:
 def test_every_exit_code_has_a_meaning() -> None:
     assert sorted(EXIT_CODES) == [0, 1, 2, 3, 4, 5, 6, 75]
     assert all(meaning and "\n" not in meaning for meaning in EXIT_CODES.values())
+
+
+def test_pages_lost_by_the_extraction_pool_fail_the_run() -> None:
+    from pipeline.health import EXIT_ERRORS, errors_by_type
+
+    errors = errors_by_type({"newsclean/extract/pool/lost": 3, "newsclean/extract/pool/started": 4})
+    assert errors == {"pool/lost": 3}
+    verdict = assess(facts(finish_reason="finished", entries=1, entries_fetched=1, attempts=9, errors=errors),
+                     Thresholds(max_error_rate=0.5))
+    assert verdict.exit_code == EXIT_ERRORS
+    assert verdict.reasons == ["3 pages lost: the extraction pool had no worker left to extract them"]
