@@ -39,10 +39,11 @@ WINDOW = ("-a", f"since={site_mod.WINDOW_SINCE}")
 
 
 @contextmanager
-def news_site(slow_seconds: float = 0.2, robots_txt: bool = True) -> Iterator[NewsSite]:
+def news_site(slow_seconds: float = 0.2, **options: object) -> Iterator[NewsSite]:
+    """The news test site without its waits, and the 127.0.0.2 server that must hear nothing."""
     other = NewsSite("127.0.0.2").start()
     site = NewsSite("127.0.0.1", other=other.base, crawl_delay=0, retry_after=0, slow_seconds=slow_seconds,
-                    robots_txt=robots_txt).start()
+                    **options).start()  # type: ignore[arg-type]
     try:
         yield site
     finally:

@@ -9,32 +9,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from tests.crawl import read_jsonl, run_crawl
 from tests.feedsite import Site
 from tests.site import server as site_mod
 from tests.site.server import NewsSite
+from tests.test_news_cron import news_site
 
 FAST = ("-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=1", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO")
 WINDOW = ("-a", f"since={site_mod.WINDOW_SINCE}")
-
-
-@contextmanager
-def news_site(**options: object) -> Iterator[NewsSite]:
-    """The news test site without its waits, and the 127.0.0.2 server that must hear nothing."""
-    other = NewsSite("127.0.0.2").start()
-    site = NewsSite("127.0.0.1", other=other.base, crawl_delay=0, retry_after=0, slow_seconds=0.2,
-                    **options).start()  # type: ignore[arg-type]
-    try:
-        yield site
-    finally:
-        site.stop()
-        other.stop()
-    assert other.log == [], "the 127.0.0.2 server must receive nothing"
 
 
 def crawl(tmp: Path, *args: str, name: str = "out") -> tuple[subprocess.CompletedProcess, Path]:

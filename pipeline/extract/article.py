@@ -38,7 +38,6 @@ from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadat
 identifier()
 
 
-
 def count_tags(html: str) -> int:
     """An upper bound of the page's elements, without parsing: every ``<`` that does not open
     an end tag (comments, doctypes and ``<`` in scripts count too). 15 ms for 10 MB."""

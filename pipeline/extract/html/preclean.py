@@ -363,10 +363,12 @@ def protect_standfirst(tree: LexborHTMLParser) -> str | None:
     headline = tree.css_first("h1")
     if headline is None or headline.parent is None:
         return None
+    scope = headline.parent.parent or headline.parent  # every candidate lies in this subtree
     near = {n.mem_id for n in (headline.parent, headline.parent.parent) if n is not None}
-    for node in tree.css(STANDFIRST_ELEMENTS):
+    for node in scope.css(STANDFIRST_ELEMENTS):
         parent = node.parent
-        if parent is None or not (parent.mem_id in near or (parent.parent is not None and parent.parent.mem_id in near)):
+        grandparent = parent.parent if parent is not None else None
+        if not {n.mem_id for n in (parent, grandparent) if n is not None} & near:
             continue
         if any(inner.mem_id != node.mem_id for inner in node.css(STANDFIRST_NOT_INSIDE)):
             continue  # a container of blocks (or of the headline), not a standfirst
