@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test test-unit bench bench-memory clean-venv
+.PHONY: crawl test test-unit bench bench-memory benchmarks-text clean-venv
 
 $(BIN)/scrapy: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ bench: $(BIN)/scrapy
 
 bench-memory: $(BIN)/scrapy
 	$(BIN)/python bench/throughput.py --memory
+
+# wcxb-dev as text captures (render_text.py, inscriptis 2.7.6 from requirements.lock) in the
+# git-ignored build/wcxb-dev-text, so the text path is measured on 711 captures too.
+SHARED_BENCHMARKS ?= ../shared/benchmarks
+benchmarks-text: $(BIN)/scrapy
+	$(BIN)/python $(SHARED_BENCHMARKS)/render_text.py $(SHARED_BENCHMARKS)/wcxb-dev build/wcxb-dev-text
 
 clean-venv:
 	rm -rf $(VENV)

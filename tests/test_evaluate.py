@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,18 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline.utils.benchmark import aggregate, load_fixtures, score_page, score_predictions
+from pipeline.commands.evaluate import justext_of_lines, sample_ids
+from pipeline.utils.benchmark import (
+    Benchmark,
+    aggregate,
+    benchmark_figures,
+    load_benchmark,
+    load_fixtures,
+    score_page,
+    score_predictions,
+    snippet_share,
+    word_score,
+)
 from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR, needs_shared
 
 HTML_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "noise" / "html"
@@ -73,6 +85,47 @@ def test_metric_agrees_with_reference_scorer() -> None:
         assert round(ours[key], 4) == round(reference[key], 4), key
 
 
+def test_word_score_is_a_bag_of_lowercased_words() -> None:
+    score = word_score("The cat saw the dog.", "the THE cat, bird")  # overlap: the x2, cat
+    assert (score.precision, score.recall) == (3 / 4, 3 / 5)
+    assert score.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+
+
+def test_word_score_of_empty_texts() -> None:
+    assert word_score("some words", "") == word_score("some words", None) == (0.0, 0.0, 0.0)
+    assert word_score("", "") == (1.0, 1.0, 1.0) and word_score("", "noise") == (0.0, 0.0, 0.0)
+
+
+def test_snippets_are_found_case_and_spacing_blind() -> None:
+    assert snippet_share("A  quick\nBrown fox", ["quick brown", "brown fox", "lazy dog"]) == pytest.approx(2 / 3)
+    assert snippet_share("anything", []) is None
+
+
+def test_benchmark_figures_are_means_over_pages(tmp_path: Path) -> None:
+    (tmp_path / "ground-truth.json").write_bytes(orjson.dumps({
+        "a": {"articleBody": "one two three four", "url": "https://a.example/1", "with": ["two three"],
+              "without": ["Menu"]},
+        "b": {"articleBody": "five six", "url": "https://b.example/2", "with": ["five", "seven"]}}))
+    bench = load_benchmark(tmp_path)
+    assert isinstance(bench, Benchmark) and bench.without_snippets == {"a": ["Menu"]}
+    figures, _ = benchmark_figures(bench, {"a": "Menu one two three four", "b": ""})
+    assert figures["word_f1"] == pytest.approx((2 * 0.8 * 1.0 / 1.8 + 0.0) / 2)
+    assert (figures["word_recall"], figures["with_found"], figures["without_leaked"]) == (0.5, 0.5, 1.0)
+    assert figures["empty_predictions"] == 1
+
+
+def test_fixed_sample_is_the_same_whatever_the_order() -> None:
+    ids = [f"{n:04d}" for n in range(50)]
+    assert sample_ids(ids, 7) == sample_ids(list(reversed(ids)), 7) and len(sample_ids(ids, 7)) == 7
+
+
+def test_justext_reference_keeps_prose_lines_only() -> None:
+    prose = ("The council voted on Tuesday to extend the program for another year, after residents said "
+             "that the service had made a real difference to their lives and to the lives of their children, "
+             "and that they would like it to be there for them when they need it again.")
+    assert justext_of_lines(f"Home\nNews\n{prose}\nShare") == prose
+
+
 # --- both benchmark layouts, through the real crawl -------------------------------------------
 def test_evaluate_html_layout_without_sidecars(tmp_path: Path) -> None:
     (tmp_path / "html").mkdir()
@@ -87,7 +140,9 @@ def test_evaluate_html_layout_without_sidecars(tmp_path: Path) -> None:
     assert (figures["pages"], figures["layout"], figures["empty_predictions"]) == (len(FIXTURES), "html", 0)
     assert (figures["precision"], figures["recall"], figures["f1"]) == (1.0, 1.0, 1.0)
     assert len(figures["worst"]) == 2 and figures["bare_pages_per_second"] > 0
-    assert "precision 1.0000  recall 1.0000  F1 1.0000" in done.stdout
+    assert figures["word_f1"] == 1.0 and set(figures["references"]) == {"bare", "bare_favor_precision"}
+    assert 0 < figures["references"]["bare"]["word_f1"] <= 1 and "bare trafilatura" in done.stdout
+    assert re.search(r"pipeline \(scrapy crawl seeds\)\s+1\.0000\s+1\.0000\s+1\.0000\s+1\.0000", done.stdout)
     assert list(tmp_path.glob("html/*.meta.json")) == []  # sidecars live in a temp dir only
 
 
@@ -98,8 +153,9 @@ def test_evaluate_text_layout(tmp_path: Path) -> None:
     (tmp_path / "ground-truth.json").write_bytes(orjson.dumps({"p1": {"articleBody": expected["text"],
                                                                       "url": expected["url"]}}))
     _, figures = evaluate(str(tmp_path), str(tmp_path / "figures.json"))
-    assert (figures["layout"], figures["pages"], figures["f1"]) == ("text", 1, 1.0)
-    assert "bare_pages_per_second" not in figures
+    assert (figures["layout"], figures["pages"], figures["f1"], figures["word_f1"]) == ("text", 1, 1.0, 1.0)
+    assert "bare_pages_per_second" not in figures and set(figures["references"]) == {"raw_capture", "justext"}
+    assert figures["references"]["raw_capture"]["precision"] < 0.8 < figures["references"]["raw_capture"]["recall"]
 
 
 # --- noise fixtures ---------------------------------------------------------------------------

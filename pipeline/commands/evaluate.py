@@ -1,13 +1,16 @@
 """``scrapy evaluate``: run the real pipeline over a benchmark folder or the noise fixtures.
 
-  scrapy evaluate BENCHMARK_DIR [--json OUT] [--worst N] [--no-bare]
+  scrapy evaluate BENCHMARK_DIR [--json OUT] [--worst N] [--no-bare] [--sample N]
   scrapy evaluate --fixtures [FIXTURES_DIR] [--json OUT]
 
 Both modes run ``scrapy crawl seeds`` in this process (same spider, extraction and item
 pipelines, feed exporter) over a folder, read the exported JSONL back, and then:
-  * benchmark mode scores it like ``aeb_score.py`` (precision, recall, F1, the worst pages) and
-    times a bare ``trafilatura.extract`` loop over the same pages, so both speeds come from
-    the same run on the same machine;
+  * benchmark mode scores it like ``aeb_score.py`` (shingle precision, recall, F1, the worst
+    pages), with the benchmark's word F1 and snippet figures where the set defines them, and
+    scores the references on the same pages in the same run: for HTML bare
+    ``trafilatura.extract(html, url=url, include_comments=False)`` and the same with
+    ``favor_precision=True`` (both loops timed, so the speeds come from the same run on the
+    same machine); for text captures the raw capture and jusText over its lines;
   * fixture mode reports, per noise class, the noise strings that leaked into the output
     and the article paragraphs that were lost.
 """
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import html as htmllib
 import shutil
 import sys
 import tempfile
@@ -31,6 +36,8 @@ from scrapy.exceptions import UsageError
 from pipeline.arguments import UsageProblem, check_settings
 from pipeline.health import EXIT_NOT_STARTED
 from pipeline.utils.benchmark import (
+    Benchmark,
+    benchmark_figures,
     input_files,
     leak_report,
     load_benchmark,
@@ -38,24 +45,63 @@ from pipeline.utils.benchmark import (
     page_id_of,
     prepare_inputs,
     process_tree_cpu_seconds,
-    score_predictions,
 )
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "noise"
 
 
-def bare_trafilatura_rate(files: list[Path], favor_precision: bool) -> tuple[float, float]:
-    """Pages per second (wall, CPU) of a bare ``trafilatura.extract`` loop over HTML files,
-    with the same trafilatura options the pipeline uses."""
+def read_html(path: Path) -> str:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8", "replace")
+
+
+def bare_trafilatura(bench: Benchmark, ids: list[str], favor_precision: bool) -> tuple[dict[str, str], float, float]:
+    """Bare ``trafilatura.extract(html, url=url, include_comments=False[, favor_precision=True])``
+    over the HTML pages: ``(texts by id, pages per wall second, pages per CPU second)``."""
     import trafilatura
 
+    files = input_files(bench)
+    texts: dict[str, str] = {}
     wall, cpu = time.perf_counter(), time.process_time()
-    for path in files:
-        data = path.read_bytes()
-        html = (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8", "replace")
-        trafilatura.extract(html, include_comments=False, favor_precision=favor_precision, deduplicate=False)
+    for page_id in ids:
+        options = {"favor_precision": True} if favor_precision else {}
+        texts[page_id] = trafilatura.extract(read_html(files[page_id]), url=bench.urls.get(page_id),
+                                             include_comments=False, **options) or ""
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return len(files) / wall if wall else 0.0, len(files) / cpu if cpu else 0.0
+    return texts, len(ids) / wall if wall else 0.0, len(ids) / cpu if cpu else 0.0
+
+
+def justext_of_lines(text: str) -> str:
+    """jusText (English stop list) over a text capture's lines, each given as a ``<p>``: the
+    text-capture reference of aeb-dev-text's README."""
+    import justext
+
+    page = "<html><body>" + "".join(f"<p>{htmllib.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    paragraphs = justext.justext(page + "</body></html>", justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def text_references(bench: Benchmark, ids: list[str]) -> dict[str, dict[str, str]]:
+    files = input_files(bench)
+    raw = {i: files[i].read_text(encoding="utf-8", errors="replace") for i in ids}
+    return {"raw capture": raw, "jusText": {i: justext_of_lines(t) for i, t in raw.items()}}
+
+
+def sample_ids(ids: list[str], size: int) -> list[str]:
+    """A fixed sample: the ``size`` ids with the smallest SHA-1 (the same on every machine)."""
+    return sorted(sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:size])
+
+
+FIGURE_COLUMNS = (("precision", "P"), ("recall", "R"), ("f1", "F1"), ("word_f1", "word F1"),
+                  ("with_found", "with found"), ("without_leaked", "without leaked"))
+
+
+def print_table(rows: dict[str, dict[str, Any]]) -> None:
+    columns = [(key, title) for key, title in FIGURE_COLUMNS if any(key in r for r in rows.values())]
+    print(f"  {'':<34}" + "".join(f"{title:>15}" for _, title in columns))
+    for name, figures in rows.items():
+        print(f"  {name:<34}" + "".join(f"{figures[key]:>15.4f}" if key in figures else f"{'-':>15}"
+                                        for key, _ in columns))
 
 
 class Command(ScrapyCommand):
@@ -74,7 +120,10 @@ class Command(ScrapyCommand):
         # No absolute path here: argparse wraps help text at hyphens, and a path broke mid-name.
         parser.add_argument("--fixtures", action="store_true",
                             help="noise-fixture mode; DIR defaults to the project's tests/fixtures/noise")
-        parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura timing")
+        parser.add_argument("--no-bare", action="store_true",
+                            help="skip the references (bare trafilatura, raw capture, jusText)")
+        parser.add_argument("--sample", type=int, metavar="N",
+                            help="score a fixed sample of N pages (the same on every machine)")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -132,16 +181,47 @@ class Command(ScrapyCommand):
 
     def run_benchmark(self, root: Path, opts: argparse.Namespace) -> dict[str, Any]:
         bench = load_benchmark(root)
+        if opts.sample:
+            keep = set(sample_ids(sorted(bench.truth), opts.sample))
+            bench.truth = {i: t for i, t in bench.truth.items() if i in keep}
+        ids = sorted(bench.truth)
         records, timing = self.crawl(prepare_inputs(bench, self.workdir))
         predictions = {page_id_of(r["source_url"]): r.get("text") or "" for r in records}
-        figures, pages = score_predictions(bench.truth, predictions)
-        n = len(input_files(bench))
+        predictions = {i: t for i, t in predictions.items() if i in bench.truth}
+        figures, pages = benchmark_figures(bench, predictions)
+        n = len(ids)
         figures.update(set=root.name, layout=bench.layout, seconds_total=timing["total"],
+                       records=len(predictions),
                        pages_per_second=n / timing["wall"] if timing["wall"] else 0.0,
                        pages_per_cpu_second=n / timing["cpu"] if timing["cpu"] else 0.0)
-        print(f"{root.name}: {figures['pages']} pages ({bench.layout}), {len(records)} records, "
+        print(f"{root.name}: {figures['pages']} pages ({bench.layout}"
+              f"{f', fixed sample of {opts.sample}' if opts.sample else ''}), {len(predictions)} records, "
               f"{figures['empty_predictions']} empty")
-        print(f"  precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  F1 {figures['f1']:.4f}")
+        rows: dict[str, dict[str, Any]] = {"pipeline (scrapy crawl seeds)": figures}
+        references: dict[str, dict[str, Any]] = {}
+        if not opts.no_bare:
+            if bench.layout == "html":
+                assert self.settings is not None
+                same_options = self.settings.getbool("NEWSCLEAN_FAVOR_PRECISION")
+                for key, favor_precision in (("bare", False), ("bare_favor_precision", True)):
+                    texts, wall, cpu = bare_trafilatura(bench, ids, favor_precision)
+                    references[key], _ = benchmark_figures(bench, texts)
+                    references[key].update(pages_per_second=wall, pages_per_cpu_second=cpu)
+                    if favor_precision == same_options:
+                        figures.update(bare_pages_per_second=wall, bare_pages_per_cpu_second=cpu,
+                                       speed_ratio=figures["pages_per_cpu_second"] / cpu if cpu else 0.0)
+                rows["bare trafilatura"] = references["bare"]
+                rows["bare trafilatura, favor_precision"] = references["bare_favor_precision"]
+            else:
+                for name, texts in text_references(bench, ids).items():
+                    references[name.replace(" ", "_").lower()], _ = benchmark_figures(bench, texts)
+                    rows[name] = references[name.replace(" ", "_").lower()]
+            figures["references"] = references
+        print_table(rows)
+        if "bare" in references:
+            gain = {k: figures[k] - references["bare"][k] for k in ("f1", "word_f1")}
+            figures["gain_over_bare"] = gain
+            print(f"  pipeline - bare trafilatura: shingle F1 {gain['f1']:+.4f}, word F1 {gain['word_f1']:+.4f}")
         worst = sorted(pages, key=lambda p: (p.f1, p.page_id))[: opts.worst]
         figures["worst"] = [{"id": p.page_id, "f1": p.f1, "precision": p.precision, "recall": p.recall,
                              "url": bench.urls.get(p.page_id)} for p in worst]
@@ -153,13 +233,9 @@ class Command(ScrapyCommand):
               f"{figures['pages_per_cpu_second']:.1f} pages/CPU-s of the process tree (workers included) "
               "from engine start to spider close; "
               f"{n / timing['total']:.1f} pages/s counting start-up")
-        if bench.layout == "html" and not opts.no_bare:
-            assert self.settings is not None
-            bare_wall, bare_cpu = bare_trafilatura_rate(sorted(input_files(bench).values()),
-                                                        self.settings.getbool("NEWSCLEAN_FAVOR_PRECISION"))
-            figures.update(bare_pages_per_second=bare_wall, bare_pages_per_cpu_second=bare_cpu,
-                           speed_ratio=figures["pages_per_cpu_second"] / bare_cpu if bare_cpu else 0.0)
-            print(f"  bare trafilatura.extract loop: {bare_wall:.1f} pages/s wall, {bare_cpu:.1f} pages/CPU-s; "
+        if "speed_ratio" in figures:
+            print(f"  bare trafilatura.extract loop (same options): {figures['bare_pages_per_second']:.1f} pages/s "
+                  f"wall, {figures['bare_pages_per_cpu_second']:.1f} pages/CPU-s; "
                   f"pipeline/bare per core: {figures['speed_ratio']:.2f}")
         return figures
 

@@ -8,6 +8,16 @@ checks it against the reference ``aeb_score.py`` when ``../shared`` is present):
     hits / true shingles; corpus precision and recall are the means of those, and F1 is the
     harmonic mean of the two means (not the mean of page F1s).
 
+The benchmark's own figures for sets that define them (wcxb-dev, from its README; the reference
+``evaluate.py`` of WCXB defines the same):
+  * word F1: per page, precision and recall of the bag (multiset) of lower-cased ``\\w+`` words
+    against the ground truth, F1 from those; the corpus figures are plain means over pages (a
+    page with no output scores 0; a page whose ground truth has no word scores 1 with an empty
+    output, else 0);
+  * snippets: per page, the share of its ``with`` snippets found in the output (lower-cased,
+    whitespace collapsed, substring), and the share of its ``without`` snippets found (leaked);
+    means over the pages that list such snippets.
+
 Benchmark folders come in two layouts, both with ``ground-truth.json`` (``{id: {articleBody,
 url}}``): ``html/<id>.html.gz`` (no sidecars: ``prepare_inputs`` writes them from the ground
 truth's URLs), or ``<id>.txt`` + ``<id>.meta.json`` (used as they are).
@@ -24,7 +34,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -91,6 +101,58 @@ def score_predictions(truth: dict[str, str], predictions: dict[str, str]) -> tup
     return figures, pages
 
 
+class WordScore(NamedTuple):
+    precision: float
+    recall: float
+    f1: float
+
+
+def word_score(truth: str | None, prediction: str | None) -> WordScore:
+    """The benchmark's word F1 of one page (bag of lower-cased words)."""
+    true_words = Counter(_WORD.findall((truth or "").lower()))
+    predicted = Counter(_WORD.findall((prediction or "").lower()))
+    if not true_words:
+        return WordScore(1.0, 1.0, 1.0) if not predicted else WordScore(0.0, 0.0, 0.0)
+    if not predicted:
+        return WordScore(0.0, 0.0, 0.0)
+    overlap = sum((true_words & predicted).values())
+    precision, recall = overlap / sum(predicted.values()), overlap / sum(true_words.values())
+    return WordScore(precision, recall, 2 * precision * recall / (precision + recall) if overlap else 0.0)
+
+
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def snippet_share(prediction: str | None, snippets: list[str]) -> float | None:
+    """Share of ``snippets`` found in ``prediction`` (lower-cased, whitespace collapsed);
+    ``None`` when the page lists none."""
+    if not snippets:
+        return None
+    flat = _flat(prediction)
+    return sum(1 for s in snippets if _flat(s) in flat) / len(snippets)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def benchmark_figures(bench: Benchmark, predictions: dict[str, str]) -> tuple[dict[str, Any], list[PageScore]]:
+    """Shingle figures (``score_predictions``) plus the word and snippet figures of one
+    prediction set over every ground-truth id (a missing prediction counts as empty)."""
+    figures, pages = score_predictions(bench.truth, predictions)
+    words = [word_score(bench.truth[i], predictions.get(i)) for i in sorted(bench.truth)]
+    figures.update(word_precision=_mean([w.precision for w in words]), word_recall=_mean([w.recall for w in words]),
+                   word_f1=_mean([w.f1 for w in words]))
+    found = [s for i in sorted(bench.truth) if (s := snippet_share(predictions.get(i), bench.with_snippets.get(i, [])))
+             is not None]
+    leaked = [s for i in sorted(bench.truth)
+              if (s := snippet_share(predictions.get(i), bench.without_snippets.get(i, []))) is not None]
+    if found or leaked:
+        figures.update(with_found=_mean(found), without_leaked=_mean(leaked))
+    return figures, pages
+
+
 # --- benchmark folders -----------------------------------------------------------------------
 @dataclass
 class Benchmark:
@@ -98,6 +160,8 @@ class Benchmark:
     layout: str  # "html" (html/<id>.html.gz) or "text" (<id>.txt + <id>.meta.json)
     truth: dict[str, str]
     urls: dict[str, str]
+    with_snippets: dict[str, list[str]] = field(default_factory=dict)
+    without_snippets: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_benchmark(root: Path) -> Benchmark:
@@ -109,15 +173,25 @@ def load_benchmark(root: Path) -> Benchmark:
     truth = {k: (v.get("articleBody") or "") if isinstance(v, dict) else (v or "") for k, v in data.items()}
     urls = {k: v.get("url") for k, v in data.items() if isinstance(v, dict) and v.get("url")}
     layout = "html" if (root / "html").is_dir() else "text"
-    return Benchmark(root, layout, truth, urls)
+    snippets = {kind: {k: list(v.get(kind) or []) for k, v in data.items() if isinstance(v, dict) and v.get(kind)}
+                for kind in ("with", "without")}
+    return Benchmark(root, layout, truth, urls, snippets["with"], snippets["without"])
 
 
 def prepare_inputs(bench: Benchmark, workdir: Path) -> Path:
     """The folder to crawl. HTML layout: a link to each page plus a ``<id>.meta.json`` sidecar
-    holding the ground truth's URL (the only thing the pipeline is told), in ``workdir``."""
-    if bench.layout == "text":
-        return bench.root
+    holding the ground truth's URL (the only thing the pipeline is told), in ``workdir``. Text
+    layout: the folder itself, or links to the captures of ``bench.truth`` when that is a sample."""
     inputs = Path(workdir) / "inputs"
+    if bench.layout == "text":
+        if {p.stem for p in bench.root.glob("*.txt")} <= set(bench.truth):
+            return bench.root
+        inputs.mkdir(parents=True, exist_ok=True)  # a sample: only its captures and sidecars
+        for page_id in sorted(bench.truth):
+            for name in (f"{page_id}.txt", f"{page_id}.meta.json"):
+                if (bench.root / name).is_file():
+                    (inputs / name).symlink_to((bench.root / name).resolve())
+        return inputs
     inputs.mkdir(parents=True, exist_ok=True)
     for page_id in sorted(bench.truth):
         source = (bench.root / "html" / f"{page_id}.html.gz").resolve()
