@@ -55,10 +55,6 @@ class MissingUrl(RejectedPage):
     """The record has no article URL."""
 
 
-class MissingTitle(RejectedPage):
-    """The record has no title."""
-
-
 class EmptyText(RejectedPage):
     """The record's clean text is empty."""
 

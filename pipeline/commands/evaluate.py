@@ -191,12 +191,12 @@ class Command(ScrapyCommand):
         figures, pages = benchmark_figures(bench, predictions)
         n = len(ids)
         figures.update(set=root.name, layout=bench.layout, seconds_total=timing["total"],
-                       records=len(predictions),
+                       records=len(predictions), null_titles=sum(1 for r in records if not r.get("title")),
                        pages_per_second=n / timing["wall"] if timing["wall"] else 0.0,
                        pages_per_cpu_second=n / timing["cpu"] if timing["cpu"] else 0.0)
         print(f"{root.name}: {figures['pages']} pages ({bench.layout}"
               f"{f', fixed sample of {opts.sample}' if opts.sample else ''}), {len(predictions)} records, "
-              f"{figures['empty_predictions']} empty")
+              f"{figures['empty_predictions']} empty, {figures['null_titles']} with a null title")
         rows: dict[str, dict[str, Any]] = {"pipeline (scrapy crawl seeds)": figures}
         references: dict[str, dict[str, Any]] = {}
         if not opts.no_bare:

@@ -32,6 +32,7 @@ from pipeline.extract.paragraphs import (
     word_count,
 )
 from pipeline.extract.text.capture import clean_text_capture
+from pipeline.extract.urls import title_from_slug
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
 
 # At import: the forkserver imports this module once, so every extraction worker shares the model.
@@ -192,7 +193,8 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         url=url,
         source_url=page.source_url,
         site_name=known.site_name or found.site_name,
-        title=known.title or found.title or known.feed_title,
+        # No article is lost to its title: the URL's slug is the last resort, then null.
+        title=known.title or found.title or known.feed_title or title_from_slug(url),
         authors=list(found.authors or []),
         published=published,
         published_from=published_from,

@@ -1,4 +1,7 @@
-"""Required fields: a record without a URL, a title or text is dropped, each for its reason."""
+"""Required fields: a record without a URL or text is dropped, each for its reason. The title is
+not required: a page whose body passed the article checks is written with a null title rather
+than lost (extraction already fell back through the page's headline, og:title, <title> and the
+URL slug)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from pipeline.errors import EmptyText, MissingTitle, MissingUrl
+from pipeline.errors import EmptyText, MissingUrl
 
-REQUIRED = (("url", MissingUrl), ("title", MissingTitle), ("text", EmptyText))
+REQUIRED = (("url", MissingUrl), ("text", EmptyText))
 
 
 def check_required(record: ItemAdapter) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pipeline.extract import rules
 from pipeline.extract.byline import BYLINE, parse_byline
 from pipeline.extract.dates import date_in_text
-from pipeline.extract.text.header import extract_header, headline_anchor
+from pipeline.extract.text.header import extract_header, first_headline_like, headline_anchor
 from pipeline.extract.text.lines import (
     BARE_MARKER,
     PROSE_MIN_WORDS,
@@ -303,7 +303,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
        weigh against it, and prose glued into a block counts a third, so it stops where the
        article stops; a last line ending in a colon takes the list it announces.
-    8. The header before the run gives site name, headline, byline (authors, date), standfirst.
+    8. The header before the run gives site name, headline, byline (authors, date), standfirst;
+       without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go.
     """
     result = TextResult(paragraphs=[])
@@ -321,6 +322,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
                             anchor_headline=anchor[0] if anchor else None)
     result.title, result.description, result.authors = header.title, header.description, header.authors
+    result.title = result.title or first_headline_like(lines, url)
     result.published, result.published_from = header.published, header.published_from
     seen: set[str] = set()
     for line in lines:

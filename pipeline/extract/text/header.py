@@ -138,3 +138,19 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
     if title_hint and not result.title:
         result.title = title_hint
     return result
+
+
+def first_headline_like(lines: list[Line], url: str | None = None) -> str | None:
+    """The title of last resort for a capture whose header gave none, without its list marker:
+    the headline-like line (``HEADLINE_MIN_WORDS`` words at least, not a sentence, no date)
+    sharing the most words with the URL slug (``ANCHOR_MIN_SLUG_WORDS`` at least, whatever rule
+    claimed it: a headline that says "newsletter" is still the headline), else the first such
+    line no rule claimed. The line stays where it is: it may be article text."""
+    slug = slug_words(url)
+    shapes = [(line, text) for line in lines if len((text := body_of(line.text)).split()) >= HEADLINE_MIN_WORDS
+              and is_heading_like(text) and not date_in_text(text)]
+    shared = [(len({w.lower() for w in WORD.findall(text)} & slug), -line.index, text) for line, text in shapes]
+    best = max(shared, default=None)
+    if best and best[0] >= ANCHOR_MIN_SLUG_WORDS:
+        return best[2]
+    return next((text for line, text in shapes if line.noise_class is None), None)

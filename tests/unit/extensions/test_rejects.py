@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from pipeline.errors import DuplicateUrl, MissingTitle, NoArticleText
+from pipeline.errors import DuplicateUrl, EmptyText, NoArticleText
 from pipeline.extensions import rejects
 from pipeline.extensions.rejects import RejectsLog
 from pipeline.items import Article, KnownMetadata, Page
@@ -69,11 +69,11 @@ def test_dropped_item_becomes_a_line_with_its_reason(tmp_path: Path) -> None:
     crawler, _ = crawler_with_rejects()
     output = tmp_path / "out.jsonl"
     send(crawler, feed_path_known, path=output)
-    drop(crawler, Page(source_url=SOURCE, body=b"<html>"), MissingTitle("record has no title", url=ARTICLE_URL))
+    drop(crawler, Page(source_url=SOURCE, body=b"<html>"), EmptyText("record has no text", url=ARTICLE_URL))
     close(crawler)
     lines = (tmp_path / "out.rejects.jsonl").read_bytes().splitlines()
-    assert lines == [orjson.dumps({"source_url": SOURCE, "url": ARTICLE_URL, "reason": "MissingTitle",
-                                   "detail": "record has no title", "at": AT})]
+    assert lines == [orjson.dumps({"source_url": SOURCE, "url": ARTICLE_URL, "reason": "EmptyText",
+                                   "detail": "record has no text", "at": AT})]
     assert list(orjson.loads(lines[0])) == ["source_url", "url", "reason", "detail", "at"]
 
 
@@ -182,9 +182,9 @@ def test_each_reject_is_counted_in_the_stats_by_reason(tmp_path: Path) -> None:
     send(crawler, feed_path_known, path=tmp_path / "out.jsonl")
     for reason in ("http_404", "http_404", "fetch_failed"):
         send(crawler, page_failed, source_url="https://news.example/a", reason=reason, detail="")
-    drop(crawler, Page(SOURCE, b""), MissingTitle("record has no title"))
+    drop(crawler, Page(SOURCE, b""), EmptyText("record has no text"))
     stats = crawler.stats.get_stats()
     assert {k: v for k, v in stats.items() if k.startswith("newsclean/rejects/")} == {
-        "newsclean/rejects/http_404": 2, "newsclean/rejects/fetch_failed": 1, "newsclean/rejects/MissingTitle": 1}
+        "newsclean/rejects/http_404": 2, "newsclean/rejects/fetch_failed": 1, "newsclean/rejects/EmptyText": 1}
     assert log.count == 4
     close(crawler)

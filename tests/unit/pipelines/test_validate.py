@@ -1,4 +1,5 @@
-"""Required fields: a record without a URL, a title or text is dropped, each for its reason."""
+"""Required fields: a record without a URL or text is dropped, each for its reason; a record
+without a title is written (its title null)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from pipeline.errors import EmptyText, MissingTitle, MissingUrl, RejectedPage
+from pipeline.errors import EmptyText, MissingUrl, RejectedPage
 from pipeline.items import Article, Page
 from pipeline.pipelines.validate import ValidationPipeline
 
@@ -25,14 +26,12 @@ def article(**changes: object) -> Article:
     ({"url": None}, MissingUrl, "record has no url"),
     ({"url": ""}, MissingUrl, "record has no url"),
     ({"url": "   "}, MissingUrl, "record has no url"),
-    ({"title": None}, MissingTitle, "record has no title"),
-    ({"title": " \n "}, MissingTitle, "record has no title"),
     ({"text": ""}, EmptyText, "record has no text"),
     ({"text": "\n\t"}, EmptyText, "record has no text"),
     ({"url": None, "title": None, "text": ""}, MissingUrl, "record has no url"),  # the first reason only
-    ({"title": None, "text": ""}, MissingTitle, "record has no title"),
-], ids=["url-none", "url-empty", "url-blank", "title-none", "title-blank", "text-empty", "text-blank",
-        "all-missing-url-first", "title-before-text"])
+    ({"title": None, "text": ""}, EmptyText, "record has no text"),
+], ids=["url-none", "url-empty", "url-blank", "text-empty", "text-blank", "all-missing-url-first",
+        "no-title-no-text"])
 def test_record_missing_a_field_is_dropped_for_its_reason(changes: dict, error: type[RejectedPage],
                                                           message: str) -> None:
     with pytest.raises(error) as raised:
@@ -41,8 +40,14 @@ def test_record_missing_a_field_is_dropped_for_its_reason(changes: dict, error: 
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize("title", [None, "", " \n "])
+def test_record_without_a_title_is_written(title: str | None) -> None:
+    record = article(title=title)
+    assert ValidationPipeline().process_item(record) is record
+
+
 @pytest.mark.parametrize(("changes", "url"), [
-    ({"title": None}, URL),
+    ({"text": ""}, URL),
     ({"url": None}, None),
 ], ids=["has-url", "no-url"])
 def test_drop_carries_the_record_url_for_the_rejects_log(changes: dict, url: str | None) -> None:
@@ -64,8 +69,8 @@ def test_page_passes_through_even_without_any_field() -> None:
 
 @pytest.mark.parametrize(("item", "error"), [
     ({"url": URL, "title": "T", "text": ""}, EmptyText),
-    ({"url": URL, "title": 7, "text": "Body."}, MissingTitle),  # not a string
-], ids=["dict-empty-text", "dict-title-not-str"])
+    ({"url": 7, "title": "T", "text": "Body."}, MissingUrl),  # not a string
+], ids=["dict-empty-text", "dict-url-not-str"])
 def test_dict_records_are_checked_too(item: dict, error: type[RejectedPage]) -> None:
     with pytest.raises(error):
         ValidationPipeline().process_item(item)
