@@ -21,9 +21,13 @@ that helps a single fold or a handful of pages is tuned to dev.
 ``--collateral`` lists the ground-truth text that pre-clean removes (even where trafilatura
 would drop it anyway): the risk a heuristic carries to templates dev does not have.
 
-usage: .venv/bin/python bench/cv_html.py [DIR] [--folds 5] [--ablate all|NAME[,NAME...]]
+usage: .venv/bin/python bench/cv_html.py [DIR ...] [--folds 5] [--ablate all|NAME[,NAME...]]
                                          [--list] [--pages] [--collateral] [--json OUT]
-default DIR: ../shared/benchmarks/aeb-dev (beside the clone)
+                                         [--predictions OUT]
+default DIRs: ../shared/benchmarks/aeb-dev and wcxb-dev (beside the clone), pooled: folds are
+made over the sites of both, and every figure is given per set. The reference is the issue's
+bare ``trafilatura.extract(html, url=url, include_comments=False)``; the same with
+``favor_precision=True`` (the pipeline's own option) is shown too.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -54,11 +59,13 @@ from pipeline.extract.html import preclean  # noqa: E402
 from pipeline.items import KnownMetadata, Page  # noqa: E402
 from pipeline.utils.benchmark import (  # noqa: E402
     PageScore,
+    WordScore,
     aggregate,
     leak_report,
     load_benchmark,
     load_fixtures,
     score_page,
+    word_score,
 )
 
 BENCHMARKS = PROJECT_DIR.parent / "shared" / "benchmarks"
@@ -86,13 +93,36 @@ def make_folds(sites: dict[str, str], k: int) -> list[list[str]]:
 
 
 # --- predictions -----------------------------------------------------------------------------
-def pipeline_predictions(root: Path, urls: dict[str, str], ids: list[str]) -> dict[str, str]:
+@dataclass
+class Pool:
+    """Pages of one or more benchmark folders, keyed ``<set>/<id>``: the sites of aeb-dev and
+    wcxb-dev are folded together, and every figure is also given per set."""
+
+    paths: dict[str, Path] = field(default_factory=dict)
+    truth: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    set_of: dict[str, str] = field(default_factory=dict)
+
+    def add(self, folder: Path) -> None:
+        bench = load_benchmark(folder)
+        for page_id in sorted(bench.truth):
+            path = folder / "html" / f"{page_id}.html.gz"
+            if path.is_file():
+                key = f"{folder.name}/{page_id}"
+                self.paths[key], self.truth[key], self.set_of[key] = path, bench.truth[page_id], folder.name
+                if bench.urls.get(page_id):
+                    self.urls[key] = bench.urls[page_id]
+
+    def sets(self) -> list[str]:
+        return sorted(set(self.set_of.values()))
+
+
+def pipeline_predictions(pool: Pool, ids: list[str]) -> dict[str, str]:
     options = ExtractOptions()
     out: dict[str, str] = {}
     for page_id in ids:
-        path = root / "html" / f"{page_id}.html.gz"
-        page = Page(source_url=path.as_uri(), body=path.read_bytes(),
-                    known=KnownMetadata(url=urls.get(page_id)))
+        path = pool.paths[page_id]
+        page = Page(source_url=path.as_uri(), body=path.read_bytes(), known=KnownMetadata(url=pool.urls.get(page_id)))
         try:
             out[page_id] = extract_article(page, options).text
         except PageProblem:
@@ -100,12 +130,14 @@ def pipeline_predictions(root: Path, urls: dict[str, str], ids: list[str]) -> di
     return out
 
 
-def bare_predictions(root: Path, ids: list[str]) -> dict[str, str]:
+def bare_predictions(pool: Pool, ids: list[str], favor_precision: bool = False) -> dict[str, str]:
+    """Bare ``trafilatura.extract(html, url=url, include_comments=False)`` (the issue's reference),
+    or the same with ``favor_precision=True``."""
     out: dict[str, str] = {}
+    extra = {"favor_precision": True} if favor_precision else {}
     for page_id in ids:
-        html = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
-        out[page_id] = trafilatura.extract(html, include_comments=False, favor_precision=True,
-                                           deduplicate=False) or ""
+        html = gzip.decompress(pool.paths[page_id].read_bytes()).decode("utf-8", "replace")
+        out[page_id] = trafilatura.extract(html, url=pool.urls.get(page_id), include_comments=False, **extra) or ""
     return out
 
 
@@ -126,7 +158,7 @@ def fixture_leaks() -> tuple[int, int]:
     return report.leak_count, len(report.lost)
 
 
-def collateral(root: Path, truth: dict[str, str], ids: list[str]) -> dict[str, list[tuple[str, int, str]]]:
+def collateral(pool: Pool, ids: list[str]) -> dict[str, list[tuple[str, int, str]]]:
     """Ground-truth text that pre-clean removes, per noise class: ``[(page id, true shingles in
     the removed element, the element's class/id)]``. Trafilatura may drop the same text anyway,
     so this does not move F1 on dev; it is the risk a heuristic carries to unseen templates."""
@@ -151,14 +183,18 @@ def collateral(root: Path, truth: dict[str, str], ids: list[str]) -> dict[str, l
 
     with patched(preclean._Removals, apply=recording_apply):
         for page_id in ids:
-            html = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
-            current.update(id=page_id, truth=shingles(truth[page_id]))
+            html = gzip.decompress(pool.paths[page_id].read_bytes()).decode("utf-8", "replace")
+            current.update(id=page_id, truth=shingles(pool.truth[page_id]))
             preclean.preclean(LexborHTMLParser(html))
     return found
 
 
 def f1_of(scores: dict[str, PageScore], ids: list[str]) -> float:
-    return aggregate([scores[i] for i in ids])["f1"]
+    return aggregate([scores[i] for i in ids])["f1"] if ids else 0.0
+
+
+def word_f1_of(scores: dict[str, WordScore], ids: list[str]) -> float:
+    return sum(scores[i].f1 for i in ids) / len(ids) if ids else 0.0
 
 
 # --- ablations: each a context manager that switches one heuristic off -------------------------
@@ -309,9 +345,37 @@ def fmt(values: list[float]) -> str:
     return " ".join(f"{v:+.4f}" for v in values)
 
 
+def fold_rows(pool: Pool, folds: list[list[str]], sites: dict[str, str], a: dict[str, PageScore],
+              b: dict[str, PageScore], wa: dict[str, WordScore], wb: dict[str, WordScore]) -> dict[str, Any]:
+    """Per set: per fold the pipeline's and the reference's shingle and word F1 and the gains."""
+    table: dict[str, Any] = {}
+    for name in pool.sets():
+        rows = []
+        for fold in folds:
+            ids = [i for i in fold if pool.set_of[i] == name]
+            rows.append({"pages": len(ids), "sites": len({sites[i] for i in ids}),
+                         "pipeline": f1_of(a, ids), "bare": f1_of(b, ids), "gain": f1_of(a, ids) - f1_of(b, ids),
+                         "word_pipeline": word_f1_of(wa, ids), "word_bare": word_f1_of(wb, ids),
+                         "word_gain": word_f1_of(wa, ids) - word_f1_of(wb, ids)})
+        table[name] = rows
+    return table
+
+
+def print_folds(name: str, rows: list[dict[str, Any]], reference: str) -> None:
+    print(f"  {name}, pipeline vs {reference}, per held-out fold:")
+    print("    fold  pages sites   shingle F1 pipe   bare     gain    word F1 pipe   bare     gain")
+    for n, r in enumerate(rows):
+        print(f"    {n:>4} {r['pages']:>6} {r['sites']:>5}   {r['pipeline']:.4f}  {r['bare']:.4f}  {r['gain']:+.4f}"
+              f"    {r['word_pipeline']:.4f}  {r['word_bare']:.4f}  {r['word_gain']:+.4f}")
+    gains, word_gains = [r["gain"] for r in rows if r["pages"]], [r["word_gain"] for r in rows if r["pages"]]
+    print(f"    mean gain over folds: shingle {sum(gains) / len(gains):+.4f} (min {min(gains):+.4f}, "
+          f"{sum(g > 0 for g in gains)}/{len(gains)} folds up), word {sum(word_gains) / len(word_gains):+.4f} "
+          f"(min {min(word_gains):+.4f}, {sum(g > 0 for g in word_gains)}/{len(word_gains)} folds up)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("folder", nargs="?", type=Path, default=BENCHMARKS / "aeb-dev")
+    ap.add_argument("folders", nargs="*", type=Path, default=[BENCHMARKS / "aeb-dev", BENCHMARKS / "wcxb-dev"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--ablate", default="", help="'all' or comma-separated names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the ablation names and exit")
@@ -319,50 +383,63 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--collateral", action="store_true",
                     help="list the ground-truth text pre-clean removes, per noise class")
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
+    ap.add_argument("--predictions", type=Path, help="write each page's pipeline and bare texts (JSON) here")
     args = ap.parse_args(argv)
     table = ablations()
     if args.list:
         print("\n".join(table))
         return 0
 
-    bench = load_benchmark(args.folder)
-    ids = sorted(i for i in bench.truth if (args.folder / "html" / f"{i}.html.gz").is_file())
+    pool = Pool()
+    for folder in args.folders:
+        pool.add(folder)
+    ids = sorted(pool.truth)
     extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    sites = {i: site_of(bench.urls.get(i, i), extractor) for i in ids}
+    sites = {i: site_of(pool.urls.get(i, i), extractor) for i in ids}
     folds = make_folds(sites, args.folds)
 
-    def scores(predictions: dict[str, str]) -> dict[str, PageScore]:
-        return {i: score_page(i, bench.truth[i], predictions.get(i)) for i in ids}
+    def scores(predictions: dict[str, str]) -> tuple[dict[str, PageScore], dict[str, WordScore]]:
+        return ({i: score_page(i, pool.truth[i], predictions.get(i)) for i in ids},
+                {i: word_score(pool.truth[i], predictions.get(i)) for i in ids})
 
-    bare = scores(bare_predictions(args.folder, ids))
-    full = scores(pipeline_predictions(args.folder, bench.urls, ids))
-    figures: dict[str, Any] = {"folds": [], "ablations": {}}
-    print(f"{args.folder.name}: {len(ids)} pages, {len(set(sites.values()))} sites, {args.folds} folds by site")
-    print(f"  all pages: pipeline F1 {f1_of(full, ids):.4f}  bare trafilatura F1 {f1_of(bare, ids):.4f}  "
-          f"gain {f1_of(full, ids) - f1_of(bare, ids):+.4f}")
-    print("  fold  pages sites  pipeline   bare     gain")
-    for n, fold in enumerate(folds):
-        p, b = f1_of(full, fold), f1_of(bare, fold)
-        figures["folds"].append({"pages": len(fold), "sites": len({sites[i] for i in fold}), "pipeline": p,
-                                 "bare": b, "gain": p - b})
-        print(f"  {n:>4} {len(fold):>6} {len({sites[i] for i in fold}):>5}  {p:.4f}   {b:.4f}  {p - b:+.4f}")
-    gains = [f["gain"] for f in figures["folds"]]
-    won, lost = site_wins(sites, full, bare)
-    pw, pl = page_wins(full, bare)
-    print(f"  gain: mean {sum(gains) / len(gains):+.4f}, min {min(gains):+.4f}, "
-          f"{sum(g > 0 for g in gains)}/{len(gains)} folds up; sites won/lost vs bare {won}/{lost}, "
-          f"pages {pw}/{pl}")
-    std, p_none = site_bootstrap(sites, full, bare)
-    print(f"  gain over bare, resampling sites 1000 times: std {std:.4f}, share of resamples with no gain "
-          f"{p_none:.3f}")
-    figures.update(gain_site_bootstrap_std=std, gain_site_bootstrap_p_le_0=p_none)
+    bare_texts, full_texts = bare_predictions(pool, ids), pipeline_predictions(pool, ids)
+    bare, word_bare = scores(bare_texts)
+    bare_fp, word_bare_fp = scores(bare_predictions(pool, ids, favor_precision=True))
+    full, word_full = scores(full_texts)
+    if args.predictions:
+        args.predictions.write_text(json.dumps({i: {"pipeline": full_texts[i], "bare": bare_texts[i]} for i in ids}))
+    figures: dict[str, Any] = {"sets": {}, "ablations": {}}
+    print(f"{' + '.join(pool.sets())}: {len(ids)} pages, {len(set(sites.values()))} sites, "
+          f"{args.folds} folds by site (registrable domain)")
+    for name in pool.sets():
+        in_set = [i for i in ids if pool.set_of[i] == name]
+        row = {"pipeline": f1_of(full, in_set), "bare": f1_of(bare, in_set), "bare_favor_precision": f1_of(bare_fp, in_set),
+               "word_pipeline": word_f1_of(word_full, in_set), "word_bare": word_f1_of(word_bare, in_set),
+               "word_bare_favor_precision": word_f1_of(word_bare_fp, in_set)}
+        figures["sets"][name] = row
+        print(f"  {name}: {len(in_set)} pages; shingle F1 pipeline {row['pipeline']:.4f}, bare {row['bare']:.4f}, "
+              f"bare favor_precision {row['bare_favor_precision']:.4f}; word F1 pipeline {row['word_pipeline']:.4f}, "
+              f"bare {row['word_bare']:.4f}, bare favor_precision {row['word_bare_favor_precision']:.4f}")
+    figures["folds"] = fold_rows(pool, folds, sites, full, bare, word_full, word_bare)
+    figures["folds_favor_precision"] = fold_rows(pool, folds, sites, full, bare_fp, word_full, word_bare_fp)
+    for name in pool.sets():
+        print_folds(name, figures["folds"][name], "bare trafilatura (url, include_comments=False)")
+    for name in pool.sets():
+        print_folds(name, figures["folds_favor_precision"][name], "bare trafilatura, favor_precision")
+    for name in pool.sets():
+        in_set = {i: sites[i] for i in ids if pool.set_of[i] == name}
+        won, lost = site_wins(in_set, full, bare)
+        std, p_none = site_bootstrap(in_set, full, bare)
+        print(f"  {name}: sites won/lost vs bare {won}/{lost}; gain over bare resampling sites 1000 times: "
+              f"std {std:.4f}, share of resamples with no gain {p_none:.3f}")
+        figures["sets"][name].update(sites_won=won, sites_lost=lost, gain_site_bootstrap_std=std,
+                                     gain_site_bootstrap_p_le_0=p_none)
     leaked, lost_paragraphs = fixture_leaks()
     print(f"  HTML noise fixtures: {leaked} leaked noise strings, {lost_paragraphs} lost article paragraphs")
-    figures.update(pipeline=f1_of(full, ids), bare=f1_of(bare, ids), sites_won=won, sites_lost=lost,
-                   fixtures_leaked=leaked, fixtures_lost=lost_paragraphs)
+    figures.update(fixtures_leaked=leaked, fixtures_lost=lost_paragraphs)
 
     if args.collateral:
-        found = collateral(args.folder, bench.truth, ids)
+        found = collateral(pool, ids)
         total = sum(hits for rows in found.values() for _, hits, _ in rows)
         elements = sum(len(rows) for rows in found.values())
         pages = len({i for rows in found.values() for i, _, _ in rows})
@@ -370,35 +447,36 @@ def main(argv: list[str] | None = None) -> int:
               f"({elements} elements on {pages} pages)")
         for noise_class, rows in sorted(found.items()):
             for page_id, hits, names in rows:
-                print(f"    {noise_class:<12} {hits:>4} {page_id[:16]} {names}")
+                print(f"    {noise_class:<12} {hits:>4} {page_id[:24]} {names}")
         figures["collateral"] = {c: [list(r) for r in rows] for c, rows in found.items()}
 
     names = list(table) if args.ablate == "all" else [n for n in args.ablate.split(",") if n]
     if names:
-        print("\n  ablation: what each heuristic adds = F1(pipeline) - F1(without it)")
-        print(f"  {'heuristic':<36} {'all':>8}  per fold{' ' * (8 * args.folds - 6)} folds+/-  sites+/-  pages+/-"
-              "  fixtures leaked/lost without it")
+        print("\n  ablation: what each heuristic adds = F1(pipeline) - F1(without it), shingle F1 per set, "
+              "then per fold (all sets)")
+        print(f"  {'heuristic':<36} " + " ".join(f"{n[:10]:>10}" for n in pool.sets())
+              + f"  per fold{' ' * (8 * args.folds - 6)} folds+/-  pages+/-  fixtures leaked/lost without it")
     for name in names:
         if name not in table:
             print(f"  unknown ablation {name!r}; see --list")
             return 2
         with table[name]():
-            ablated = scores(pipeline_predictions(args.folder, bench.urls, ids))
+            ablated, _ = scores(pipeline_predictions(pool, ids))
             leaked, lost_paragraphs = fixture_leaks()
         deltas = fold_table(folds, full, ablated)
-        won, lost = site_wins(sites, full, ablated)
+        per_set = {n: f1_of(full, [i for i in ids if pool.set_of[i] == n])
+                   - f1_of(ablated, [i for i in ids if pool.set_of[i] == n]) for n in pool.sets()}
         pw, pl = page_wins(full, ablated)
-        total = f1_of(full, ids) - f1_of(ablated, ids)
         up, down = sum(d > TIE for d in deltas), sum(d < -TIE for d in deltas)
-        figures["ablations"][name] = {"all": total, "folds": deltas, "sites": [won, lost], "pages": [pw, pl],
+        figures["ablations"][name] = {"sets": per_set, "folds": deltas, "pages": [pw, pl],
                                       "fixtures_leaked": leaked, "fixtures_lost": lost_paragraphs}
-        print(f"  {name:<36} {total:+.4f}  {fmt(deltas)}  {up:>2}/{down:<2}    {won:>2}/{lost:<2}    {pw:>2}/{pl:<2}"
-              f"    {leaked:>2}/{lost_paragraphs}")
+        print(f"  {name:<36} " + " ".join(f"{per_set[n]:>+10.4f}" for n in pool.sets())
+              + f"  {fmt(deltas)}  {up:>2}/{down:<2}    {pw:>3}/{pl:<3}    {leaked:>2}/{lost_paragraphs}")
         if args.pages:
             for i in ids:
                 d = full[i].f1 - ablated[i].f1
                 if abs(d) > TIE:
-                    print(f"      {d:+.4f} {i[:16]} {bench.urls.get(i, '')}")
+                    print(f"      {d:+.4f} {i[:24]} {pool.urls.get(i, '')}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, sort_keys=True))
     return 0

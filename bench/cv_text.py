@@ -8,18 +8,20 @@ recall), and a change is worth keeping when it helps (or does not hurt) every fo
 lifts the total through a handful of pages of one site. Keep one fold (``--holdout``) unread
 while tuning: its figure is the honest estimate for sites the rules were not written on.
 
-Ablations without editing code: ``--set textclean.WEIGHT_ANCHOR_BONUS=0`` overrides a module
-constant (a Python literal; constants live in ``textclean``, ``textlines`` and ``textmeta``, and
-a name another module imported by value keeps its old value there), ``--drop-rule NAME``
-removes a named line rule, ``--noop textclean.mark_teaser_alternation`` turns a marking stage
-into a no-op. ``--save F`` writes the
+Ablations without editing code: ``--set extract.text.capture.WEIGHT_ANCHOR_BONUS=0`` overrides
+a module constant (a Python literal; constants live in ``extract.text.capture``,
+``extract.text.lines`` and ``extract.text.header``, and a name another module imported by value
+keeps its old value there), ``--drop-rule NAME`` removes a named line rule,
+``--noop extract.text.capture.mark_teaser_alternation`` turns a marking stage into a no-op. ``--save F`` writes the
 per-page scores, ``--compare F`` prints the per-fold change against a saved run and the pages
 that moved.
 
-usage: .venv/bin/python bench/cv_text.py [DIR] [--folds 5] [--set M.NAME=VALUE ...]
+usage: .venv/bin/python bench/cv_text.py [DIR ...] [--folds 5] [--set M.NAME=VALUE ...]
        [--drop-rule NAME ...] [--noop M.FUNC ...] [--save F.json] [--compare F.json]
-       [--worst N] [--holdout K]
-default DIR: ../shared/benchmarks/aeb-dev-text (beside the clone)
+       [--worst N] [--holdout K] [--no-references]
+default DIRs: ../shared/benchmarks/aeb-dev-text and build/wcxb-dev-text (`make benchmarks-text`),
+pooled: folds are made over the sites of both, every figure is given per set, beside the raw
+capture and jusText over the capture's lines (the text references of the benchmark READMEs).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "bench"))
 
 from score_text import BENCHMARKS, load_scorer, predict  # noqa: E402
+
+from pipeline.commands.evaluate import justext_of_lines  # noqa: E402
+from pipeline.utils.benchmark import word_score  # noqa: E402
 
 # Second-level labels under which a registrable domain takes three labels (example.co.uk).
 MULTI_LABEL_SUFFIXES = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"}
@@ -91,9 +96,22 @@ def apply_overrides(sets: list[str], drops: list[str], noops: list[str]) -> None
         setattr(mod, name, lambda *a, **kw: None)
 
 
+def load_pool(folders: list[Path], scorer) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, Path]]:
+    """``(truth, site, set, capture path)`` keyed ``<set>/<id>`` over every folder."""
+    truth, sites, set_of, paths = {}, {}, {}, {}
+    for folder in folders:
+        for page_id, text in scorer.load_truth(folder / "ground-truth.json").items():
+            key = f"{folder.name}/{page_id}"
+            meta = json.loads((folder / f"{page_id}.meta.json").read_text(encoding="utf-8"))
+            truth[key], sites[key], set_of[key] = text, registrable_domain(meta.get("url", "")), folder.name
+            paths[key] = folder / f"{page_id}.txt"
+    return truth, sites, set_of, paths
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("folder", nargs="?", type=Path, default=BENCHMARKS / "aeb-dev-text")
+    ap.add_argument("folders", nargs="*", type=Path,
+                    default=[BENCHMARKS / "aeb-dev-text", PROJECT_DIR / "build" / "wcxb-dev-text"])
     ap.add_argument("--scorer", type=Path, default=BENCHMARKS / "aeb_score.py")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="MODULE.NAME=VALUE")
@@ -103,59 +121,83 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", type=Path, help="per-fold change against a --save'd run")
     ap.add_argument("--worst", type=int, default=0, help="list the N worst pages (outside --holdout)")
     ap.add_argument("--holdout", type=int, help="fold kept unread while tuning: left out of --worst")
+    ap.add_argument("--no-references", action="store_true", help="skip the raw-capture and jusText figures")
     args = ap.parse_args(argv)
 
     apply_overrides(args.sets, args.drops, args.noops)
     scorer = load_scorer(args.scorer)
-    truth = scorer.load_truth(args.folder / "ground-truth.json")
-    sites = {}
-    for page_id in truth:
-        meta = json.loads((args.folder / f"{page_id}.meta.json").read_text(encoding="utf-8"))
-        sites[page_id] = registrable_domain(meta.get("url", ""))
+    folders = [f for f in args.folders if (f / "ground-truth.json").is_file()]
+    if missing := [str(f) for f in args.folders if f not in folders]:
+        print(f"# skipped (no ground-truth.json; `make benchmarks-text` renders wcxb-dev-text): {', '.join(missing)}")
+    truth, sites, set_of, paths = load_pool(folders, scorer)
     fold_of = assign_folds(sites, args.folds)
-    pred = predict(args.folder)
+    pred = {f"{folder.name}/{i}": t for folder in folders for i, t in predict(folder).items()}
     per_page = {i: scorer.score_page(truth[i], pred.get(i)) for i in truth}
+    words = {i: word_score(truth[i], pred.get(i)) for i in truth}
     f1_of = {i: s.f1 for i, s in per_page.items()}
+    references: dict[str, dict[str, str]] = {}
+    if not args.no_references:
+        raw = {i: paths[i].read_text(encoding="utf-8", errors="replace") for i in truth}
+        references = {"raw capture": raw, "jusText": {i: justext_of_lines(t) for i, t in raw.items()}}
     before = json.loads(args.compare.read_text()) if args.compare else None
 
-    print(f"# {args.folder.name}: {len(truth)} pages, {len(set(sites.values()))} sites, {args.folds} folds by site")
-    print(f"{'fold':>6} {'pages':>5} {'sites':>5} {'P':>6} {'R':>6} {'F1':>6}"
-          + (f" {'F1 was':>6} {'delta':>7} {'up':>3} {'down':>4}" if before else ""))
+    print(f"# {' + '.join(f.name for f in folders)}: {len(truth)} pages, {len(set(sites.values()))} sites, "
+          f"{args.folds} folds by site")
     fold_f1s, fold_before = [], []
-    for fold in range(args.folds):
-        ids = sorted(i for i in truth if fold_of[i] == fold)
-        agg = scorer.aggregate([per_page[i] for i in ids])
-        fold_f1s.append(agg["f1"])
-        row = (f"{fold:>6} {len(ids):>5} {len({sites[i] for i in ids}):>5} {agg['precision']:.3f} "
-               f"{agg['recall']:.3f} {agg['f1']:.4f}")
-        if before:
-            fold_before.append(before["folds"][str(fold)])
-            up = sum(f1_of[i] > before["pages"][i] + MOVED for i in ids)
-            down = sum(f1_of[i] < before["pages"][i] - MOVED for i in ids)
-            row += f" {fold_before[-1]:.4f} {agg['f1'] - fold_before[-1]:+.4f} {up:>3} {down:>4}"
-        print(row + ("  (holdout)" if fold == args.holdout else ""))
-    total = scorer.aggregate(list(per_page.values()))
-    mean = sum(fold_f1s) / len(fold_f1s)
-    line = f"  mean of folds F1 {mean:.4f}  min {min(fold_f1s):.4f}  all pages F1 {total['f1']:.4f}"
+    for name in sorted(set(set_of.values())):
+        print(f"{name}: shingle F1 and word F1 per held-out fold (gains: pipeline minus reference)")
+        print(f"{'fold':>6} {'pages':>5} {'sites':>5} {'P':>6} {'R':>6} {'F1':>6} {'word':>6}"
+              + "".join(f" {r[:8]:>8} {'gain':>7} {'word':>6} {'gain':>7}" for r in references)
+              + (f" {'F1 was':>6} {'delta':>7} {'up':>3} {'down':>4}" if before else ""))
+        gains: dict[str, list[float]] = {r: [] for r in references}
+        for fold in range(args.folds):
+            ids = sorted(i for i in truth if fold_of[i] == fold and set_of[i] == name)
+            if not ids:
+                continue
+            agg = scorer.aggregate([per_page[i] for i in ids])
+            word = sum(words[i].f1 for i in ids) / len(ids)
+            fold_f1s.append(agg["f1"])
+            row = (f"{fold:>6} {len(ids):>5} {len({sites[i] for i in ids}):>5} {agg['precision']:.3f} "
+                   f"{agg['recall']:.3f} {agg['f1']:.4f} {word:.4f}")
+            for r, texts in references.items():
+                ref = scorer.aggregate([scorer.score_page(truth[i], texts[i]) for i in ids])["f1"]
+                ref_word = sum(word_score(truth[i], texts[i]).f1 for i in ids) / len(ids)
+                gains[r].append(agg["f1"] - ref)
+                row += f" {ref:>8.4f} {agg['f1'] - ref:+.4f} {ref_word:.4f} {word - ref_word:+.4f}"
+            if before:
+                key = f"{name}:{fold}"
+                fold_before.append(before["folds"].get(key, 0.0))
+                up = sum(f1_of[i] > before["pages"].get(i, 0.0) + MOVED for i in ids)
+                down = sum(f1_of[i] < before["pages"].get(i, 0.0) - MOVED for i in ids)
+                row += f" {fold_before[-1]:.4f} {agg['f1'] - fold_before[-1]:+.4f} {up:>3} {down:>4}"
+            print(row + ("  (holdout)" if fold == args.holdout else ""))
+        in_set = [i for i in truth if set_of[i] == name]
+        total = scorer.aggregate([per_page[i] for i in in_set])
+        word_total = sum(words[i].f1 for i in in_set) / len(in_set)
+        print(f"  {name}: all pages shingle F1 {total['f1']:.4f}, word F1 {word_total:.4f}"
+              + "".join(f"; mean gain over {r} {sum(g) / len(g):+.4f} (min {min(g):+.4f})" for r, g in gains.items()))
     if before:
-        line += (f"  (was mean {sum(fold_before) / len(fold_before):.4f}, all {before['all']:.4f}; "
-                 f"folds up/down {sum(a > b for a, b in zip(fold_f1s, fold_before))}/"
-                 f"{sum(a < b for a, b in zip(fold_f1s, fold_before))})")
-        moved = sorted((f1_of[i] - before["pages"][i], i) for i in truth
-                       if abs(f1_of[i] - before["pages"][i]) > MOVED)
+        print(f"  folds up/down against --compare: {sum(a > b for a, b in zip(fold_f1s, fold_before))}/"
+              f"{sum(a < b for a, b in zip(fold_f1s, fold_before))}")
+        moved = sorted((f1_of[i] - before["pages"].get(i, 0.0), i) for i in truth
+                       if abs(f1_of[i] - before["pages"].get(i, 0.0)) > MOVED)
         for delta, i in moved:
-            print(f"    {delta:+.3f} {before['pages'][i]:.3f} -> {f1_of[i]:.3f} fold {fold_of[i]} {i[:16]} {sites[i]}")
-    print(line)
+            print(f"    {delta:+.3f} {before['pages'].get(i, 0.0):.3f} -> {f1_of[i]:.3f} fold {fold_of[i]} {i[:24]} "
+                  f"{sites[i]}")
     if args.worst:
         print(f"worst {args.worst} by F1 (fold {args.holdout} hidden):" if args.holdout is not None
               else f"worst {args.worst} by F1:")
         shown = [i for i in sorted(truth, key=f1_of.get) if fold_of[i] != args.holdout][:args.worst]
         for i in shown:
             s = per_page[i]
-            print(f"  {s.f1:.3f} P {s.precision or 0:.3f} R {s.recall or 0:.3f} fold {fold_of[i]} {i[:16]} {sites[i]}")
+            print(f"  {s.f1:.3f} P {s.precision or 0:.3f} R {s.recall or 0:.3f} fold {fold_of[i]} {i[:24]} {sites[i]}")
     if args.save:
-        args.save.write_text(json.dumps({"all": total["f1"], "folds": {str(k): v for k, v in enumerate(fold_f1s)},
-                                         "pages": f1_of}, indent=1))
+        folds = {f"{set_of[i]}:{fold_of[i]}": 0.0 for i in truth}
+        for key in folds:
+            name, fold = key.rsplit(":", 1)
+            folds[key] = scorer.aggregate([per_page[i] for i in truth if set_of[i] == name
+                                           and fold_of[i] == int(fold)])["f1"]
+        args.save.write_text(json.dumps({"folds": folds, "pages": f1_of}, indent=1))
     return 0
 
 
