@@ -98,8 +98,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(this|the) (audio|article|story|narration|voice)( narration| version)? (is|was|has been) "
           r"(created|generated|produced|read|narrated|voiced)\b.{0,40}\b(ai|artificial intelligence|"
           r"automated|synthetic|text-to-speech)\b.{0,40}$", 25),
+    # (not a bare "Audio": that is a review's section heading as often as a player's label)
     _rule("audio_player_label", AUDIO_NOTICE,
-          r"^(listen( to)?( this| the)?( article| story)?|play (audio|article)|audio( version)?)"
+          r"^(listen( to)?( this| the)?( article| story)?|play (audio|article)|audio version)"
           r"(\s*[:(]?\s*\d+\s*(min|mins|minutes?)\)?)?$"),
     # comment sections
     _rule("comments_closed_notice", COMMENTS,

@@ -82,3 +82,9 @@ def test_section_patterns(heading: str, pattern) -> None:
 @pytest.mark.parametrize("line", ["About two hundred people came.", "Comments from the mayor followed"])
 def test_section_patterns_leave_sentences(line: str) -> None:
     assert not rules.COMMENTS_HEADING.match(line) and not rules.AUTHOR_BIO_HEADING.match(line)
+
+
+def test_a_bare_audio_heading_is_no_player_label() -> None:
+    from pipeline.extract.rules import match_line_rule
+    assert match_line_rule("Audio") is None
+    assert match_line_rule("Audio version (4 min)").name == "audio_player_label"
