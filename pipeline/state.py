@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from pipeline.utils.clock import now_utc
 from pipeline.utils.url import is_offline, same_host, url_key
@@ -79,6 +80,10 @@ REFRESH_SCOPES = {"": frozenset(), "0": frozenset(), "false": frozenset(), "no":
 class StateStore:
     """The SQLite file. Reads are immediate; writes join one transaction until ``commit``."""
 
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> StateStore:
+        return cls(Path(settings["NEWSCLEAN_STATE_PATH"]).expanduser().resolve())
+
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,18 +118,10 @@ class StateStore:
         A page fetched from one host whose canonical URL names another host is recorded under
         the URL it was fetched from only: a page cannot make another site's article "known"
         (the real one would never be fetched)."""
-        url = record.get("url") or record.get("source_url")
-        source = record.get("source_url")
-        if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
-            url = source
-        if not isinstance(url, str) or not url:
+        keys = written_keys(record, self.aliases)
+        if not keys:
             return False
-        new = not self.is_written(spider, url)
-        keys = {url_key(url): url}
-        if isinstance(source, str) and source:
-            keys[url_key(source)] = source
-            for alias in self.aliases.get(url_key(source), ()):
-                keys.setdefault(alias, alias)
+        new = not self.is_written(spider, next(iter(keys.values())))
         now = now_utc()
         for key, original in keys.items():
             self.db.execute(UPSERT_WRITTEN, (spider, key, original, now, now, record.get("content_hash"), now, output))
@@ -160,6 +157,24 @@ class StateStore:
         self.db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (spider, started, finished, exit_code, records, new_records, output))
         self.db.commit()
+
+
+def written_keys(record: dict[str, Any], aliases: dict[str, set[str]]) -> dict[str, str]:
+    """URL key -> URL under which a durable record is known: its URL first, then its source URL
+    and that URL's redirect aliases (``StateStore.mark_written`` says why the source URL may
+    replace the URL). Empty when the record names no URL."""
+    url = record.get("url") or record.get("source_url")
+    source = record.get("source_url")
+    if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
+        url = source
+    if not isinstance(url, str) or not url:
+        return {}
+    keys = {url_key(url): url}
+    if isinstance(source, str) and source:
+        keys[url_key(source)] = source
+        for alias in aliases.get(url_key(source), ()):
+            keys.setdefault(alias, alias)
+    return keys
 
 
 def parse_refresh(value: str) -> frozenset[str]:

@@ -1,0 +1,139 @@
+"""The state of ``pipeline.state`` in Redis, for distributed mode: the same interface as the
+SQLite ``StateStore`` (``pipeline.extensions.state`` opens whichever ``NEWSCLEAN_STATE_STORE``
+names; ``pipeline.addons.distributed`` names this one when ``REDIS_URL`` is set), so every
+worker of every run shares what was written and the feeds' validators.
+
+Keys, per spider (``newsclean:state:<spider>:...``), keyed by canonical URL like the SQLite tables:
+
+- ``written``: a set of the URL keys of articles written (``is_written``; adding to it tells
+  which of two workers wrote an article first);
+- ``articles``: a hash URL key -> JSON of the same columns as the ``articles`` table;
+- ``resources``: a hash URL key -> JSON of the ``resources`` columns (ETag, Last-Modified...);
+- ``last_new``: when an article was last written for the first time; ``runs``: a list of run
+  rows (JSON); ``first_run``: the start of the first run.
+
+Every write is immediate (Redis has no transaction to join), so ``commit`` has nothing to do; a
+record is still marked written only on ``records_durable``, as with SQLite.
+
+Seam for the near-duplicate index (issue 12, in progress elsewhere): it belongs here as one more
+key family (e.g. ``newsclean:state:<spider>:simhash`` / LSH bands as sets) behind whatever methods
+``StateStore`` grows for it; nothing here implements it yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from scrapy.settings import BaseSettings
+
+from pipeline.distributed import KEY_PREFIX, connect
+from pipeline.state import written_keys
+from pipeline.utils.clock import now_utc
+from pipeline.utils.url import url_key
+
+# Never downgrade a written article (as UPSERT_SEEN in pipeline.state): read, merge and write in
+# one script so two workers noting the same URL cannot undo each other.
+NOTE_SEEN = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+local row = cjson.decode(ARGV[2])
+if old then
+    local prev = cjson.decode(old)
+    if prev['status'] == 'written' then row['status'] = 'written' end
+    for _, name in ipairs({'first_seen', 'content_hash', 'first_written', 'output'}) do
+        if prev[name] ~= nil then row[name] = prev[name] end
+    end
+    if row['last_fetched'] == nil then row['last_fetched'] = prev['last_fetched'] end
+    if row['http_status'] == nil then row['http_status'] = prev['http_status'] end
+end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(row))
+"""
+# Keep the latest of two ISO 8601 UTC times (same format, so they compare as strings).
+KEEP_LATEST = """
+local old = redis.call('GET', KEYS[1])
+if not old or old < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end
+"""
+
+
+class RedisStateStore:
+    def __init__(self, server: Any, url: str):
+        self.server = server
+        self.path = url  # shown where the SQLite store shows its file (logs, run summary)
+        self.aliases: dict[str, set[str]] = {}  # redirect chains seen by this worker, as in StateStore
+        self.note_seen_script = server.register_script(NOTE_SEEN)
+        self.keep_latest = server.register_script(KEEP_LATEST)
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> RedisStateStore:
+        server = connect(settings)
+        server.ping()
+        url = str(settings.get("REDIS_URL"))
+        return cls(server, url.split("@")[-1] if "@" in url else url)  # no password in logs
+
+    def key(self, spider: str, name: str) -> str:
+        return f"{KEY_PREFIX}:state:{spider}:{name}"
+
+    def commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def is_written(self, spider: str, url: str) -> bool:
+        return bool(self.server.sismember(self.key(spider, "written"), url_key(url)))
+
+    def note_seen(self, spider: str, url: str, status: str, http_status: int | None = None,
+                  fetched: bool = True) -> None:
+        now = now_utc()
+        row = {"url": url, "first_seen": now, "last_fetched": now if fetched else None, "status": status,
+               "http_status": http_status}
+        self.note_seen_script(keys=[self.key(spider, "articles")],
+                              args=[url_key(url), orjson.dumps({k: v for k, v in row.items() if v is not None})])
+
+    def mark_written(self, spider: str, record: dict[str, Any], output: str, commit: bool = True) -> bool:
+        """As ``StateStore.mark_written``: True when no worker wrote this article before."""
+        keys = written_keys(record, self.aliases)
+        if not keys:
+            return False
+        now = now_utc()
+        first = next(iter(keys))
+        rows = {key: orjson.dumps({"url": original, "first_seen": now, "last_fetched": now, "status": "written",
+                                   "content_hash": record.get("content_hash"), "first_written": now,
+                                   "output": output})
+                for key, original in keys.items()}
+        with self.server.pipeline() as pipe:
+            pipe.sadd(self.key(spider, "written"), first)
+            pipe.sadd(self.key(spider, "written"), *keys)
+            for key, row in rows.items():
+                pipe.hsetnx(self.key(spider, "articles"), key, row)  # the first write's times stay
+            new = pipe.execute()[0] == 1
+        if new:
+            self.keep_latest(keys=[self.key(spider, "last_new")], args=[now])
+        return new
+
+    def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
+        raw = self.server.hget(self.key(spider, "resources"), url_key(url))
+        if not raw:
+            return None, None
+        row = orjson.loads(raw)
+        return row.get("etag"), row.get("last_modified")
+
+    def save_resource(self, spider: str, url: str, role: str, http_status: int,
+                      validators: tuple[str | None, str | None] | None = None) -> None:
+        etag, last_modified = validators if validators is not None else self.validators(spider, url)
+        row = {"url": url, "role": role, "etag": etag, "last_modified": last_modified,
+               "last_fetched": now_utc(), "http_status": http_status}
+        self.server.hset(self.key(spider, "resources"), url_key(url), orjson.dumps(row))
+
+    def last_new_article_at(self, spider: str) -> str | None:
+        value = self.server.get(self.key(spider, "last_new")) or self.server.get(self.key(spider, "first_run"))
+        return value.decode() if isinstance(value, bytes) else value
+
+    def record_run(self, spider: str, started: str, finished: str, exit_code: int, records: int,
+                   new_records: int, output: str | None) -> None:
+        row = {"started": started, "finished": finished, "exit_code": exit_code, "records": records,
+               "new_records": new_records, "output": output}
+        with self.server.pipeline() as pipe:
+            pipe.rpush(self.key(spider, "runs"), orjson.dumps(row))
+            pipe.set(self.key(spider, "first_run"), started, nx=True)
+            pipe.execute()
