@@ -48,6 +48,20 @@ if old then
 end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(row))
 """
+# As UPSERT_WRITTEN: the latest output and hash, the first times.
+MARK_WRITTEN = """
+for i = 1, #ARGV, 2 do
+    local row = cjson.decode(ARGV[i + 1])
+    local old = redis.call('HGET', KEYS[1], ARGV[i])
+    if old then
+        local prev = cjson.decode(old)
+        for _, name in ipairs({'first_seen', 'first_written', 'last_fetched'}) do
+            if prev[name] ~= nil then row[name] = prev[name] end
+        end
+    end
+    redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(row))
+end
+"""
 # Keep the latest of two ISO 8601 UTC times (same format, so they compare as strings).
 KEEP_LATEST = """
 local old = redis.call('GET', KEYS[1])
@@ -62,6 +76,7 @@ class RedisStateStore:
         self.aliases: dict[str, set[str]] = {}  # redirect chains seen by this worker, as in StateStore
         self.note_seen_script = server.register_script(NOTE_SEEN)
         self.keep_latest = server.register_script(KEEP_LATEST)
+        self.mark_written_script = server.register_script(MARK_WRITTEN)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RedisStateStore:
@@ -104,9 +119,9 @@ class RedisStateStore:
         with self.server.pipeline() as pipe:
             pipe.sadd(self.key(spider, "written"), first)
             pipe.sadd(self.key(spider, "written"), *keys)
-            for key, row in rows.items():
-                pipe.hsetnx(self.key(spider, "articles"), key, row)  # the first write's times stay
             new = pipe.execute()[0] == 1
+        self.mark_written_script(keys=[self.key(spider, "articles")],
+                                 args=[part for key, row in rows.items() for part in (key, row)])
         if new:
             self.keep_latest(keys=[self.key(spider, "last_new")], args=[now])
         return new
