@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 import sys
 import tempfile
 import time
@@ -22,7 +23,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from tests.distributed import Worker  # noqa: E402 - needs the project on sys.path
+from pipeline.utils.benchmark import process_tree  # noqa: E402 - needs the project on sys.path
+from tests.distributed import Worker  # noqa: E402
 from tests.redisserver import RedisServer  # noqa: E402
 from tests.site.bulk import BulkSite  # noqa: E402
 
@@ -33,8 +35,30 @@ def busy_cpu_seconds() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def crawl(count: int, redis: RedisServer, site: BulkSite, extract_workers: str) -> tuple[float, int, float]:
-    """Wall seconds, records written, and machine CPU seconds for ``count`` workers."""
+class TreeSampler(threading.Thread):
+    """CPU seconds of the workers' process trees (extraction processes included), sampled every
+    0.2 s while they run (a process's last 0.2 s before it exits is not seen)."""
+
+    def __init__(self, roots: list[int]):
+        super().__init__(daemon=True)
+        self.roots = roots
+        self.last: dict[int, float] = {}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.2):
+            for root in self.roots:
+                self.last.update(process_tree(root))
+
+    def stop(self) -> float:
+        self.stopped.set()
+        self.join()
+        return sum(self.last.values())
+
+
+def crawl(count: int, redis: RedisServer, site: BulkSite, extract_workers: str) -> tuple[float, int, float, float]:
+    """Wall seconds, records written, machine CPU seconds and the crawl's own CPU seconds for
+    ``count`` workers."""
     redis.client().flushdb()
     with tempfile.TemporaryDirectory(prefix="newsclean-bench-redis-") as folder:
         settings = ("-s", "NEWSCLEAN_REDIS_DOMAIN_RATE=0", "-s", "NEWSCLEAN_REDIS_IDLE_CLOSE=1",
@@ -43,16 +67,20 @@ def crawl(count: int, redis: RedisServer, site: BulkSite, extract_workers: str) 
         cpu = busy_cpu_seconds()
         start = time.monotonic()
         workers = [Worker(f"w{n}", redis.url, site.sitemap, Path(folder), *settings) for n in range(count)]
+        sampler = TreeSampler([w.process.pid for w in workers])
+        sampler.start()
         try:
             codes = [w.wait(timeout=1800) for w in workers]
         finally:
+            own = sampler.stop()
             for w in workers:
                 w.cleanup()
         wall = time.monotonic() - start
+        cpu = busy_cpu_seconds() - cpu
         if codes != [0] * count:
             raise SystemExit("a worker failed:\n" + "\n".join(w.tail() for w in workers))
         records = sum(len(w.records()) for w in workers)
-    return wall, records, busy_cpu_seconds() - cpu
+    return wall, records, cpu, own
 
 
 def main() -> None:
@@ -69,9 +97,10 @@ def main() -> None:
         for round_ in range(1, args.repeat + 1):
             one = crawl(1, redis, site, args.extract_workers)
             two = crawl(2, redis, site, args.extract_workers)
-            for label, (wall, records, cpu) in (("1 worker ", one), ("2 workers", two)):
-                print(f"round {round_} {label}: {records} records in {wall:.1f} s = {records / wall:.1f} pages/s "
-                      f"(machine busy {cpu / wall:.2f} cores)")
+            for label, (wall, records, cpu, own) in (("1 worker ", one), ("2 workers", two)):
+                print(f"round {round_} {label}: {records} records in {wall:.1f} s = {records / wall:.1f} pages/s; "
+                      f"cores busy: machine {cpu / wall:.2f}, this crawl {own / wall:.2f}, "
+                      f"other processes {(cpu - own) / wall:.2f}; crawl CPU {1000 * own / records:.1f} ms/page")
             print(f"round {round_} ratio 2/1: {(two[1] / two[0]) / (one[1] / one[0]):.2f}x")
     finally:
         site.stop()

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.skipif(redis_server_binary() is None, reason="no redis-
 ARTICLES = 500
 RATE = 25  # requests per second to the site, both workers together
 KILL_RATE = 40
+ARTICLES_DELAYED = 16
+DELAY = 0.2  # robots.txt Crawl-delay of the site in the Crawl-delay test
 LEASE = 2  # seconds before a dead worker's requests go to the other
 SETTINGS = ("-s", f"NEWSCLEAN_REDIS_LEASE={LEASE}", "-s", "NEWSCLEAN_REDIS_IDLE_CLOSE=1.5",
             "-s", "NEWSCLEAN_REDIS_IDLE_MAX=0.5", "-s", "NEWSCLEAN_EXTRACT_WORKERS=1")
@@ -43,12 +45,9 @@ def site() -> Iterator[BulkSite]:
 
 
 def start_workers(names: list[str], redis: RedisServer, site: BulkSite, folder: Path, rate: float,
-                  start: str | None = None) -> list[Worker]:
-    workers = []
-    for name in names:
-        workers.append(Worker(name, redis.url, start or site.sitemap, folder, *SETTINGS,
-                              "-s", f"NEWSCLEAN_REDIS_DOMAIN_RATE={rate}"))
-    return workers
+                  *settings: str) -> list[Worker]:
+    return [Worker(name, redis.url, site.sitemap, folder, *SETTINGS, "-s", f"NEWSCLEAN_REDIS_DOMAIN_RATE={rate}",
+                   *settings) for name in names]
 
 
 def held_url(redis: RedisServer, message_id: bytes) -> str | None:
@@ -143,3 +142,28 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis: RedisServer, site: BulkS
     print(f"victim wrote {len(victim.records())}, survivor {len(survivor.records())}; "
           f"{len(written) - len(set(written))} written twice; "
           f"{len(held)} requests held by the victim, {survivor.stat('newsclean/redis/reclaimed')} reclaimed")
+
+
+def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_path: Path) -> None:
+    """Each worker applies a Crawl-delay to its own requests anyway; shared, the two workers'
+    requests together are that far apart."""
+    site = BulkSite(ARTICLES_DELAYED, crawl_delay=DELAY).start()
+    try:
+        # Two requests at a time per worker: the second worker gets its share of the 16 articles.
+        workers = start_workers(["w1", "w2"], redis, site, tmp_path, 50, "-s", "CONCURRENT_REQUESTS=2",
+                                "-s", "NEWSCLEAN_REDIS_BATCH=1")
+        try:
+            codes = [w.wait() for w in workers]
+        finally:
+            for w in workers:
+                w.cleanup()
+    finally:
+        site.stop()
+    assert codes == [0, 0], "\n".join(w.tail() for w in workers)
+    assert len(site.hits()) == ARTICLES_DELAYED
+    assert all(len(w.records()) > 1 for w in workers), [len(w.records()) for w in workers]
+    # Both workers read robots.txt first; from then on, their requests DELAY apart (a few ms of
+    # arrival noise allowed; each worker alone would keep DELAY, the two together half of it).
+    after_robots = sorted(hit.at for hit in site.log if hit.path != "/robots.txt")
+    gaps = [b - a for a, b in zip(after_robots, after_robots[1:])]
+    assert min(gaps) >= DELAY - 0.02, gaps

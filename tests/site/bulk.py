@@ -1,6 +1,6 @@
 """A news site of many articles on loopback, for the distributed-crawl tests and benchmark.
 
-``BulkSite(n).start()`` serves robots.txt (everything allowed, no Crawl-delay), ``/sitemap.xml``
+``BulkSite(n).start()`` serves robots.txt (everything allowed; a Crawl-delay if asked), ``/sitemap.xml``
 listing ``n`` articles and the articles ``/a/<i>.html``: each with its own title and paragraphs
 (drawn from a word list by a seeded generator, so no two are near-duplicates and every run
 serves the same bytes). Every request is logged with its monotonic arrival time.
@@ -55,6 +55,7 @@ class Hit:
 class BulkSite:
     articles: int = 500
     host: str = "127.0.0.1"
+    crawl_delay: float = 0.0  # robots.txt Crawl-delay (0: none)
     log: list[Hit] = field(default_factory=list)
 
     def start(self) -> BulkSite:
@@ -98,7 +99,8 @@ class BulkSite:
     def respond(self, h: BaseHTTPRequestHandler) -> None:
         path = h.path.split("?", 1)[0]
         if path == "/robots.txt":
-            body, ctype, status = b"User-agent: *\nAllow: /\n", "text/plain", 200
+            delay = f"Crawl-delay: {self.crawl_delay:g}\n" if self.crawl_delay else ""
+            body, ctype, status = f"User-agent: *\nAllow: /\n{delay}".encode(), "text/plain", 200
         elif path == "/sitemap.xml":
             urls = "".join(f"<url><loc>{self.base}{p}</loc><lastmod>2023-09-28</lastmod></url>\n" for p in self.pages)
             body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'

@@ -41,3 +41,18 @@ def test_turns_are_spaced_across_clients(server: RedisServer) -> None:
     # 12 turns at 20 per second take at least 11 intervals (measured just after each turn, so a
     # few ms of scheduling noise at either end; without the limit they would take a few ms).
     assert len(granted) == 12 and granted[-1] - granted[0] >= 11 * 0.05 - 0.01, granted
+
+
+def test_a_longer_crawl_delay_spaces_the_turns_instead(server: RedisServer) -> None:
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None)
+    rate = DomainRate(server.client(), 100.0, stats)
+    granted: list[float] = []
+
+    async def ask() -> None:
+        for _ in range(4):
+            await rate.wait("slow.example", interval=0.1)
+            seconds, micros = server.client().time()
+            granted.append(seconds + micros / 1e6)
+
+    asyncio.run(ask())
+    assert granted[-1] - granted[0] >= 3 * 0.1 - 0.01, granted
