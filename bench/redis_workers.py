@@ -1,8 +1,9 @@
 """Throughput of a distributed crawl: two workers against one, same site, same run.
 
 Starts a redis-server on loopback (``tests/redisserver.py``) and a local site of ``--articles``
-articles (``tests/site/bulk.py``), then times, in alternation, one ``scrapy crawl news`` worker
-and two workers started together on the same site (a fresh Redis database each time: empty
+articles (``tests/site/bulk.py``), then times, in turn, the same crawl without Redis (one
+machine: Scrapy's scheduler, SQLite state), one ``scrapy crawl news`` worker and two workers
+started together on the same site (a fresh Redis database each time: empty
 frontier and state), with no shared rate limit and no download delay, so the figure is the
 crawl's own speed. Prints pages/s (articles written / wall time from the first worker's start to
 the last one's end, start-up included) and the ratio of two workers to one, per round, with the
@@ -56,17 +57,20 @@ class TreeSampler(threading.Thread):
         return sum(self.last.values())
 
 
-def crawl(count: int, redis: RedisServer, site: BulkSite, extract_workers: str) -> tuple[float, int, float, float]:
+def crawl(count: int, redis: RedisServer | None, site: BulkSite, extract_workers: str
+          ) -> tuple[float, int, float, float]:
     """Wall seconds, records written, machine CPU seconds and the crawl's own CPU seconds for
-    ``count`` workers."""
-    redis.client().flushdb()
+    ``count`` workers (``redis`` None: one worker without Redis)."""
+    if redis is not None:
+        redis.client().flushdb()
     with tempfile.TemporaryDirectory(prefix="newsclean-bench-redis-") as folder:
         settings = ("-s", "NEWSCLEAN_REDIS_DOMAIN_RATE=0", "-s", "NEWSCLEAN_REDIS_IDLE_CLOSE=1",
                     "-s", "NEWSCLEAN_REDIS_IDLE_MAX=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
                     "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCLEAN_EXTRACT_WORKERS={extract_workers}")
         cpu = busy_cpu_seconds()
         start = time.monotonic()
-        workers = [Worker(f"w{n}", redis.url, site.sitemap, Path(folder), *settings) for n in range(count)]
+        url = redis.url if redis is not None else None
+        workers = [Worker(f"w{n}", url, site.sitemap, Path(folder), *settings) for n in range(count)]
         sampler = TreeSampler([w.process.pid for w in workers])
         sampler.start()
         try:
@@ -95,13 +99,15 @@ def main() -> None:
     try:
         print(f"{args.articles} articles, {os.cpu_count()} cores, NEWSCLEAN_EXTRACT_WORKERS={args.extract_workers}")
         for round_ in range(1, args.repeat + 1):
+            alone = crawl(1, None, site, args.extract_workers)
             one = crawl(1, redis, site, args.extract_workers)
             two = crawl(2, redis, site, args.extract_workers)
-            for label, (wall, records, cpu, own) in (("1 worker ", one), ("2 workers", two)):
+            for label, (wall, records, cpu, own) in (("no Redis ", alone), ("1 worker ", one), ("2 workers", two)):
                 print(f"round {round_} {label}: {records} records in {wall:.1f} s = {records / wall:.1f} pages/s; "
                       f"cores busy: machine {cpu / wall:.2f}, this crawl {own / wall:.2f}, "
                       f"other processes {(cpu - own) / wall:.2f}; crawl CPU {1000 * own / records:.1f} ms/page")
-            print(f"round {round_} ratio 2/1: {(two[1] / two[0]) / (one[1] / one[0]):.2f}x")
+            print(f"round {round_} ratio 2 workers / 1 worker: {(two[1] / two[0]) / (one[1] / one[0]):.2f}x; "
+                  f"1 worker / no Redis: {(one[1] / one[0]) / (alone[1] / alone[0]):.2f}x")
     finally:
         site.stop()
         redis.stop()

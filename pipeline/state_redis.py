@@ -48,26 +48,29 @@ if old then
 end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(row))
 """
-# As UPSERT_WRITTEN: the latest output and hash, the first times.
+# As UPSERT_WRITTEN, in one round trip: KEYS written set, articles hash, last-new time;
+# ARGV now, then URL key and row pairs (the article's own key first). Rows keep the first
+# times and take the latest output and hash. Returns 1 when the article's key was not written.
 MARK_WRITTEN = """
-for i = 1, #ARGV, 2 do
+local new = redis.call('SADD', KEYS[1], ARGV[2])
+for i = 2, #ARGV, 2 do
+    redis.call('SADD', KEYS[1], ARGV[i])
     local row = cjson.decode(ARGV[i + 1])
-    local old = redis.call('HGET', KEYS[1], ARGV[i])
+    local old = redis.call('HGET', KEYS[2], ARGV[i])
     if old then
         local prev = cjson.decode(old)
         for _, name in ipairs({'first_seen', 'first_written', 'last_fetched'}) do
             if prev[name] ~= nil then row[name] = prev[name] end
         end
     end
-    redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(row))
+    redis.call('HSET', KEYS[2], ARGV[i], cjson.encode(row))
 end
+if new == 1 then
+    local last = redis.call('GET', KEYS[3])
+    if not last or last < ARGV[1] then redis.call('SET', KEYS[3], ARGV[1]) end
+end
+return new
 """
-# Keep the latest of two ISO 8601 UTC times (same format, so they compare as strings).
-KEEP_LATEST = """
-local old = redis.call('GET', KEYS[1])
-if not old or old < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end
-"""
-
 
 class RedisStateStore:
     def __init__(self, server: Any, url: str):
@@ -75,7 +78,6 @@ class RedisStateStore:
         self.path = url  # shown where the SQLite store shows its file (logs, run summary)
         self.aliases: dict[str, set[str]] = {}  # redirect chains seen by this worker, as in StateStore
         self.note_seen_script = server.register_script(NOTE_SEEN)
-        self.keep_latest = server.register_script(KEEP_LATEST)
         self.mark_written_script = server.register_script(MARK_WRITTEN)
 
     @classmethod
@@ -111,20 +113,11 @@ class RedisStateStore:
         if not keys:
             return False
         now = now_utc()
-        first = next(iter(keys))
-        rows = {key: orjson.dumps({"url": original, "first_seen": now, "last_fetched": now, "status": "written",
-                                   "content_hash": record.get("content_hash"), "first_written": now,
-                                   "output": output})
-                for key, original in keys.items()}
-        with self.server.pipeline() as pipe:
-            pipe.sadd(self.key(spider, "written"), first)
-            pipe.sadd(self.key(spider, "written"), *keys)
-            new = pipe.execute()[0] == 1
-        self.mark_written_script(keys=[self.key(spider, "articles")],
-                                 args=[part for key, row in rows.items() for part in (key, row)])
-        if new:
-            self.keep_latest(keys=[self.key(spider, "last_new")], args=[now])
-        return new
+        rows = [part for key, original in keys.items() for part in (key, orjson.dumps({
+            "url": original, "first_seen": now, "last_fetched": now, "status": "written",
+            "content_hash": record.get("content_hash"), "first_written": now, "output": output}))]
+        keys_used = [self.key(spider, "written"), self.key(spider, "articles"), self.key(spider, "last_new")]
+        return self.mark_written_script(keys=keys_used, args=[now, *rows]) == 1
 
     def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
         raw = self.server.hget(self.key(spider, "resources"), url_key(url))

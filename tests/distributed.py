@@ -19,12 +19,14 @@ class Worker:
     """One ``scrapy crawl news`` worker in its own session (so that ``cleanup`` can end the
     extraction processes a ``kill -9`` leaves behind), writing ``<folder>/<name>.jsonl``."""
 
-    def __init__(self, name: str, redis_url: str, start: str, folder: Path, *settings: str):
+    def __init__(self, name: str, redis_url: str | None, start: str, folder: Path, *settings: str):
+        """``redis_url`` None: the same crawl on one machine (no Redis, SQLite state), for comparison."""
         self.name = name
         self.out = folder / f"{name}.jsonl"
         self.log = folder / f"{name}.log"
+        redis = ("-s", f"REDIS_URL={redis_url}") if redis_url else ()
         args = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start={start}",
-                "-s", f"REDIS_URL={redis_url}", "-s", f"NEWSCLEAN_REDIS_WORKER={name}",
+                *redis, "-s", f"NEWSCLEAN_REDIS_WORKER={name}",
                 # unused by the Redis state, but the run lock of a non-file output would sit beside it
                 "-s", f"NEWSCLEAN_STATE_PATH={folder / name}-state.sqlite",
                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",

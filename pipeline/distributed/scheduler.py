@@ -122,8 +122,7 @@ class Scheduler(RedisScheduler):
         # no local file): the feed is closed by now, so they are as done as they will be.
         leftover = [m for ids in self.awaiting.values() for m in ids]
         self.awaiting.clear()
-        for message_id in leftover:
-            self.done(message_id)
+        self.done(*leftover)
         if leftover:
             self.stats.inc_value("newsclean/redis/acked_at_close", len(leftover))
         # Requests read and never processed (a timeout closed the spider) stay pending: another
@@ -151,6 +150,7 @@ class Scheduler(RedisScheduler):
             self.queue.push(request)
             self.stats.inc_value("scheduler/enqueued/redis")
             queued = True
+            self.next_poll, self.backoff = 0.0, MIN_BACKOFF  # work is there: read it without waiting
         if replaced is not None:
             self.done(replaced)
         return queued
@@ -220,12 +220,13 @@ class Scheduler(RedisScheduler):
         if slot is not None:
             slot.nextcall.schedule(delay)
 
-    def done(self, message_id: bytes) -> None:
-        """Acknowledge an entry this worker holds: its request, and what it led to, are safe."""
-        if message_id in self.held:
-            self.held.discard(message_id)
-            self.queue.ack([message_id])
-            self.stats.inc_value("newsclean/redis/acked")
+    def done(self, *message_ids: bytes) -> None:
+        """Acknowledge entries this worker holds: their requests, and what they led to, are safe."""
+        ids = [message_id for message_id in message_ids if message_id in self.held]
+        if ids:
+            self.held.difference_update(ids)
+            self.queue.ack(ids)
+            self.stats.inc_value("newsclean/redis/acked", len(ids))
 
     # --- records -----------------------------------------------------------------------------
     def await_record(self, message_id: bytes, item: Any) -> bool:
@@ -237,22 +238,29 @@ class Scheduler(RedisScheduler):
         self.awaiting.setdefault(url, []).append(message_id)
         return True
 
-    def settle(self, url: Any) -> None:
+    def settle(self, url: Any) -> bytes | None:
+        """The entry that was waiting for the record of ``url``, now done with it."""
         ids = self.awaiting.get(url) if isinstance(url, str) else None
-        if ids:
-            message_id = ids.pop(0)
-            if not ids:
-                del self.awaiting[url]
-            self.done(message_id)
+        if not ids:
+            return None
+        message_id = ids.pop(0)
+        if not ids:
+            del self.awaiting[url]
+        return message_id
 
     def item_settled(self, item: Any, **kwargs: Any) -> None:
-        self.settle(ItemAdapter(item).get("source_url"))
+        message_id = self.settle(ItemAdapter(item).get("source_url"))
+        if message_id is not None:
+            self.done(message_id)
 
     def records_durable(self, path: Any, lines: list[bytes], **kwargs: Any) -> None:
+        """A group of records fsynced: their entries are acknowledged together (one round trip)."""
+        settled = []
         for line in lines:
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue
-            if isinstance(record, dict):
-                self.settle(record.get("source_url"))
+            if isinstance(record, dict) and (message_id := self.settle(record.get("source_url"))) is not None:
+                settled.append(message_id)
+        self.done(*settled)

@@ -63,8 +63,6 @@ class BulkSite:
         self.pages = {f"/a/{i}.html": article_html(i) for i in range(self.articles)}
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 site.log.append(Hit(time.monotonic(), self.path))
                 site.respond(self)
