@@ -58,7 +58,9 @@ class Worker:
         path = self.out if self.out.exists() else self.out.with_name(f".{self.out.name}.part")
         if not path.exists():
             return []
-        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+        data = path.read_bytes()
+        data = data[:data.rfind(b"\n") + 1]  # a line being written (or cut by the kill) is no record yet
+        return [orjson.loads(line) for line in data.splitlines() if line.strip()]
 
     def stat(self, key: str) -> int:
         import re

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.crawl import wait_for
@@ -76,6 +77,11 @@ def test_two_workers_fetch_and_write_every_article_once_within_the_shared_rate(
         for w in workers:
             w.cleanup()
     assert codes == [0, 0], "\n".join(w.tail() for w in workers)
+    # Both healthy (the exit code `scrapy cron` would give): the worker that found the start URL
+    # queued by the other made no entry request itself, and that is no "start URLs failed" (3).
+    summaries = [orjson.loads(w.out.with_name(f"{w.name}.summary.json").read_bytes()) for w in workers]
+    assert [summary["exit_code"] for summary in summaries] == [0, 0], summaries
+    assert sorted(w.stat("newsclean/redis/start_elsewhere") for w in workers) == [0, 1]
     # scrapy-redis's own scheduler warns (inc_value(spider=...)) on Scrapy 2.19; ours must not.
     assert not any("DeprecationWarning" in w.log.read_text() for w in workers)
     expected = set(site.article_urls())

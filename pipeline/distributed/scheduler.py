@@ -46,6 +46,8 @@ from pipeline.signals import records_durable
 logger = logging.getLogger(__name__)
 
 MIN_BACKOFF = 0.05
+# Stat: start requests this worker made that another worker had queued already.
+START_ELSEWHERE = "newsclean/redis/start_elsewhere"
 
 
 class AckOnFailure:
@@ -145,6 +147,10 @@ class Scheduler(RedisScheduler):
             request.errback = request.errback.errback
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
+            if request.meta.get("is_start_request"):
+                # Another worker queued this start URL: the crawl fetches it, this worker does not
+                # (pipeline.health counts it as an entry fetched, so this worker is not "no start").
+                self.stats.inc_value(START_ELSEWHERE)
             queued = False
         else:
             self.queue.push(request)
