@@ -74,6 +74,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decompression, raising DecompressedTooLarge past DOWNLOAD_MAXSIZE.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "pipeline.downloadermiddlewares.refusals.TypedHttpCompressionMiddleware": 590,
+    # Scrapy's redirects, raising TooManyRedirects and RedirectLoop (rejects, not silent drops).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedRedirectMiddleware": 600,
 }
 
 # Page -> Article -> required fields -> one record per URL in the run -> and across runs.

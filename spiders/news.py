@@ -58,7 +58,11 @@ from pipeline.arguments import (
 from pipeline.discovery import documents as disc
 from pipeline.discovery.pagetype import listing_page, listing_url
 from pipeline.downloadermiddlewares.incremental import LEFT_FOR_LATER, KnownArticle, NotModified
-from pipeline.downloadermiddlewares.refusals import DecompressedTooLarge, DisallowedByRobots
+from pipeline.downloadermiddlewares.refusals import (
+    DecompressedTooLarge,
+    DisallowedByRobots,
+    RedirectRefused,
+)
 from pipeline.downloadermiddlewares.scope import RefusedRequest, Scope, check_url
 from pipeline.extract.dates import date_in_url
 from pipeline.extract.urls import url_path
@@ -193,6 +197,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         spider.max_documents = crawler.settings.getint("NEWSCLEAN_MAX_DOCUMENTS")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     def robots_parsed(self, robotparser: Any, request: Request, **kwargs: Any) -> None:
@@ -461,13 +466,25 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         self.refuse(request, reason, exc)
         return None
 
+    def request_dropped(self, request: Request, **kwargs: Any) -> None:
+        """A redirect to a URL already requested in this run is dropped by Scrapy's duplicate
+        filter: the article or start URL it came from gets a reject saying where it went."""
+        chain = request.meta.get("redirect_urls")
+        if chain and (request.meta.get(ROLE) in (ARTICLE, LISTING) or chain[0] in self.start_urls):
+            self.count(f"failed/{request.meta.get(ROLE, '')}/redirect_duplicate")
+            self.reject(chain[0], "redirect_duplicate", f"redirects to {request.url}, already requested in this run")
+
     def refuse(self, request: Request, reason: str, exc: BaseException) -> None:
-        """A request that gave nothing: counted; a reject for an article, listing or start URL."""
+        """A request that gave nothing: counted; a reject for an article, listing or start URL
+        (also when it was redirected: the chain's first URL tells). A redirect that is not
+        followed (loop, too many) is rejected under the URL the chain started from."""
         role = request.meta.get(ROLE, "")
         self.count(f"failed/{role}/{reason}")
         if request.meta.get(OPTIONAL):
             return
-        if role in (ARTICLE, LISTING) or request.url in self.start_urls:
-            self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if role in (ARTICLE, LISTING) or first in self.start_urls:
+            url = exc.chain[0] if isinstance(exc, RedirectRefused) else request.url
+            self.reject(url, reason, f"{type(exc).__name__}: {exc}")
         else:
             self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)
