@@ -41,6 +41,7 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -79,7 +80,7 @@ _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
 FETCH_ERRORS = ((DownloadTimeoutError, "timeout"), (DownloadCancelledError, "too_large"),
-                (CannotResolveHostError, "dns_failed"))
+                (CannotResolveHostError, "dns_failed"), (ResponseDataLossError, "truncated"))
 
 
 def read_start_file(path: str) -> list[str]:

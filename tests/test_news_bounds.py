@@ -41,8 +41,8 @@ class HostileSite:
     ``/refresh/b`` to each other by ``<meta http-equiv=refresh>``; ``/hop/N`` redirects to
     ``/hop/N+1`` until ``/hop/30``, an article; ``/moved`` to an article the feed lists too;
     ``/feed.xml`` lists articles behind those redirects, ``/bomb/<encoding>`` pages, each
-    16 MiB of spaces compressed with brotli, zstd or deflate, ``/drip`` (a byte every 0.1 s) and
-    the links of ``elsewhere``."""
+    16 MiB of spaces compressed with brotli, zstd or deflate, ``/drip`` (a byte every 0.1 s),
+    ``/short`` (85 "A"s of a promised 10,000 bytes) and the links of ``elsewhere``."""
 
     def __init__(self) -> None:
         self.paths: list[str] = []
@@ -54,6 +54,14 @@ class HostileSite:
                 site.paths.append(self.path)
                 if self.path == "/drip":
                     return site.drip(self)
+                if self.path == "/short":  # a Content-Length lie: 85 of 10,000 bytes, then the connection closes
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", "10000")
+                    self.end_headers()
+                    self.wfile.write(b"A" * 85)
+                    self.close_connection = True
+                    return None
                 status, headers, body = site.answer(self.path)
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/xml", **headers}.items():
@@ -120,7 +128,7 @@ class HostileSite:
         return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
     def feed(self) -> bytes:
-        paths = ["/news/2023/09/27/loop-1.html", "/hop/0", ARTICLE.format(n=1), "/moved", "/drip",
+        paths = ["/news/2023/09/27/loop-1.html", "/hop/0", ARTICLE.format(n=1), "/moved", "/drip", "/short",
                  *(f"/bomb/{encoding}" for encoding in BOMBS)]
         links = [*(self.base + path for path in paths), *self.elsewhere]
         items = "".join(f"<item><title>Story</title><link>{link}</link></item>" for link in links)
@@ -200,7 +208,7 @@ def redirects_and_bombs(hostile: HostileSite, tmp_path: Path) -> None:
         "/loop/a": "redirect_loop", "/self": "redirect_loop", "/refresh/a": "redirect_loop",
         "/hop/0": "too_many_redirects", "/news/2023/09/27/loop-1.html": "redirect_loop",
         "/moved": "redirect_duplicate", "/bomb/br": "too_large", "/bomb/zstd": "too_large",
-        "/bomb/deflate": "too_large", "/drip": "timeout", hostile.elsewhere[0]: "unsafe_address"}
+        "/bomb/deflate": "too_large", "/drip": "timeout", "/short": "truncated", hostile.elsewhere[0]: "unsafe_address"}
     b = hostile.base
     assert rejects["/loop/a"][1] == f"RedirectLoop: redirect loop: {b}/loop/a -> {b}/loop/b -> {b}/loop/a"
     assert rejects["/hop/0"][1] == f"TooManyRedirects: more than REDIRECT_MAX_TIMES=20 redirects: {b}/hop/0 -> ... -> {b}/hop/20"
