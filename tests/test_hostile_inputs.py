@@ -2,7 +2,9 @@
 
 The corpus is generated here, in the test's folder (nothing big is committed): bombs, pages over
 the size limit, binary files, XXE and XInclude, tag floods, text that is no language, charset
-traps, links that loop, a FIFO. The ten good pages are the project's own (seeds and noise
+traps, links that loop, a FIFO, and first of all a page that kills its extraction worker and one
+that hangs it (the test hook of ``tests/test_workers.py``), so that the rest of the run goes
+through replaced workers. The ten good pages are the project's own (seeds and noise
 fixtures, with their sidecars). One ``scrapy cron seeds`` run over everything must:
 
 * write all ten good pages, each record identical (``fetched_at`` aside) to a run over the
@@ -38,6 +40,7 @@ import pytest
 
 from tests.conftest import PROJECT_DIR
 from tests.crawl import read_jsonl, run_measured
+from tests.test_workers import CRASH, HANG, HOOK
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # NEWSCLEAN_MAX_PAGE_BYTES's default
 GB = 1024  # MiB
@@ -114,6 +117,9 @@ def article(paragraphs: list[str], title: str, head: str = "") -> str:
 
 # name -> (what writes it, the exact reject reason)
 HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
+    # first in sorted order, so that the rest of the corpus queues behind a dead and a stuck worker
+    "a-crash.html": (lambda p: write(p, article([PROSE] * 3, "Crash").encode() + CRASH), "ExtractFailed"),
+    "a-hang.html": (lambda p: write(p, article([PROSE] * 3, "Hang").encode() + HANG), "ExtractTimeout"),
     "empty.html": (lambda p: write(p, b""), "EmptyPage"),
     "blank.txt": (lambda p: write(p, b" \n\t\r\n" * 1000), "EmptyPage"),
     "picture.html": (lambda p: write(p, b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(50_000)), "BinaryPage"),
@@ -179,7 +185,10 @@ def make_hostile(folder: Path) -> None:
 def cron(folder: Path, out: Path, *, prefix: list[str] = ()) -> tuple[int, str, float]:
     """``scrapy cron seeds`` over ``folder``: (exit code, log, peak tree RSS in MiB)."""
     command = [*prefix, sys.executable, "-m", "scrapy", "cron", "seeds", "-a", f"dir={folder}", "-O", str(out),
-               "-s", f"NEWSCLEAN_STATE_PATH={out.with_suffix('.sqlite')}", "-s", "LOG_LEVEL=INFO"]
+               "-s", f"NEWSCLEAN_STATE_PATH={out.with_suffix('.sqlite')}", "-s", "LOG_LEVEL=INFO",
+               # extract_article, but a worker dies on CRASH and hangs on HANG until the time limit:
+               # 20 s, not the default 30, and still 9 times the CPU the 5 MB token page needs (2.2 s)
+               "-s", f"NEWSCLEAN_EXTRACT_FUNCTION={HOOK}", "-s", "NEWSCLEAN_EXTRACT_TIMEOUT=20"]
     return run_measured(command)
 
 
