@@ -77,16 +77,15 @@ def _walk(folder: Path, ancestors: frozenset[tuple[int, int]], problem: InputPro
             info = path.stat()  # follows links
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                problem(path, "symlink_loop", f"the link {path} -> {os.readlink(path)} never reaches a file")
+                problem(path, "symlink_loop", f"{_named(path)} never reaches a file")
             elif path.is_symlink() and page_kind(path):
-                problem(path, "broken_link", f"the link {path} -> {os.readlink(path)} leads nowhere")
+                problem(path, "broken_link", f"{_named(path)} leads nowhere")
             elif page_kind(path):
                 problem(path, "unreadable", f"{type(exc).__name__}: {exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
             if (info.st_dev, info.st_ino) in ancestors:
-                problem(path, "symlink_loop", f"the link {path} -> {os.readlink(path)} leads back to "
-                                              f"{path.resolve()}, a folder being read")
+                problem(path, "symlink_loop", f"{_named(path)} leads back to {path.resolve()}, a folder being read")
             else:
                 yield from _walk(path, ancestors, problem)
         elif page_kind(path):
@@ -94,6 +93,14 @@ def _walk(folder: Path, ancestors: frozenset[tuple[int, int]], problem: InputPro
                 yield path
             else:
                 problem(path, "not_a_file", f"{stat.filemode(info.st_mode)}: not a regular file")
+
+
+def _named(path: Path) -> str:
+    """``the link PATH -> TARGET`` for a link, else the path (a bind mount can loop too)."""
+    try:
+        return f"the link {path} -> {os.readlink(path)}"
+    except OSError:
+        return str(path)
 
 
 def input_problem(path: Path, root: Path, max_bytes: int, *, links_outside: bool = True) -> tuple[str, str] | None:
