@@ -125,7 +125,7 @@ def duplicates_action(settings: BaseSettings) -> str:
     """``NEWSCLEAN_DUPLICATES``: ``mark`` (keep and mark), ``drop`` or ``off``."""
     value = str(settings.get("NEWSCLEAN_DUPLICATES", "mark")).strip().lower()
     if value not in DUPLICATE_ACTIONS:
-        raise UsageProblem(f"bad NEWSCLEAN_DUPLICATES={value!r}: expected one of {', '.join(DUPLICATE_ACTIONS)}")
+        raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATES={value!r}: expected mark, drop or off")
     return value
 
 
@@ -137,7 +137,7 @@ def duplicate_threshold(settings: BaseSettings) -> float:
     except (TypeError, ValueError):
         value = -1.0
     if not 0.0 < value <= 1.0:
-        raise UsageProblem(f"bad NEWSCLEAN_DUPLICATE_THRESHOLD={str(raw)!r}: expected a number in (0, 1]")
+        raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATE_THRESHOLD={str(raw)!r}: expected a number in (0, 1]")
     return value
 
 

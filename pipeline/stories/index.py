@@ -31,7 +31,9 @@ from rensa import RMinHash, RMinHashLSH
 from pipeline.utils.url import url_key
 
 SHINGLE_WORDS = 5
-NUM_PERM = 128
+# Labelled set (bench/duplicates.py), pair precision/recall: 128 values 0.9963/0.9981, 64 values
+# 0.9962/0.9962 with half the LSH memory (32 bands instead of 64 at threshold 0.5).
+NUM_PERM = 64
 SEED = 20261129  # part of the stored signatures: changing it orphans every persisted row
 WORD = re.compile(r"\w+")
 # LSH bands: the fewest (longest rows, fewest false candidates) that still make a pair at the
@@ -45,7 +47,8 @@ def shingles(text: str) -> list[str]:
     words = WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     if len(words) <= SHINGLE_WORDS:
         return [" ".join(words)] if words else []
-    return list({" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)})
+    # Repeats are harmless to MinHash; zip is faster than slicing (143 against 233 us a text).
+    return list(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
 
 
 def signature(text: str) -> RMinHash:

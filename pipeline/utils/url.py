@@ -100,14 +100,15 @@ def registrable_domain(host: str) -> str:
 
 def site(url: str) -> str | None:
     """The site a URL belongs to: its registrable domain (``www.``, ``amp.`` and ``m.`` hosts of
-    one publisher are one site); for an IP address or a name under no public suffix
-    (``localhost``), host and port, as the crawl's scope treats them (separate origins)."""
+    one publisher are one site); for an IP address or a one-label name (``localhost``), host
+    and port, as the crawl's scope treats them (separate origins)."""
     parts = urlsplit(url)
     scheme, host = parts.scheme.lower(), (parts.hostname or "").rstrip(".")
     if scheme not in DEFAULT_PORTS or not host:
         return None
-    if not _is_ip(host) and (domain := _EXTRACT(host).top_domain_under_public_suffix):
-        return domain
+    if not _is_ip(host) and "." in host:
+        # A name under no listed suffix (.example, .test, .internal): its last two labels.
+        return _EXTRACT(host).top_domain_under_public_suffix or ".".join(host.split(".")[-2:])
     try:
         port = parts.port or DEFAULT_PORTS[scheme]
     except ValueError:
