@@ -30,9 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.extract.paragraphs import content_hash  # noqa: E402
-from pipeline.stories.index import StoryIndex, StoryRow, signature  # noqa: E402
-from pipeline.stories.sqlite import SqliteStoryRows  # noqa: E402
+from pipeline.extract.paragraphs import content_hash
+from pipeline.stories.index import StoryIndex, StoryRow, signature
+from pipeline.stories.sqlite import SqliteStoryRows
 
 VOCABULARY = 30_000
 

@@ -7,18 +7,25 @@ import json
 import pytest
 
 from pipeline.extract.paragraphs import content_hash
-from pipeline.stories.index import StoryIndex, StoryRow, lsh_bands, shingles, signature, story_id_for
+from pipeline.stories.index import (
+    StoryIndex,
+    StoryRow,
+    lsh_bands,
+    shingles,
+    signature,
+    story_id_for,
+)
 from tests.conftest import PROJECT_DIR
 
 BODY = [
-    "The harbour bridge reopened to traffic on Tuesday morning after two years of repairs that cost "
-    "the city far more than it had planned, officials said at a ceremony attended by residents.",
-    "Engineers replaced the cables and the deck, and the speed limit will stay at thirty miles an hour "
-    "until the spring inspection has been completed by the regional transport authority.",
-    "Local shop owners said the closure had cut their trade by a third, and several of them welcomed the "
-    "return of passing customers who had been taking a long detour through the industrial estate.",
-    "The mayor thanked the workers and promised that the next project, a new footbridge over the canal, "
-    "would be finished on time and within its budget, a claim the opposition greeted with laughter.",
+    ("The harbour bridge reopened to traffic on Tuesday morning after two years of repairs that cost "
+    "the city far more than it had planned, officials said at a ceremony attended by residents."),
+    ("Engineers replaced the cables and the deck, and the speed limit will stay at thirty miles an hour "
+    "until the spring inspection has been completed by the regional transport authority."),
+    ("Local shop owners said the closure had cut their trade by a third, and several of them welcomed the "
+    "return of passing customers who had been taking a long detour through the industrial estate."),
+    ("The mayor thanked the workers and promised that the next project, a new footbridge over the canal, "
+    "would be finished on time and within its budget, a claim the opposition greeted with laughter."),
 ]
 
 
