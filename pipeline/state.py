@@ -30,7 +30,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from pipeline.utils.clock import now_utc
-from pipeline.utils.url import is_offline, same_host, url_key
+from pipeline.utils.url import is_offline, same_site, url_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -110,12 +110,14 @@ class StateStore:
         """Record a durable record under its URL, its source URL and their redirect aliases.
         True when the article is new (its URL was never written before).
 
-        A page fetched from one host whose canonical URL names another host is recorded under
-        the URL it was fetched from only: a page cannot make another site's article "known"
-        (the real one would never be fetched)."""
+        A page fetched from one site whose URL names another site (a sidecar's or feed's URL) is
+        recorded under the URL it was fetched from only: a page cannot make another site's
+        article "known" (the real one would never be fetched). Hosts of one site (``amp.`` and
+        ``www.``, see ``pipeline.utils.url.site``) are one publisher: the AMP page makes its
+        article known."""
         url = record.get("url") or record.get("source_url")
         source = record.get("source_url")
-        if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
+        if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_site(url, source):
             url = source
         if not isinstance(url, str) or not url:
             return False

@@ -75,13 +75,6 @@ def is_offline(url: str | None) -> bool:
     return not url or not url.startswith(("http://", "https://"))
 
 
-def same_host(a: str, b: str) -> bool:
-    """Both URLs name the same host (case and a trailing dot aside)."""
-    def host(url: str) -> str:
-        return (urlsplit(url).hostname or "").rstrip(".")
-    return host(a) == host(b)
-
-
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
