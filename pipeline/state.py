@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 
 from pipeline.utils.clock import now_utc
 from pipeline.utils.url import is_offline, same_site, url_key
+
+if TYPE_CHECKING:
+    from pipeline.stories.sqlite import SqliteStoryRows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -133,6 +136,13 @@ class StateStore:
         if commit:
             self.db.commit()
         return new
+
+    def story_rows(self, spider: str) -> SqliteStoryRows:
+        """The story index's rows of ``spider`` (``pipeline.stories``), in this same file and
+        transaction: another state backend returns its own ``StoryRows``."""
+        from pipeline.stories.sqlite import SqliteStoryRows  # rensa only for runs that use stories
+
+        return SqliteStoryRows(self.db, spider)
 
     def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT etag, last_modified FROM resources WHERE spider = ? AND url_key = ?",

@@ -10,6 +10,7 @@ state stores articles: a killed run never leaves a story behind that no output h
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 import orjson
@@ -22,7 +23,7 @@ from pipeline.errors import DuplicateStory
 from pipeline.extensions.state import state_store
 from pipeline.signals import records_durable
 from pipeline.stories.index import StoryIndex, StoryRow, signature
-from pipeline.stories.sqlite import SqliteStoryRows, StoryRows
+from pipeline.stories.sqlite import StoryRows
 from pipeline.utils.url import url_key
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class StoryPipeline:
             raise NotConfigured
         index = StoryIndex(duplicate_threshold(crawler.settings))
         store = state_store(crawler)
-        rows = SqliteStoryRows(store.db, crawler.spidercls.name) if store is not None else None
+        rows = store.story_rows(crawler.spidercls.name) if store is not None else None
         if rows is not None:
             index.load(rows.load())
             crawler.stats.set_value(f"{STATS}/loaded", len(index))
@@ -82,5 +83,10 @@ class StoryPipeline:
             if isinstance(url, str) and (row := self.pending.pop(url_key(url), None)) is not None:
                 rows.append(row)
         if rows and self.rows is not None:
-            self.rows.add(rows)
-            self.rows.commit()
+            try:
+                self.rows.add(rows)
+                self.rows.commit()
+            except sqlite3.Error as exc:
+                # The records are safe in the output; a later run only sees these stories anew.
+                logger.error("story index update failed for %d records: %s", len(rows), exc)
+                self.stats.inc_value(f"{STATS}/commit_failed", len(rows))

@@ -6,7 +6,7 @@ after the first names the first one in ``duplicate_of``.
   rensa, cross-site canonical links), in memory, with no storage of its own;
 - ``sqlite.py``: its rows in the state's SQLite file, so a story written yesterday is
   recognised today. Another backend (Redis) implements the same three methods
-  (``StoryRows``).
+  (``StoryRows``), returned by the state store's ``story_rows``.
 
 The Scrapy side is ``pipeline.pipelines.stories``.
 """
