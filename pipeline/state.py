@@ -7,6 +7,7 @@ Per spider, keyed by canonical URL (``pipeline.utils.url.url_key``):
 - ``resources``: feeds, sitemaps and listings, with the ``ETag``/``Last-Modified`` that make
   the next run's request conditional (``pipeline.downloadermiddlewares.incremental``);
 - ``runs``: one row per finished run (the "nothing new for too long" health check).
+- ``stories``: the story index's rows (``pipeline.stories.sqlite``, reached with ``story_rows``).
 
 Durability rule: an article becomes ``written`` only when the feed storage reports its record
 fsynced in the run's output (signal ``records_durable``), never earlier. A run killed between the
