@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/duplicates.py                  # needs ../shared/benchmarks
     .venv/bin/python bench/duplicates.py --set NEWSCLEAN_DUPLICATE_THRESHOLD=0.6 --keep /tmp/dups
+    .venv/bin/python bench/duplicates.py --sweep 0.3,0.5,0.7,0.9   # also replay the records per threshold
 
 Built at run time (nothing of the benchmarks is copied into the repo):
 
@@ -19,6 +20,9 @@ crawled with ``scrapy crawl seeds`` (fresh state); records sharing a ``story_id`
 predicted pairs, pages made from one body are true pairs. Then the same folder is crawled again
 with the same state: every record must be "already seen" (``stories.seen`` in the run summary), none
 a new story, and keep its ``story_id`` and ``duplicate_of``.
+
+``--sweep`` replays the first run's records, in their output order, through the index
+(``pipeline.stories.index``) at each threshold given, without crawling again.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from collections import defaultdict
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
 BENCHMARKS = PROJECT.parent / "shared" / "benchmarks"
 MIN_WORDS = 50
 
@@ -172,10 +177,26 @@ def pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for urls in by_label.values() for p in itertools.combinations(urls, 2)}
 
 
+def replay(records: list[dict], threshold: float) -> set[tuple[str, str]]:
+    """Predicted pairs when the records, in output order, go through the index at ``threshold``."""
+    from pipeline.stories.index import StoryIndex, StoryRow, signature
+
+    index, story = StoryIndex(threshold), {}
+    for record in records:
+        minhash = signature(record["text"])
+        match = index.match(record["url"], record["canonical_url"], record["content_hash"], minhash)
+        if match.evidence != "seen":
+            index.add(StoryRow(record["url"], record["canonical_url"], record["content_hash"], match.story_id,
+                               match.duplicate_of or record["url"], minhash))
+        story[record["url"]] = match.story_id
+    return pairs(story)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a setting (repeatable)")
     parser.add_argument("--keep", type=Path, help="build and crawl in this folder and keep it")
+    parser.add_argument("--sweep", help="comma-separated thresholds to replay the records at")
     args = parser.parse_args()
     if not BENCHMARKS.is_dir():
         sys.exit(f"{BENCHMARKS} not found")
@@ -205,6 +226,11 @@ def main() -> None:
         for r in seeds:
             print(f"  seed record {r['url']}: story {r['story_id']}, duplicate_of {r['duplicate_of']}")
         print(f"stories of the first run: {summary1['stories']}")
+        for threshold in (float(t) for t in args.sweep.split(",")) if args.sweep else ():
+            replayed = replay(records, threshold)
+            hits = len(truth & replayed)
+            print(f"  replayed at threshold {threshold}: pair precision {hits / len(replayed):.4f}, "
+                  f"recall {hits / len(truth):.4f}")
         rerun, summary = crawl(pages, tmp / "run2.jsonl", tmp / "state.sqlite", args.set)
         changed = [r["url"] for r in rerun
                    if (written[r["url"]]["story_id"], written[r["url"]]["duplicate_of"]) != (r["story_id"], r["duplicate_of"])]
