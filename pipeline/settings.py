@@ -91,6 +91,8 @@ ITEM_PIPELINES = {
     "pipeline.pipelines.dedupe.DuplicateUrlPipeline": 400,
     # A record an earlier run already wrote is dropped (AlreadyWritten).
     "pipeline.pipelines.known.KnownArticlePipeline": 450,
+    # Each record's story_id, and duplicate_of for a copy of a story already written.
+    "pipeline.pipelines.stories.StoryPipeline": 500,
 }
 
 # --- output --------------------------------------------------------------------------------
@@ -192,6 +194,12 @@ NEWSCLEAN_SYNC_EVERY_RECORDS = 100
 NEWSCLEAN_SYNC_INTERVAL = 1.0
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
+# Copies of a story already written (same URL, cross-site canonical, same content_hash, or word
+# 5-shingle similarity at least NEWSCLEAN_DUPLICATE_THRESHOLD): "mark" keeps them with
+# duplicate_of set, "drop" drops them (reject DuplicateStory), "off" sets neither field.
+NEWSCLEAN_DUPLICATES = "mark"
+# Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
+NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
 # --- extraction workers --------------------------------------------------------------------
 # Extraction processes (pipeline.pipelines.workerpool); None = one per core, 0 = in the reactor thread
 # (the reference path, for debugging; no time limit there).

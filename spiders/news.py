@@ -46,7 +46,6 @@ from scrapy.exceptions import (
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
 from pipeline.arguments import (
     Argument,
@@ -72,6 +71,7 @@ from pipeline.meta import OPTIONAL, ROLE
 from pipeline.signals import page_failed
 from pipeline.state import parse_refresh
 from pipeline.utils.clock import now_utc
+from pipeline.utils.url import clean_url, url_key
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
 # Request meta: how many sitemap indexes led to this document (NEWSCLEAN_MAX_SITEMAP_DEPTH).
@@ -337,13 +337,15 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     def article_request(self, url: str, known: KnownMetadata, date: datetime | None) -> Request | None:
         """The request for one candidate article, or ``None`` with the reason counted:
         out of scope, listing URL (also a ``not_article`` reject), out of the date window,
-        already requested, or over the limit."""
+        already requested, or over the limit. The URL is cleaned first (no fragment, no
+        tracking parameters), so ``?utm_source=`` variants are one request."""
+        url = clean_url(url)
         reason = check_url(self.scope, url)
         if not reason and listing_url(url):
             self.reject(url, "not_article", f"listing URL: {listing_url(url)} (not fetched)")
             reason = "not_article"
         reason = reason or disc.in_window(date, self.window_start)
-        key = canonicalize_url(url, keep_fragments=False) if not reason else ""
+        key = url_key(url) if not reason else ""
         if not reason and key in self.articles:
             reason = "duplicate"
         if reason:
