@@ -76,6 +76,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decompression, raising DecompressedTooLarge past DOWNLOAD_MAXSIZE.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "pipeline.downloadermiddlewares.refusals.TypedHttpCompressionMiddleware": 590,
+    # Scrapy's redirects, raising TooManyRedirects and RedirectLoop (rejects, not silent drops).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedRedirectMiddleware": 600,
 }
 
 # With REDIS_URL only: acknowledges a request read from the shared frontier once its output is
@@ -94,6 +99,8 @@ ITEM_PIPELINES = {
     "pipeline.pipelines.dedupe.DuplicateUrlPipeline": 400,
     # A record an earlier run already wrote is dropped (AlreadyWritten).
     "pipeline.pipelines.known.KnownArticlePipeline": 450,
+    # Each record's story_id, and duplicate_of for a copy of a story already written.
+    "pipeline.pipelines.stories.StoryPipeline": 500,
 }
 
 # --- output --------------------------------------------------------------------------------
@@ -195,6 +202,12 @@ NEWSCLEAN_SYNC_EVERY_RECORDS = 100
 NEWSCLEAN_SYNC_INTERVAL = 1.0
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
+# Copies of a story already written (same URL, cross-site canonical, same content_hash, or word
+# 5-shingle similarity at least NEWSCLEAN_DUPLICATE_THRESHOLD): "mark" keeps them with
+# duplicate_of set, "drop" drops them (reject DuplicateStory), "off" sets neither field.
+NEWSCLEAN_DUPLICATES = "mark"
+# Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
+NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
 # Where the state lives: the SQLite store; distributed mode (pipeline.addons.distributed)
 # names pipeline.state_redis.RedisStateStore.
 NEWSCLEAN_STATE_STORE = "pipeline.state.StateStore"

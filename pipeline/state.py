@@ -7,6 +7,7 @@ Per spider, keyed by canonical URL (``pipeline.utils.url.url_key``):
 - ``resources``: feeds, sitemaps and listings, with the ``ETag``/``Last-Modified`` that make
   the next run's request conditional (``pipeline.downloadermiddlewares.incremental``);
 - ``runs``: one row per finished run (the "nothing new for too long" health check).
+- ``stories``: the story index's rows (``pipeline.stories.sqlite``, reached with ``story_rows``).
 
 Durability rule: an article becomes ``written`` only when the feed storage reports its record
 fsynced in the run's output (signal ``records_durable``), never earlier. A run killed between the
@@ -25,13 +26,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from pipeline.utils.clock import now_utc
-from pipeline.utils.url import is_offline, same_host, url_key
+from pipeline.utils.url import is_offline, same_site, url_key
+
+if TYPE_CHECKING:
+    from pipeline.stories.sqlite import SqliteStoryRows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -115,9 +119,11 @@ class StateStore:
         """Record a durable record under its URL, its source URL and their redirect aliases.
         True when the article is new (its URL was never written before).
 
-        A page fetched from one host whose canonical URL names another host is recorded under
-        the URL it was fetched from only: a page cannot make another site's article "known"
-        (the real one would never be fetched)."""
+        A page fetched from one site whose URL names another site (a sidecar's or feed's URL) is
+        recorded under the URL it was fetched from only: a page cannot make another site's
+        article "known" (the real one would never be fetched). Hosts of one site (``amp.`` and
+        ``www.``, see ``pipeline.utils.url.site``) are one publisher: the AMP page makes its
+        article known (``written_keys``)."""
         keys = written_keys(record, self.aliases)
         if not keys:
             return False
@@ -128,6 +134,13 @@ class StateStore:
         if commit:
             self.db.commit()
         return new
+
+    def story_rows(self, spider: str) -> SqliteStoryRows:
+        """The story index's rows of ``spider`` (``pipeline.stories``), in this same file and
+        transaction: another state backend returns its own ``StoryRows``."""
+        from pipeline.stories.sqlite import SqliteStoryRows  # rensa only for runs that use stories
+
+        return SqliteStoryRows(self.db, spider)
 
     def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT etag, last_modified FROM resources WHERE spider = ? AND url_key = ?",
@@ -165,7 +178,7 @@ def written_keys(record: dict[str, Any], aliases: dict[str, set[str]]) -> dict[s
     replace the URL). Empty when the record names no URL."""
     url = record.get("url") or record.get("source_url")
     source = record.get("source_url")
-    if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
+    if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_site(url, source):
         url = source
     if not isinstance(url, str) or not url:
         return {}

@@ -15,13 +15,17 @@ Keys, per spider (``newsclean:state:<spider>:...``), keyed by canonical URL like
 Every write is immediate (Redis has no transaction to join), so ``commit`` has nothing to do; a
 record is still marked written only on ``records_durable``, as with SQLite.
 
-Seam for the near-duplicate index (issue 12, in progress elsewhere): it belongs here as one more
-key family (e.g. ``newsclean:state:<spider>:simhash`` / LSH bands as sets) behind whatever methods
-``StateStore`` grows for it; nothing here implements it yet.
+The story index's rows (``pipeline.stories``: ``story_rows`` returns a ``StoryRows``) are the
+hash ``stories`` (URL key -> row; a URL keeps the story it was first written under) and the list
+``story_order`` (URL keys in the order written). Each worker loads them when it starts, as a
+single run does: rows other workers add during the run are not in its index, so two copies of one
+story written by two workers of the same run are not marked (the next run sees both).
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -72,6 +76,53 @@ end
 return new
 """
 
+# StoryRows.add: KEYS the rows hash and the order list; ARGV URL key and row pairs. A URL already
+# stored keeps its row (as INSERT OR IGNORE in pipeline.stories.sqlite).
+ADD_STORIES = """
+for i = 1, #ARGV, 2 do
+    if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+        redis.call('RPUSH', KEYS[2], ARGV[i])
+    end
+end
+"""
+
+
+class RedisStoryRows:
+    """``pipeline.stories.sqlite.StoryRows`` in Redis; writes are immediate (``commit`` is a no-op)."""
+
+    def __init__(self, server: Any, rows_key: str, order_key: str):
+        self.server = server
+        self.rows_key = rows_key
+        self.order_key = order_key
+        self.add_script = server.register_script(ADD_STORIES)
+
+    def load(self) -> Iterator[Any]:
+        from pipeline.stories.index import StoryRow, signature_from_bytes
+
+        keys = self.server.lrange(self.order_key, 0, -1)
+        for start in range(0, len(keys), 1000):
+            for raw in self.server.hmget(self.rows_key, keys[start:start + 1000]):
+                if raw:
+                    row = orjson.loads(raw)
+                    yield StoryRow(row["url"], row["canonical_url"], row["content_hash"], row["story_id"],
+                                   row["first_url"], signature_from_bytes(base64.b64decode(row["signature"])))
+
+    def add(self, rows: Iterable[Any]) -> None:
+        from pipeline.stories.index import signature_bytes
+
+        args = []
+        for row in rows:
+            args += [url_key(row.url), orjson.dumps({
+                "url": row.url, "canonical_url": row.canonical_url, "content_hash": row.content_hash,
+                "story_id": row.story_id, "first_url": row.first_url,
+                "signature": base64.b64encode(signature_bytes(row.signature)).decode()})]
+        if args:
+            self.add_script(keys=[self.rows_key, self.order_key], args=args)
+
+    def commit(self) -> None:
+        pass
+
+
 class RedisStateStore:
     def __init__(self, server: Any, url: str):
         self.server = server
@@ -118,6 +169,10 @@ class RedisStateStore:
             "content_hash": record.get("content_hash"), "first_written": now, "output": output}))]
         keys_used = [self.key(spider, "written"), self.key(spider, "articles"), self.key(spider, "last_new")]
         return self.mark_written_script(keys=keys_used, args=[now, *rows]) == 1
+
+    def story_rows(self, spider: str) -> RedisStoryRows:
+        """The story index's rows of ``spider`` (``pipeline.stories``), in this Redis."""
+        return RedisStoryRows(self.server, self.key(spider, "stories"), self.key(spider, "story_order"))
 
     def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
         raw = self.server.hget(self.key(spider, "resources"), url_key(url))

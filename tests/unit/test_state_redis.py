@@ -49,3 +49,31 @@ def test_an_article_one_worker_wrote_is_known_to_every_worker_once(store: RedisS
     row = server.client().hget("newsclean:state:news:articles", next(iter(
         server.client().smembers("newsclean:state:news:written"))))
     assert b'"output":"w2.jsonl"' in row  # as in SQLite: the latest output, the first times
+
+
+def test_story_rows_come_back_in_order_and_a_url_keeps_its_story(store: RedisStateStore, server: RedisServer) -> None:
+    """As tests/unit/stories/test_sqlite.py for the SQLite rows, through RedisStateStore.story_rows."""
+    from pipeline.stories.index import StoryIndex, StoryRow, signature
+
+    text = "the harbour bridge reopened to traffic on tuesday after two years of repairs"
+
+    def row(url: str, body: str, story: str, first: str, canonical: str | None = None) -> StoryRow:
+        return StoryRow(url, canonical, f"sha256:{body}", story, first, signature(body))
+
+    rows = store.story_rows("news")
+    rows.add([row("https://wire.example/a", text, "s1", "https://wire.example/a"),
+              row("https://news.example/b", text + " today", "s1", "https://wire.example/a", "https://wire.example/a")])
+    rows.add([row("https://wire.example/a", "changed", "s9", "https://wire.example/a")])  # ignored: URL known
+    rows.commit()
+    store.story_rows("seeds").add([row("https://x.example/", text, "s2", "https://x.example/")])
+
+    other_worker = RedisStateStore(server.client(), server.url)
+    loaded = list(other_worker.story_rows("news").load())
+    assert [(r.url, r.story_id, r.first_url, r.canonical_url) for r in loaded] == [
+        ("https://wire.example/a", "s1", "https://wire.example/a", None),
+        ("https://news.example/b", "s1", "https://wire.example/a", "https://wire.example/a")]
+    assert loaded[0].signature.digest() == signature(text).digest()
+    index = StoryIndex(0.5)
+    index.load(loaded)
+    match = index.match("https://third.example/c", None, "sha256:other", signature(text + " now"))
+    assert (match.story_id, match.duplicate_of, match.evidence) == ("s1", "https://wire.example/a", "near")
