@@ -209,7 +209,7 @@ NEWSCLEAN_DUPLICATES = "mark"
 # Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
 NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
 # Where the state lives: the SQLite store; distributed mode (pipeline.addons.distributed)
-# names pipeline.state_redis.RedisStateStore.
+# names pipeline.distributed.state.RedisStateStore.
 NEWSCLEAN_STATE_STORE = "pipeline.state.StateStore"
 # --- distributed mode (REDIS_URL set; pipeline/distributed/) ---------------------------------
 # This worker's name (its consumer in the frontier stream, its output folder); None = <host>-<pid>.

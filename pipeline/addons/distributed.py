@@ -34,7 +34,7 @@ class DistributedMode:
         set_default(settings, "SCHEDULER_PERSIST", True)
         set_default(settings, "SCHEDULER_QUEUE_KEY", f"{KEY_PREFIX}:%(spider)s:requests")
         set_default(settings, "SCHEDULER_DUPEFILTER_KEY", f"{KEY_PREFIX}:%(spider)s:seen")
-        set_default(settings, "NEWSCLEAN_STATE_STORE", "pipeline.state_redis.RedisStateStore")
+        set_default(settings, "NEWSCLEAN_STATE_STORE", "pipeline.distributed.state.RedisStateStore")
         if settings.getfloat("NEWSCLEAN_REDIS_DOMAIN_RATE") > 0:
             # Added to the spider's handlers (the news spider switches the others off), unless a
             # handler for http(s) is named already.

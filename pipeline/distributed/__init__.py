@@ -13,7 +13,7 @@ add-on ``pipeline.addons.distributed.DistributedMode`` switches the components i
   it yielded are in the stream, and its record is fsynced (``records_durable``) or dropped;
 - ``ratelimit.RateLimitedDownloadHandler``: at most ``NEWSCLEAN_REDIS_DOMAIN_RATE`` requests per
   second to a domain, counted by all workers together in Redis;
-- ``pipeline.state_redis.RedisStateStore``: the state (articles written, feed validators, runs)
+- ``pipeline.distributed.state.RedisStateStore``: the state (articles written, feed validators, runs)
   in Redis instead of the SQLite file, behind the same interface.
 """
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline.state_redis import RedisStateStore
+from pipeline.distributed.state import RedisStateStore
 from tests.redisserver import RedisServer, redis_server_binary
 from tests.unit import test_state as sqlite_tests
 from tests.unit.test_state import A, A_CANONICAL, record
