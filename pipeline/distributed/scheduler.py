@@ -30,12 +30,12 @@ from typing import Any
 
 import orjson
 from itemadapter import ItemAdapter
-from scrapy import signals
 from redis.exceptions import RedisError
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request
-from scrapy.utils.misc import load_object
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.python.failure import Failure
 

