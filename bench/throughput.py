@@ -33,20 +33,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from pipeline.utils.benchmark import CLOCK_TICKS, process_tree  # noqa: E402 - needs the project on sys.path
+from pipeline.utils.benchmark import CLOCK_TICKS, Sampler, tree_memory_mb  # noqa: E402 - needs the project on sys.path
 
 AEB_DEV = PROJECT_DIR.parent / "shared" / "benchmarks" / "aeb-dev"
 RSS_LINE = re.compile(r"bench-rss pages=(\d+) rss_mb=([\d.]+) pss_mb=([\d.]+) processes=(\d+)")
 
 
-# --- process-tree memory, from /proc ----------------------------------------------------------
+# --- machine CPU, from /proc (tree memory: pipeline.utils.benchmark.Sampler) --------------------
 
 def machine_busy_seconds() -> float:
     """CPU seconds every process on this (virtual) machine has used since boot, from /proc/stat."""
@@ -59,48 +58,6 @@ def machine_busy_seconds() -> float:
 def others_line(machine: float, ours: float, wall: float) -> str:
     others = max(0.0, machine - ours)
     return f"other processes on this machine used {others:.1f} CPU-s meanwhile ({others / wall:.2f} cores on average)"
-
-
-def memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in kB; (0, 0) when it is gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-            text = fh.read().decode()
-    except OSError:
-        return 0, 0
-    values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", text, re.M))
-    return int(values.get("Rss", 0)), int(values.get("Pss", 0))
-
-
-def tree_memory_mb(root: int, pids: Any = None) -> tuple[float, float, int]:
-    pids = process_tree(root) if pids is None else pids
-    rss = pss = 0
-    for pid in pids:
-        r, p = memory_kb(pid)
-        rss, pss = rss + r, pss + p
-    return rss / 1024, pss / 1024, len(pids)
-
-
-class Sampler(threading.Thread):
-    """Peak tree memory of a running process, sampled every ``interval`` seconds."""
-
-    def __init__(self, pid: int, interval: float = 0.1):
-        super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak_rss = self.peak_pss = 0.0
-        self.max_processes = 0
-        self.cpu: dict[int, float] = {}
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            pids = process_tree(self.pid)  # own CPU only: the sampler adds processes up itself
-            for pid, seconds in pids.items():
-                self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
-            rss, pss, count = tree_memory_mb(self.pid, pids)
-            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-            self.max_processes = max(self.max_processes, count)
-            self.done.wait(self.interval)
 
 
 # --- the in-crawl memory log (enabled in --memory mode as a Scrapy extension) ------------------

@@ -114,6 +114,31 @@ def check_settings(settings: BaseSettings) -> None:
     for name in sorted(str(n) for n in settings):
         if name.startswith(SETTING_PREFIX) and name not in KNOWN_SETTINGS:
             raise UsageProblem(f"unknown setting {name}{did_you_mean(name, KNOWN_SETTINGS)}")
+    duplicates_action(settings)
+    duplicate_threshold(settings)
+
+
+DUPLICATE_ACTIONS = ("mark", "drop", "off")
+
+
+def duplicates_action(settings: BaseSettings) -> str:
+    """``NEWSCLEAN_DUPLICATES``: ``mark`` (keep and mark), ``drop`` or ``off``."""
+    value = str(settings.get("NEWSCLEAN_DUPLICATES", "mark")).strip().lower()
+    if value not in DUPLICATE_ACTIONS:
+        raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATES={value!r}: expected mark, drop or off")
+    return value
+
+
+def duplicate_threshold(settings: BaseSettings) -> float:
+    """``NEWSCLEAN_DUPLICATE_THRESHOLD``: a similarity in (0, 1]."""
+    raw = settings.get("NEWSCLEAN_DUPLICATE_THRESHOLD", 0.5)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0.0 < value <= 1.0:
+        raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATE_THRESHOLD={str(raw)!r}: expected a number in (0, 1]")
+    return value
 
 
 def check_feed_formats(feeds: Mapping[str, Mapping[str, Any]], settings: BaseSettings) -> None:

@@ -69,6 +69,12 @@ class AlreadyWritten(RejectedPage):
     """A record for the same article URL was written by an earlier run (state across runs)."""
 
 
+# Raised by pipeline.pipelines.stories (NEWSCLEAN_DUPLICATES=drop).
+class DuplicateStory(RejectedPage):
+    """The record carries a story already written (a copy, exact or near, or its declared
+    syndication); dropped instead of marked."""
+
+
 def drop_for(problem: extract_errors.PageProblem) -> RejectedPage:
     """The drop Scrapy counts for a problem the extraction core raised (same class name)."""
     return drop_named(type(problem).__name__, str(problem))

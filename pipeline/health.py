@@ -148,10 +148,12 @@ def errors_by_type(stats: dict[str, Any]) -> dict[str, int]:
 def facts_from_stats(stats: dict[str, Any], seconds_since_new: float | None) -> RunFacts:
     fetch = {k: v for k, v in stats.items() if k.startswith("newsclean/fetch/") and isinstance(v, int)}
     attempts = sum(v for k, v in fetch.items() if not k.startswith("newsclean/fetch/ignored/"))
+    # Distributed mode: start URLs another worker queued first are fetched by the crawl, not here.
+    elsewhere = stats.get("newsclean/redis/start_elsewhere", 0)
     return RunFacts(
         finish_reason=str(stats.get("finish_reason", "unknown")),
-        entries=stats.get("newsclean/entry/total", 0),
-        entries_fetched=stats.get("newsclean/entry/fetched", 0),
+        entries=stats.get("newsclean/entry/total", 0) + elsewhere,
+        entries_fetched=stats.get("newsclean/entry/fetched", 0) + elsewhere,
         entry_failures=stats.get("newsclean/entry/failures", {}),
         attempts=attempts,
         errors=errors_by_type(stats),

@@ -72,3 +72,8 @@ class Article:
     fetched_at: str
     extractor: dict[str, str]
     removed: dict[str, int]
+    # Where else the story ran (pipeline.pipelines.stories): a canonical naming another site,
+    # the url of the story's first record when this one is a copy, the story's stable id.
+    canonical_url: str | None = None
+    duplicate_of: str | None = None
+    story_id: str | None = None

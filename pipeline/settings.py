@@ -36,6 +36,8 @@ ADDONS = {
     "pipeline.addons.output.DefaultOutput": 0,
     # USER_AGENT from NEWSCLEAN_CONTACT, so site owners can reach whoever runs the crawl.
     "pipeline.addons.useragent.ContactUserAgent": 10,
+    # With REDIS_URL: scrapy-redis scheduler and dupefilter, Redis state, shared per-domain rate.
+    "pipeline.addons.distributed.DistributedMode": 20,
 }
 
 # Built before the middlewares and pipelines (they find the state with get_extension).
@@ -74,6 +76,17 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decompression, raising DecompressedTooLarge past DOWNLOAD_MAXSIZE.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "pipeline.downloadermiddlewares.refusals.TypedHttpCompressionMiddleware": 590,
+    # Scrapy's redirects, raising TooManyRedirects and RedirectLoop (rejects, not silent drops).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "pipeline.downloadermiddlewares.refusals.TypedRedirectMiddleware": 600,
+}
+
+# With REDIS_URL only: acknowledges a request read from the shared frontier once its output is
+# safe (yielded requests queued, records durable or dropped). Closest to the engine.
+SPIDER_MIDDLEWARES = {
+    "pipeline.distributed.acks.FrontierAcks": 1,
 }
 
 # Page -> Article -> required fields -> one record per URL in the run -> and across runs.
@@ -86,6 +99,8 @@ ITEM_PIPELINES = {
     "pipeline.pipelines.dedupe.DuplicateUrlPipeline": 400,
     # A record an earlier run already wrote is dropped (AlreadyWritten).
     "pipeline.pipelines.known.KnownArticlePipeline": 450,
+    # Each record's story_id, and duplicate_of for a copy of a story already written.
+    "pipeline.pipelines.stories.StoryPipeline": 500,
 }
 
 # --- output --------------------------------------------------------------------------------
@@ -187,6 +202,31 @@ NEWSCLEAN_SYNC_EVERY_RECORDS = 100
 NEWSCLEAN_SYNC_INTERVAL = 1.0
 # Delete default-place outputs (with rejects and summaries) older than this (days); None = keep all.
 NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
+# Copies of a story already written (same URL, cross-site canonical, same content_hash, or word
+# 5-shingle similarity at least NEWSCLEAN_DUPLICATE_THRESHOLD): "mark" keeps them with
+# duplicate_of set, "drop" drops them (reject DuplicateStory), "off" sets neither field.
+NEWSCLEAN_DUPLICATES = "mark"
+# Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
+NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
+# Where the state lives: the SQLite store; distributed mode (pipeline.addons.distributed)
+# names pipeline.distributed.state.RedisStateStore.
+NEWSCLEAN_STATE_STORE = "pipeline.state.StateStore"
+# --- distributed mode (REDIS_URL set; pipeline/distributed/) ---------------------------------
+# This worker's name (its consumer in the frontier stream, its output folder); None = <host>-<pid>.
+NEWSCLEAN_REDIS_WORKER = None
+# Default output of a worker when no -o/-O is given: every worker's records under one folder.
+NEWSCLEAN_REDIS_FEED = str(PROJECT_DIR / "output" / "%(name)s" / "workers" / "%(worker)s" / "%(time)s.jsonl")
+# Seconds after which the requests a silent (dead) worker held go to another worker.
+NEWSCLEAN_REDIS_LEASE = 30.0
+# Longest wait between two polls of an idle worker (seconds); polls start 50 ms apart and double.
+NEWSCLEAN_REDIS_IDLE_MAX = 2.0
+# A worker stops once the shared frontier has been empty this long (seconds).
+NEWSCLEAN_REDIS_IDLE_CLOSE = 5.0
+# Requests a worker reads from the frontier at a time.
+NEWSCLEAN_REDIS_BATCH = 4
+# Requests per second to one host, all workers together (0 = no shared limit; Scrapy's
+# per-worker DOWNLOAD_DELAY, AutoThrottle and Crawl-delay apply either way).
+NEWSCLEAN_REDIS_DOMAIN_RATE = 2.0
 # --- extraction workers --------------------------------------------------------------------
 # Extraction processes (pipeline.pipelines.workerpool); None = one per core, 0 = in the reactor thread
 # (the reference path, for debugging; no time limit there).

@@ -7,6 +7,7 @@ Per spider, keyed by canonical URL (``pipeline.utils.url.url_key``):
 - ``resources``: feeds, sitemaps and listings, with the ``ETag``/``Last-Modified`` that make
   the next run's request conditional (``pipeline.downloadermiddlewares.incremental``);
 - ``runs``: one row per finished run (the "nothing new for too long" health check).
+- ``stories``: the story index's rows (``pipeline.stories.sqlite``, reached with ``story_rows``).
 
 Durability rule: an article becomes ``written`` only when the feed storage reports its record
 fsynced in the run's output (signal ``records_durable``), never earlier. A run killed between the
@@ -25,12 +26,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from pipeline.utils.clock import now_utc
-from pipeline.utils.url import is_offline, same_host, url_key
+from pipeline.utils.url import is_offline, same_site, url_key
+
+if TYPE_CHECKING:
+    from pipeline.stories.sqlite import SqliteStoryRows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -79,6 +84,10 @@ REFRESH_SCOPES = {"": frozenset(), "0": frozenset(), "false": frozenset(), "no":
 class StateStore:
     """The SQLite file. Reads are immediate; writes join one transaction until ``commit``."""
 
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> StateStore:
+        return cls(Path(settings["NEWSCLEAN_STATE_PATH"]).expanduser().resolve())
+
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,27 +119,28 @@ class StateStore:
         """Record a durable record under its URL, its source URL and their redirect aliases.
         True when the article is new (its URL was never written before).
 
-        A page fetched from one host whose canonical URL names another host is recorded under
-        the URL it was fetched from only: a page cannot make another site's article "known"
-        (the real one would never be fetched)."""
-        url = record.get("url") or record.get("source_url")
-        source = record.get("source_url")
-        if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_host(url, source):
-            url = source
-        if not isinstance(url, str) or not url:
+        A page fetched from one site whose URL names another site (a sidecar's or feed's URL) is
+        recorded under the URL it was fetched from only: a page cannot make another site's
+        article "known" (the real one would never be fetched). Hosts of one site (``amp.`` and
+        ``www.``, see ``pipeline.utils.url.site``) are one publisher: the AMP page makes its
+        article known (``written_keys``)."""
+        keys = written_keys(record, self.aliases)
+        if not keys:
             return False
-        new = not self.is_written(spider, url)
-        keys = {url_key(url): url}
-        if isinstance(source, str) and source:
-            keys[url_key(source)] = source
-            for alias in self.aliases.get(url_key(source), ()):
-                keys.setdefault(alias, alias)
+        new = not self.is_written(spider, next(iter(keys.values())))
         now = now_utc()
         for key, original in keys.items():
             self.db.execute(UPSERT_WRITTEN, (spider, key, original, now, now, record.get("content_hash"), now, output))
         if commit:
             self.db.commit()
         return new
+
+    def story_rows(self, spider: str) -> SqliteStoryRows:
+        """The story index's rows of ``spider`` (``pipeline.stories``), in this same file and
+        transaction: another state backend returns its own ``StoryRows``."""
+        from pipeline.stories.sqlite import SqliteStoryRows  # rensa only for runs that use stories
+
+        return SqliteStoryRows(self.db, spider)
 
     def validators(self, spider: str, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT etag, last_modified FROM resources WHERE spider = ? AND url_key = ?",
@@ -160,6 +170,24 @@ class StateStore:
         self.db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (spider, started, finished, exit_code, records, new_records, output))
         self.db.commit()
+
+
+def written_keys(record: dict[str, Any], aliases: dict[str, set[str]]) -> dict[str, str]:
+    """URL key -> URL under which a durable record is known: its URL first, then its source URL
+    and that URL's redirect aliases (``StateStore.mark_written`` says why the source URL may
+    replace the URL). Empty when the record names no URL."""
+    url = record.get("url") or record.get("source_url")
+    source = record.get("source_url")
+    if isinstance(source, str) and not is_offline(source) and isinstance(url, str) and not same_site(url, source):
+        url = source
+    if not isinstance(url, str) or not url:
+        return {}
+    keys = {url_key(url): url}
+    if isinstance(source, str) and source:
+        keys[url_key(source)] = source
+        for alias in aliases.get(url_key(source), ()):
+            keys.setdefault(alias, alias)
+    return keys
 
 
 def parse_refresh(value: str) -> frozenset[str]:

@@ -41,11 +41,11 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
 from pipeline.arguments import (
     Argument,
@@ -58,7 +58,11 @@ from pipeline.arguments import (
 from pipeline.discovery import documents as disc
 from pipeline.discovery.pagetype import listing_page, listing_url
 from pipeline.downloadermiddlewares.incremental import LEFT_FOR_LATER, KnownArticle, NotModified
-from pipeline.downloadermiddlewares.refusals import DecompressedTooLarge, DisallowedByRobots
+from pipeline.downloadermiddlewares.refusals import (
+    DecompressedTooLarge,
+    DisallowedByRobots,
+    RedirectRefused,
+)
 from pipeline.downloadermiddlewares.scope import RefusedRequest, Scope, check_url
 from pipeline.extract.dates import date_in_url
 from pipeline.extract.urls import url_path
@@ -67,6 +71,7 @@ from pipeline.meta import OPTIONAL, ROLE
 from pipeline.signals import page_failed
 from pipeline.state import parse_refresh
 from pipeline.utils.clock import now_utc
+from pipeline.utils.url import clean_url, url_key
 
 ROBOTS, FEED, SITEMAP, LISTING, ARTICLE = "robots", "feed", "sitemap", "listing", "article"
 # Request meta: how many sitemap indexes led to this document (NEWSCLEAN_MAX_SITEMAP_DEPTH).
@@ -75,7 +80,7 @@ _FEED_PATH = re.compile(r"(rss|atom|feed)", re.I)
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
 FETCH_ERRORS = ((DownloadTimeoutError, "timeout"), (DownloadCancelledError, "too_large"),
-                (CannotResolveHostError, "dns_failed"))
+                (CannotResolveHostError, "dns_failed"), (ResponseDataLossError, "truncated"))
 
 
 def read_start_file(path: str) -> list[str]:
@@ -193,6 +198,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         spider.max_documents = crawler.settings.getint("NEWSCLEAN_MAX_DOCUMENTS")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     def robots_parsed(self, robotparser: Any, request: Request, **kwargs: Any) -> None:
@@ -331,13 +337,15 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     def article_request(self, url: str, known: KnownMetadata, date: datetime | None) -> Request | None:
         """The request for one candidate article, or ``None`` with the reason counted:
         out of scope, listing URL (also a ``not_article`` reject), out of the date window,
-        already requested, or over the limit."""
+        already requested, or over the limit. The URL is cleaned first (no fragment, no
+        tracking parameters), so ``?utm_source=`` variants are one request."""
+        url = clean_url(url)
         reason = check_url(self.scope, url)
         if not reason and listing_url(url):
             self.reject(url, "not_article", f"listing URL: {listing_url(url)} (not fetched)")
             reason = "not_article"
         reason = reason or disc.in_window(date, self.window_start)
-        key = canonicalize_url(url, keep_fragments=False) if not reason else ""
+        key = url_key(url) if not reason else ""
         if not reason and key in self.articles:
             reason = "duplicate"
         if reason:
@@ -461,13 +469,25 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         self.refuse(request, reason, exc)
         return None
 
+    def request_dropped(self, request: Request, **kwargs: Any) -> None:
+        """A redirect to a URL already requested in this run is dropped by Scrapy's duplicate
+        filter: the article or start URL it came from gets a reject saying where it went."""
+        chain = request.meta.get("redirect_urls")
+        if chain and (request.meta.get(ROLE) in (ARTICLE, LISTING) or chain[0] in self.start_urls):
+            self.count(f"failed/{request.meta.get(ROLE, '')}/redirect_duplicate")
+            self.reject(chain[0], "redirect_duplicate", f"redirects to {request.url}, already requested in this run")
+
     def refuse(self, request: Request, reason: str, exc: BaseException) -> None:
-        """A request that gave nothing: counted; a reject for an article, listing or start URL."""
+        """A request that gave nothing: counted; a reject for an article, listing or start URL
+        (also when it was redirected: the chain's first URL tells). A redirect that is not
+        followed (loop, too many) is rejected under the URL the chain started from."""
         role = request.meta.get(ROLE, "")
         self.count(f"failed/{role}/{reason}")
         if request.meta.get(OPTIONAL):
             return
-        if role in (ARTICLE, LISTING) or request.url in self.start_urls:
-            self.reject(request.url, reason, f"{type(exc).__name__}: {exc}")
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if role in (ARTICLE, LISTING) or first in self.start_urls:
+            url = exc.chain[0] if isinstance(exc, RedirectRefused) else request.url
+            self.reject(url, reason, f"{type(exc).__name__}: {exc}")
         else:
             self.logger.warning("%s %s not read (%s): %s", role, request.url, reason, exc)

@@ -47,20 +47,22 @@ class SeedsSpider(DeclaredArguments, scrapy.Spider):
             raise FileNotFoundError(f"input folder not found: {root}")
         max_bytes = self.settings.getint("NEWSCLEAN_MAX_PAGE_BYTES")
         links_outside = self.settings.getbool("NEWSCLEAN_INPUT_LINKS_OUTSIDE")
-        for path in find_inputs(root):
+        for path in find_inputs(root, self.input_failed):
             if self.crawler.engine.needs_backout():
                 # Lazy start (Scrapy's documented pattern): checking files and reading sidecars far
                 # ahead of the downloader kept the reactor from feeding the extraction workers.
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
             problem = input_problem(path, root, max_bytes, links_outside=links_outside)
             if problem:
-                self.crawler.signals.send_catch_log(page_failed, source_url=path.as_uri(), reason=problem[0],
-                                                    detail=problem[1])
+                self.input_failed(path, *problem)
                 continue
             yield scrapy.Request(
                 path.as_uri(), callback=self.parse, errback=self.fetch_failed, dont_filter=True,
                 cb_kwargs={"known": read_sidecar(path), "kind_hint": page_kind(path)},
             )
+
+    def input_failed(self, path: Path, reason: str, detail: str) -> None:
+        self.crawler.signals.send_catch_log(page_failed, source_url=path.as_uri(), reason=reason, detail=detail)
 
     def parse(self, response: Response, known: KnownMetadata, kind_hint: str):
         yield Page(

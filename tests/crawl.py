@@ -26,6 +26,24 @@ def run_crawl(spider: str, *args: str, cwd: Path = PROJECT_DIR, timeout: float =
         )
 
 
+def run_measured(command: list[str], timeout: float = 300) -> tuple[int, str, float]:
+    """Run ``command`` from the project folder while sampling the resident memory of its whole
+    process tree from /proc every 0.02 s (``Sampler``, as ``bench/throughput.py`` does):
+    (exit code, stderr, peak RSS in MiB)."""
+    from pipeline.utils.benchmark import Sampler
+
+    with subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        sampler = Sampler(proc.pid, interval=0.02)
+        sampler.start()
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        finally:
+            sampler.done.set()
+            sampler.join()
+    return proc.returncode, stderr, sampler.peak_rss
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 

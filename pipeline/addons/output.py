@@ -11,12 +11,15 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from pipeline.distributed import worker_feed
+
 
 def output_feeds(settings: BaseSettings) -> dict[str, dict[str, Any]]:
     """The feeds a run with these settings writes: ``FEEDS``, else the default output. The crawl
     command needs them (to lock them) before the add-ons have run."""
     feeds = {str(uri): dict(options) for uri, options in settings.getdict("FEEDS").items()}
-    template = settings.get("NEWSCLEAN_DEFAULT_FEED")
+    # In distributed mode each worker writes its own file, all under one folder.
+    template = worker_feed(settings) or settings.get("NEWSCLEAN_DEFAULT_FEED")
     if not feeds and template:
         feeds = {template: {"format": "jsonl"}}
     return feeds

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import tldextract
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
@@ -30,12 +29,11 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 
 from pipeline.meta import ROLE
+from pipeline.utils.url import registrable_domain
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
-# Offline extractor: bundled suffix list only (no fetch, no cache directory).
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 class RefusedRequest(IgnoreRequest):
@@ -76,15 +74,6 @@ def is_public_address(value: str) -> bool:
     """True only for a globally routable unicast address."""
     address = _ip(value)
     return address is not None and address.is_global and not address.is_multicast
-
-
-def registrable_domain(host: str) -> str:
-    """``news.bbc.co.uk`` -> ``bbc.co.uk``; IP literals and suffix-less names stay whole."""
-    host = (host or "").lower().rstrip(".")
-    if _ip(host) is not None:
-        return host
-    extracted = _EXTRACT(host)
-    return extracted.top_domain_under_public_suffix or host
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

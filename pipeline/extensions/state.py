@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
 
 from pipeline.errors import AlreadyWritten
 from pipeline.signals import records_durable
@@ -42,7 +43,8 @@ class StateExtension:
     def from_crawler(cls, crawler: Crawler) -> StateExtension:
         if not crawler.settings.getbool("NEWSCLEAN_STATE_ENABLED"):
             raise NotConfigured
-        store = StateStore(Path(crawler.settings["NEWSCLEAN_STATE_PATH"]).expanduser().resolve())
+        # The SQLite file, or in distributed mode the Redis store (NEWSCLEAN_STATE_STORE).
+        store = load_object(crawler.settings["NEWSCLEAN_STATE_STORE"]).from_settings(crawler.settings)
         ext = cls(crawler, store)
         crawler.signals.connect(ext.records_durable, signal=records_durable)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)

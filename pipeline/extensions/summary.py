@@ -165,6 +165,8 @@ class RunSummary:
                         "failures": stats.get("newsclean/entry/failures", {})},
             "recovered": {"files": stats.get("newsclean/recovery/files", 0),
                           "records": stats.get("newsclean/recovery/records", 0)},
+            # Records by story evidence (pipeline.stories.index): new, url (seen before), canonical, exact, near.
+            "stories": {k.rsplit("/", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("newsclean/stories/")},
             "output": str(output) if output else None,
             "published": published,
             "rejects": str(rejects) if rejects and rejects.exists() else None,

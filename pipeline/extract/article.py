@@ -34,6 +34,7 @@ from pipeline.extract.paragraphs import (
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.urls import title_from_slug
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
+from pipeline.utils.url import article_urls
 
 # At import: the forkserver imports this module once, so every extraction worker shares the model.
 identifier()
@@ -205,7 +206,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         raise NoArticleText(f"no article text found in the {decoded.kind} page")
     if why := not_prose(text):
         raise NoArticleText(f"the {decoded.kind} page's text is not prose: {why}")
-    url = known.url or found.url or page.source_url
+    url, canonical_url = article_urls(known.url, found.url, page.source_url)
     published, published_from = normalize_iso(known.published), "feed" if known.published else None
     if not published:
         published, published_from = found.published, found.published_from
@@ -234,4 +235,5 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         extractor={"name": "newsclean", "version": __version__, "input": decoded.kind, "engine": found.engine,
                    "encoding": decoded.encoding},
         removed=dict(sorted(found.removed.items())),
+        canonical_url=canonical_url,
     )

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,3 +307,47 @@ def process_tree_cpu_seconds(root: int | None = None) -> float:
     """CPU seconds of a process tree, exited workers included. Extraction runs in worker
     processes, so a pipeline's cost per page is the tree's CPU, not the main process's."""
     return sum(process_tree(root, include_reaped=True).values())
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; (0, 0) when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            text = fh.read().decode()
+    except OSError:
+        return 0, 0
+    values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", text, re.M))
+    return int(values.get("Rss", 0)), int(values.get("Pss", 0))
+
+
+def tree_memory_mb(root: int, pids: Any = None) -> tuple[float, float, int]:
+    pids = process_tree(root) if pids is None else pids
+    rss = pss = 0
+    for pid in pids:
+        r, p = memory_kb(pid)
+        rss, pss = rss + r, pss + p
+    return rss / 1024, pss / 1024, len(pids)
+
+
+class Sampler(threading.Thread):
+    """Peak tree memory of a running process, sampled every ``interval`` seconds (the benchmark's
+    and the hostile-input test's): summed RSS (shared pages counted once per process, so it
+    overstates) and summed PSS (shared pages split between sharers), and each process's CPU."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0.0
+        self.max_processes = 0
+        self.cpu: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            pids = process_tree(self.pid)  # own CPU only: the sampler adds processes up itself
+            for pid, seconds in pids.items():
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
+            rss, pss, count = tree_memory_mb(self.pid, pids)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self.max_processes = max(self.max_processes, count)
+            self.done.wait(self.interval)

@@ -117,3 +117,19 @@ def test_an_unknown_spider_names_the_closest() -> None:
     assert find_spider(project(), "news") is NewsSpider
     with pytest.raises(UsageProblem, match=r"^unknown spider seedz \(did you mean seeds\?\)$"):
         find_spider(project(), "seedz")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("NEWSCLEAN_DUPLICATES", "remove", r"^bad setting NEWSCLEAN_DUPLICATES='remove': expected mark, drop or off$"),
+    ("NEWSCLEAN_DUPLICATE_THRESHOLD", "0", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='0': expected a number in \(0, 1\]$"),
+    ("NEWSCLEAN_DUPLICATE_THRESHOLD", "1.5", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='1.5'"),
+    ("NEWSCLEAN_DUPLICATE_THRESHOLD", "high", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='high'"),
+])
+def test_duplicate_settings_are_checked_before_the_crawl(name: str, value: str, message: str) -> None:
+    from scrapy.settings import Settings
+
+    from pipeline.arguments import check_settings
+
+    with pytest.raises(UsageProblem, match=message):
+        check_settings(Settings({name: value}))
+    check_settings(Settings({"NEWSCLEAN_DUPLICATES": "Drop", "NEWSCLEAN_DUPLICATE_THRESHOLD": "0.8"}))

@@ -48,3 +48,14 @@ def test_pages_lost_by_the_extraction_pool_fail_the_run() -> None:
                      Thresholds(max_error_rate=0.5))
     assert verdict.exit_code == EXIT_ERRORS
     assert verdict.reasons == ["3 pages lost: the extraction pool had no worker left to extract them"]
+
+
+def test_a_worker_whose_start_urls_another_worker_queued_is_healthy() -> None:
+    """Distributed mode: the seen set gave the start URL to the other worker."""
+    from pipeline.health import EXIT_NO_START, EXIT_OK, facts_from_stats
+
+    stats = {"finish_reason": "finished", "newsclean/entry/total": 0, "newsclean/entry/fetched": 0,
+             "newsclean/fetch/ok": 40, "item_scraped_count": 40}
+    assert assess(facts_from_stats(stats, None), Thresholds()).exit_code == EXIT_NO_START
+    stats["newsclean/redis/start_elsewhere"] = 1
+    assert assess(facts_from_stats(stats, None), Thresholds()).exit_code == EXIT_OK

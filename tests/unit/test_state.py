@@ -79,3 +79,11 @@ def test_a_canonical_on_the_same_host_is_the_article_s_key(store: StateStore) ->
               "content_hash": "h", "text": "t"}
     store.mark_written("news", record, "out.jsonl")
     assert store.is_written("news", "https://news.example/2024/story")
+
+
+def test_an_amp_page_on_another_host_of_the_same_site_makes_its_article_known(store: StateStore) -> None:
+    record = {"url": "https://www.news.example/2024/story", "source_url": "https://amp.news.example/2024/story/amp",
+              "content_hash": "h", "text": "t"}
+    store.mark_written("news", record, "out.jsonl")
+    assert store.is_written("news", "https://www.news.example/2024/story")
+    assert store.is_written("news", "https://amp.news.example/2024/story/amp")

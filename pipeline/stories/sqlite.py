@@ -1,0 +1,59 @@
+"""The story index's rows in the state's SQLite file (``NEWSCLEAN_STATE_PATH``), per spider.
+
+``StoryRows`` is the whole interface a backend gives the pipeline: ``load`` every row at the
+start of a run, ``add`` rows as their records become durable, ``commit``. The table lives
+beside the state's own (``pipeline.state``), on the same connection, so a group of durable
+records and their story rows commit together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from pipeline.stories.index import StoryRow, signature_bytes, signature_from_bytes
+from pipeline.utils.url import url_key
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+    spider TEXT NOT NULL, url_key TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT,
+    content_hash TEXT NOT NULL, story_id TEXT NOT NULL, first_url TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (spider, url_key));
+"""
+# A URL keeps the story it was first written under; rowid order is the order of writing.
+INSERT = """
+INSERT OR IGNORE INTO stories (spider, url_key, url, canonical_url, content_hash, story_id,
+                               first_url, signature)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+class StoryRows(Protocol):
+    def load(self) -> Iterator[StoryRow]: ...
+    def add(self, rows: Iterable[StoryRow]) -> None: ...
+    def commit(self) -> None: ...
+
+
+class SqliteStoryRows:
+    def __init__(self, db: sqlite3.Connection, spider: str):
+        self.db = db
+        self.spider = spider
+        self.db.executescript(SCHEMA)
+
+    def load(self) -> Iterator[StoryRow]:
+        """Every row of the spider, in the order they were written (first records first)."""
+        cursor = self.db.execute(
+            "SELECT url, canonical_url, content_hash, story_id, first_url, signature FROM stories"
+            " WHERE spider = ? ORDER BY rowid", (self.spider,))
+        for url, canonical_url, content_hash, story_id, first_url, signature in cursor:
+            yield StoryRow(url, canonical_url, content_hash, story_id, first_url, signature_from_bytes(signature))
+
+    def add(self, rows: Iterable[StoryRow]) -> None:
+        self.db.executemany(INSERT, [
+            (self.spider, url_key(row.url), row.url, row.canonical_url, row.content_hash, row.story_id,
+             row.first_url, signature_bytes(row.signature)) for row in rows])
+
+    def commit(self) -> None:
+        self.db.commit()

