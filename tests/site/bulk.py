@@ -9,10 +9,11 @@ serves the same bytes). Every request is logged with its monotonic arrival time.
 from __future__ import annotations
 
 import random
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.site.server import LoopbackSite
 
 WORDS = (
     "harbour council budget ferry crossing bridge repairs timetable passengers traders terminal "
@@ -52,37 +53,19 @@ class Hit:
 
 
 @dataclass
-class BulkSite:
+class BulkSite(LoopbackSite):
     articles: int = 500
     host: str = "127.0.0.1"
     crawl_delay: float = 0.0  # robots.txt Crawl-delay (0: none)
     log: list[Hit] = field(default_factory=list)
 
     def start(self) -> BulkSite:
-        site = self
         self.pages = {f"/a/{i}.html": article_html(i) for i in range(self.articles)}
+        return self.serve()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                site.log.append(Hit(time.monotonic(), self.path))
-                site.respond(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer((self.host, 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def base(self) -> str:
-        return f"http://{self.host}:{self.server.server_address[1]}"
+    def on_get(self, handler: BaseHTTPRequestHandler) -> None:
+        self.log.append(Hit(time.monotonic(), handler.path))
+        self.respond(handler)
 
     @property
     def sitemap(self) -> str:

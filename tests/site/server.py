@@ -95,8 +95,41 @@ class Hit:
     status: int = 0  # the answer's status (0 until answered)
 
 
+class LoopbackSite:
+    """A threaded HTTP server on ``host`` at a free port; a subclass answers in ``on_get``."""
+
+    host: str
+
+    def serve(self):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                site.on_get(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer((self.host, 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def on_get(self, handler: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.server.server_address[1]}"
+
+
 @dataclass
-class NewsSite:
+class NewsSite(LoopbackSite):
     host: str = "127.0.0.1"
     other: str = "http://127.0.0.2:9"  # base URL of the server that must receive nothing
     aeb: dict[str, bytes] = field(default_factory=dict)  # id -> page HTML (bytes)
@@ -110,33 +143,15 @@ class NewsSite:
     added: list[tuple[str, str, str]] = field(default_factory=list)  # (path, title, date) of added articles
 
     def start(self) -> NewsSite:
-        site = self
         self.started = time.time()
         self.changed = self.started - 3600  # Last-Modified of the sources that list added articles
+        return self.serve()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                conditional = {k: v for k in ("If-None-Match", "If-Modified-Since") if (v := self.headers.get(k))}
-                self.hit = Hit(time.monotonic(), self.path, self.headers.get("User-Agent", ""), conditional)
-                site.log.append(self.hit)
-                site.respond(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer((self.host, 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def base(self) -> str:
-        return f"http://{self.host}:{self.server.server_address[1]}"
+    def on_get(self, handler: BaseHTTPRequestHandler) -> None:
+        conditional = {k: v for k in ("If-None-Match", "If-Modified-Since") if (v := handler.headers.get(k))}
+        handler.hit = Hit(time.monotonic(), handler.path, handler.headers.get("User-Agent", ""), conditional)
+        self.log.append(handler.hit)
+        self.respond(handler)
 
     def paths(self) -> list[str]:
         return [hit.path for hit in self.log]
