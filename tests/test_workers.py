@@ -384,7 +384,12 @@ def test_a_crawl_that_loses_pages_to_the_pool_is_not_healthy(tmp_path: Path,
     assert result.returncode == 4, result.stderr[-3000:]
     [summary] = read_jsonl(out.with_name("out.summary.json"))
     lost = summary["errors"].get("pool/lost", 0)
-    assert lost >= 1 and lost + summary["records_written"] == 3, (summary, result.stderr[-3000:])
+    # Every good page is written or rejected, never missing, and each page counted lost is one
+    # of the rejected (the crash page itself is rejected as the one its worker died on).
+    rejected = {Path(r["source_url"]).name: r["detail"] for r in read_jsonl(out.with_name("out.rejects.jsonl"))}
+    assert "died" in rejected.pop("a-crash.html"), rejected
+    assert len(rejected) + summary["records_written"] == 3, (summary, rejected, result.stderr[-3000:])
+    assert 1 <= lost <= len(rejected), (summary, rejected, result.stderr[-3000:])
     assert (summary["status"], summary["exit_code"]) == ("failed", 4), summary
     assert any("pages lost" in reason for reason in summary["reasons"]), summary
 
