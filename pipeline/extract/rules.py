@@ -215,6 +215,7 @@ FEED_TIMESTAMP = re.compile(rf"^({_CLOCK}|{_AGO}|{_DATE},?\s+{_CLOCK}|{_CLOCK},?
 # Structural rules applied by pipeline.extract.text (name -> noise class): ``Line.mark`` takes
 # the class from here, and refuses a name missing here.
 STRUCTURAL_RULES: dict[str, str] = {
+    "teaser_headline_with_lede": TEASER,  # a link headline glued to a one-paragraph lede
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
     "feed_timestamp": NEWS_FEED,
     "section_end_heading": NEWS_FEED,
@@ -223,6 +224,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "author_bio_heading": AUTHOR_BIO,
     "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
     "teaser_alternation": TEASER,  # three or more headline/lede pairs in a row
+    "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
     "repeated_paragraph": DUPLICATE,

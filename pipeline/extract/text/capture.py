@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
-from pipeline.extract.byline import BYLINE
+from pipeline.extract.byline import BYLINE, parse_byline
+from pipeline.extract.dates import date_in_text
 from pipeline.extract.text.header import extract_header, first_headline_like, headline_anchor
 from pipeline.extract.text.lines import (
     BARE_MARKER,
@@ -122,6 +123,19 @@ def mark_inline_boxes(lines: list[Line]) -> None:
             if nxt.noise_class or len(items) == INLINE_BOX_MAX_ITEMS:
                 break
             items.append(nxt)
+
+
+def mark_glued_blocks(lines: list[Line]) -> None:
+    """Teasers (a headline glued to a one-paragraph lede) and labels glued to captions."""
+    for prev, line in zip(lines, lines[1:]):
+        if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
+            continue
+        if line.noise_class == rules.CAPTION:
+            prev.mark("caption_label")
+        elif (line.noise_class is None and is_lede(line.text) and line.gap_after
+              and prev.gap_before and not date_in_text(prev.text)):
+            prev.mark("teaser_headline_with_lede")
+            line.mark("teaser_headline_with_lede")
 
 
 def mark_sections(lines: list[Line]) -> None:
@@ -281,9 +295,9 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     3. Named line rules claim what is noise on its own (newsletter, captions, share...).
     4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are
        claimed as teasers, so their heading does not end the run as a section end would.
-    5. Runs of headline/lede pairs are teaser lists. Done before the run search so teasers do
-       not extend the run. (A single headline glued to a short lede is not claimed: that stage
-       lost wcxb-dev-text on all 5 site-grouped folds and moved no aeb-dev-text page.)
+    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption
+       is part of the caption; runs of headline/lede pairs are teaser lists. Done before the
+       run search so teasers do not extend the run.
     6. The headline, found by the URL slug (``pipeline.extract.text.header``), anchors the first
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
@@ -300,6 +314,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_item_lists(lines)
     mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_inline_boxes(lines)
+    mark_glued_blocks(lines)
     mark_teaser_alternation(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
