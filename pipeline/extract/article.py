@@ -120,11 +120,26 @@ def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
 # favor_precision sometimes keeps a sliver of the article (one section of a long guide, a list's
 # introduction without its items): when its text is under RECALL_CHECK_SHARE of what pre-clean
 # left of the page, trafilatura runs again without it, and that wider text is taken when the
-# precise one is under PRECISE_MAX_SHARE of its distinct text. On aeb-dev + wcxb-dev the second
-# run happens on 25 pages of 802 (0.3 would run it on 42 for +0.0006 F1 on wcxb-dev; 0.1-0.3 all
-# gain, see the README's quality section for the figures per fold).
-RECALL_CHECK_SHARE = 0.2
+# precise one is under PRECISE_MAX_SHARE of its distinct text. Both chosen by nested cross-validation
+# grouped by site (bench/cv_recall.py, aeb-dev + wcxb-dev, 5 folds): picked on the other four folds,
+# 0.4/0.5 won on 3 folds, 0.3/0.5 on one, 0.8/0.8 on one (that one costs aeb-dev 0.009 on its
+# held-out fold); held-out gain over bare trafilatura wcxb-dev +0.0016/+0.0036 (shingle/word F1),
+# against +0.0011/+0.0026 with the earlier 0.2/0.5. Above 0.4 the check takes no more pages, only
+# runs trafilatura again more often (59 of 802 dev pages at 0.4, 25 at 0.2). Cost: on 2,000
+# aeb-dev pages (bench/throughput.py) 28.2 CPU-ms per page at 0.4 against 24.9 at 0.2. See the README.
+RECALL_CHECK_SHARE = 0.4
 PRECISE_MAX_SHARE = 0.5
+
+
+def page_text_length(tree: LexborHTMLParser) -> int:
+    """Characters of text in the (pre-cleaned) page's body: what the precise text is measured against."""
+    return len(tree.body.text(deep=True, strip=True)) if tree.body is not None else 0
+
+
+def distinct_length(text: str) -> int:
+    """Characters of ``text``'s distinct paragraphs: without favor_precision, some templates give
+    the article two or three times over (from its JSON-LD and its page copies)."""
+    return sum(len(p) for p in set(text.split("\n")))
 
 
 def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions) -> str:
@@ -132,14 +147,10 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
     common = {"url": page_url, "include_comments": False, "include_tables": options.include_tables,
               "with_metadata": False, "deduplicate": False}
     body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
-    if options.favor_precision and RECALL_CHECK_SHARE:
-        page_text = len(tree.body.text(deep=True, strip=True)) if tree.body is not None else 0
-        if len(body) < RECALL_CHECK_SHARE * page_text:
-            wider = trafilatura.extract(html, favor_precision=False, **common) or ""
-            # Measured by its distinct paragraphs: without favor_precision, some templates give
-            # the article two or three times over (from its JSON-LD and its page copies).
-            if len(body) < PRECISE_MAX_SHARE * sum(len(p) for p in set(wider.split("\n"))):
-                return wider
+    if options.favor_precision and RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
+        wider = trafilatura.extract(html, favor_precision=False, **common) or ""
+        if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
+            return wider
     return body
 
 
