@@ -120,14 +120,13 @@ def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
 # favor_precision sometimes keeps a sliver of the article (one section of a long guide, a list's
 # introduction without its items): when its text is under RECALL_CHECK_SHARE of what pre-clean
 # left of the page, trafilatura runs again without it, and that wider text is taken when the
-# precise one is under PRECISE_MAX_SHARE of its distinct text. Both chosen by nested cross-validation
-# grouped by site (bench/cv_recall.py, aeb-dev + wcxb-dev, 5 folds): picked on the other four folds,
-# 0.4/0.5 won on 3 folds, 0.3/0.5 on one, 0.8/0.8 on one (that one costs aeb-dev 0.009 on its
-# held-out fold); held-out gain over bare trafilatura wcxb-dev +0.0016/+0.0036 (shingle/word F1),
-# against +0.0011/+0.0026 with the earlier 0.2/0.5. Above 0.4 the check takes no more pages, only
-# runs trafilatura again more often (59 of 802 dev pages at 0.4, 25 at 0.2). Cost: on 2,000
-# aeb-dev pages (bench/throughput.py) 28.2 CPU-ms per page at 0.4 against 24.9 at 0.2. See the README.
-RECALL_CHECK_SHARE = 0.4
+# precise one is under PRECISE_MAX_SHARE of its distinct text. Nested cross-validation grouped by
+# site (bench/cv_recall.py, aeb-dev + wcxb-dev, 5 folds) picks 0.4/0.5 on 3 folds: held-out gain
+# over bare trafilatura on wcxb-dev +0.0016/+0.0036 (shingle/word F1), against +0.0011/+0.0026
+# with 0.2/0.5. The check stays 0.2 for cost: at 0.4 trafilatura runs again on 59 of 802 dev pages
+# (25 at 0.2; 12 of 91 aeb-dev pages against 4, none of them taking the wider text), 28.2 against
+# 24.9 CPU-ms per page on 2,000 aeb-dev pages (bench/throughput.py). See the README's Recall.
+RECALL_CHECK_SHARE = 0.2
 PRECISE_MAX_SHARE = 0.5
 
 
