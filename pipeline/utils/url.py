@@ -5,14 +5,12 @@ this module."""
 from __future__ import annotations
 
 import ipaddress
-import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import tldextract
 from w3lib.url import canonicalize_url
 
-DEFAULT_PORT = re.compile(r"^(http://[^/?#]*?):80(?=[/?#]|$)|^(https://[^/?#]*?):443(?=[/?#]|$)", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Query parameters that say how a reader reached the page, never which page it is: campaign
@@ -63,11 +61,10 @@ def clean_url(url: str) -> str:
 
 @lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
-    """Canonical form: the clean URL (no tracking parameters, no fragment), sorted query,
-    normalised escapes and host case, no default port. Cached: one article's URL is keyed by
+    """Canonical form: the clean URL (no tracking parameters, no fragment, no default port),
+    sorted query, normalised escapes and host case. Cached: one article's URL is keyed by
     dedupe, the state and its middleware, five times a page."""
-    return DEFAULT_PORT.sub(lambda m: m.group(1) or m.group(2),
-                            canonicalize_url(clean_url(url), keep_fragments=False))
+    return canonicalize_url(clean_url(url), keep_fragments=False)
 
 
 def is_offline(url: str | None) -> bool:
