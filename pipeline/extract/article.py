@@ -102,6 +102,13 @@ def drop_headline(paragraphs: list[str], headlines: list[str], removed: Counter[
     return kept
 
 
+def assemble_blocks(texts: list[str], headlines: list[str]) -> tuple[list[str], Counter[str]]:
+    """The record's paragraphs from the extracted ones: the named post-clean rules, then the
+    headline drop; with what they removed, per noise class."""
+    paragraphs, removed, _ = clean_paragraphs(texts)
+    return drop_headline(paragraphs, headlines, removed), removed
+
+
 def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
     """The page's canonical / og:url, resolved against the page URL, when it can name this
     article: http(s) only, and not the site root while the page itself is not (templates that
@@ -165,9 +172,8 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     standfirst = protect_standfirst(tree)
     removed = preclean(tree)
     body = extract_body(tree, page_url, options)
-    paragraphs, post_removed, _ = clean_paragraphs(body.split("\n"))
+    paragraphs, post_removed = assemble_blocks(body.split("\n"), headlines)
     removed.update(post_removed)
-    paragraphs = drop_headline(paragraphs, headlines, removed)
     published, published_from = meta.published, meta.published_from
     if not published and date_in_url(page_url):
         # extract_article falls back to the URL's date itself; htmldate would only guess.

@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""Train the HTML block keep/drop model, and judge it by site-grouped nested cross-validation.
+
+Per dev page (aeb-dev + wcxb-dev, pooled), the HTML path runs up to trafilatura exactly as
+``extract_html`` does (metadata, pre-clean, ``extract_body``); the pre-cleaned page is cut into
+candidate blocks (``pipeline/extract/html/blocks.py``) with their features, and each block is
+labelled by the share of its word trigrams found in the ground truth (>= ``LABEL_SHARE``: keep).
+Rows are weighted by the block's word count, since the metrics count words.
+
+``--cv`` (default when no ``--out``): for each of the five folds of ``bench/cv_html.py`` (whole
+sites, registrable domain), a model is trained on the other four folds only and the held-out
+fold is scored: the model's text (kept blocks, then the same post-clean rules and headline drop
+as the pipeline) against the current pipeline and bare trafilatura, on the same pages in the
+same run. The keep threshold is chosen inside the training folds (inner site-grouped folds),
+never on the held-out one. ``--out`` trains on all pages and writes the model JSON
+(deterministic: fixed seed, one thread, sorted inputs; re-running gives the same bytes).
+
+Per-page work (trafilatura, pipeline, bare reference, blocks) is cached in ``--cache``
+(default /tmp/hmodel/pages.pkl) keyed by the benchmark files and this code's inputs.
+
+usage: .venv/bin/python bench/train_html_blocks.py [--cv] [--out pipeline/extract/models/html-blocks.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(PROJECT_DIR / "bench"))
+
+import tldextract  # noqa: E402
+from cv_html import BENCHMARKS, Pool, make_folds, site_of  # noqa: E402
+
+from pipeline.extract.html import blocks as blocks_module  # noqa: E402
+from pipeline.utils.benchmark import aggregate, score_page, word_score  # noqa: E402
+
+LABEL_SHARE = 0.5
+SEED = 11
+MIN_SITES_PER_TOKEN = 20
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.20 ... 0.80
+PARAMS: dict[str, Any] = {
+    "objective": "binary", "learning_rate": 0.1, "num_leaves": 15, "max_depth": 5,
+    "min_data_in_leaf": 40, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+    "lambda_l2": 1.0, "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1,
+    "force_row_wise": True,
+}
+ROUNDS = 60
+
+
+# --- per-page cache ----------------------------------------------------------------------------
+def page_record(args: tuple[str, str, str | None, str]) -> dict[str, Any]:
+    """What the model and the scores need of one page: block texts, feature rows and labels,
+    the headlines, and the pipeline's and bare trafilatura's texts."""
+    key, path, url, truth = args
+    import trafilatura
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipeline.extract import article
+    from pipeline.extract.decode import decode_page
+    from pipeline.extract.errors import PageProblem
+    from pipeline.extract.html.metadata import html_metadata
+    from pipeline.extract.html.preclean import preclean, protect_standfirst
+    from pipeline.items import ExtractOptions, KnownMetadata, Page
+
+    raw = Path(path).read_bytes()
+    options = ExtractOptions()
+    page = Page(source_url=Path(path).as_uri(), body=raw, known=KnownMetadata(url=url))
+    try:
+        pipeline_text = article.extract_article(page, options).text
+    except PageProblem:
+        pipeline_text = ""
+    html = gzip.decompress(raw).decode("utf-8", "replace")
+    bare = trafilatura.extract(html, url=url, include_comments=False) or ""
+    decoded = decode_page(page.body, content_type=page.content_type, kind_hint=page.kind_hint,
+                          compressed=True, max_bytes=options.max_page_bytes)
+    page_url = url or page.source_url
+    tree = LexborHTMLParser(decoded.text)
+    meta = html_metadata(tree)
+    headlines = [meta.title or ""] + [n.text(deep=True, separator=" ") for n in tree.css(article.HEADLINE_TAGS)]
+    protect_standfirst(tree)
+    preclean(tree)
+    body = article.extract_body(tree, page_url, options)
+    blocks = blocks_module.candidate_blocks(tree)
+    rows = blocks_module.block_features(blocks, body)
+    truth_index = blocks_module.TextIndex(truth)
+    labels = [truth_index.share(blocks_module.words_of(b.text)) for b in blocks]
+    return {"key": key, "texts": [b.text for b in blocks], "rows": rows, "labels": labels,
+            "headlines": headlines, "pipeline": pipeline_text, "bare": bare, "body": body}
+
+
+def code_hash() -> str:
+    digest = hashlib.sha1()
+    for path in sorted((PROJECT_DIR / "pipeline").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_pages(pool: Pool, ids: list[str], cache: Path, jobs: int) -> dict[str, dict[str, Any]]:
+    stamp = code_hash()
+    if cache.is_file():
+        stored = pickle.loads(cache.read_bytes())
+        if stored.get("stamp") == stamp and set(ids) <= set(stored["pages"]):
+            return stored["pages"]
+    work = [(i, str(pool.paths[i]), pool.urls.get(i), pool.truth[i]) for i in ids]
+    with ProcessPoolExecutor(jobs) as executor:
+        pages = {r["key"]: r for r in executor.map(page_record, work, chunksize=8)}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps({"stamp": stamp, "pages": pages}))
+    return pages
+
+
+# --- model text -------------------------------------------------------------------------------
+def model_text(page: dict[str, Any], keep: list[bool]) -> str:
+    from pipeline.extract.article import assemble_blocks
+    from pipeline.extract.paragraphs import normalize_text
+
+    paragraphs, _ = assemble_blocks([t for t, k in zip(page["texts"], keep) if k], page["headlines"])
+    return normalize_text(paragraphs)
+
+
+def columns(names: list[str], vocabulary: list[str]) -> list[int]:
+    """Indices of the feature columns the model uses: all but the name tokens outside ``vocabulary``."""
+    allowed = {f"name_{t}" for t in vocabulary}
+    return [j for j, n in enumerate(names) if not n.startswith("name_") or n in allowed]
+
+
+def matrix(pages: dict[str, dict[str, Any]], ids: list[str], cols: list[int]) -> tuple[Any, Any, Any]:
+    import numpy as np
+
+    rows, labels, weights = [], [], []
+    for i in ids:
+        page = pages[i]
+        for row, share, text in zip(page["rows"], page["labels"], page["texts"]):
+            rows.append([row[j] for j in cols])
+            labels.append(1.0 if share >= LABEL_SHARE else 0.0)
+            weights.append(max(1.0, row[1]))
+    return (np.asarray(rows, dtype=np.float64).reshape(-1, len(cols)), np.asarray(labels), np.asarray(weights))
+
+
+def train(pages: dict[str, dict[str, Any]], ids: list[str], cols: list[int], names: list[str]) -> Any:
+    import lightgbm
+
+    x, y, w = matrix(pages, sorted(ids), cols)
+    data = lightgbm.Dataset(x, label=y, weight=w, feature_name=[names[j] for j in cols], free_raw_data=True)
+    return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+
+
+def probabilities(booster: Any, pages: dict[str, dict[str, Any]], ids: list[str], cols: list[int]) -> dict[str, list[float]]:
+    import numpy as np
+
+    out = {}
+    for i in ids:
+        rows = pages[i]["rows"]
+        if not rows:
+            out[i] = []
+            continue
+        x = np.asarray([[r[j] for j in cols] for r in rows], dtype=np.float64)
+        out[i] = [float(p) for p in booster.predict(x)]
+    return out
+
+
+def texts_at(pages: dict[str, dict[str, Any]], probs: dict[str, list[float]], threshold: float) -> dict[str, str]:
+    return {i: model_text(pages[i], [p >= threshold for p in ps]) for i, ps in probs.items()}
+
+
+def figures(truth: dict[str, str], texts: dict[str, str], ids: list[str]) -> tuple[float, float]:
+    if not ids:
+        return 0.0, 0.0
+    shingle = aggregate([score_page(i, truth[i], texts.get(i)) for i in ids])["f1"]
+    word = sum(word_score(truth[i], texts.get(i)).f1 for i in ids) / len(ids)
+    return shingle, word
+
+
+def set_means(pool: Pool, truth: dict[str, str], texts: dict[str, str], ids: list[str]) -> float:
+    """Mean over sets of (shingle F1 + word F1) / 2: what a threshold is chosen by."""
+    values = []
+    for name in pool.sets():
+        in_set = [i for i in ids if pool.set_of[i] == name]
+        if in_set:
+            values.extend(figures(truth, texts, in_set))
+    return sum(values) / len(values)
+
+
+def site_tokens(pages: dict[str, dict[str, Any]], sites: dict[str, str], names: list[str]) -> dict[str, int]:
+    """On how many distinct sites each name token occurs (on any block)."""
+    seen: dict[str, set[str]] = {n: set() for n in names if n.startswith("name_")}
+    index = {n: j for j, n in enumerate(names)}
+    for i, page in pages.items():
+        for name in seen:
+            j = index[name]
+            if any(r[j] for r in page["rows"]):
+                seen[name].add(sites[i])
+    return {n[5:]: len(s) for n, s in seen.items()}
+
+
+def pick_threshold(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], cols: list[int],
+                   names: list[str]) -> float:
+    """The threshold with the best out-of-fold score over ``folds`` (each scored by a model
+    trained on the others)."""
+    probs: dict[str, list[float]] = {}
+    for k, held in enumerate(folds):
+        rest = [i for j, f in enumerate(folds) if j != k for i in f]
+        probs.update(probabilities(train(pages, rest, cols, names), pages, held, cols))
+    ids = sorted(probs)
+    truth = {i: pool.truth[i] for i in ids}
+    scored = [(set_means(pool, truth, texts_at(pages, probs, t), ids), -abs(t - 0.5), t) for t in THRESHOLDS]
+    return max(scored)[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folders", nargs="*", type=Path, default=[BENCHMARKS / "aeb-dev", BENCHMARKS / "wcxb-dev"])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--cv", action="store_true", help="nested site-grouped cross-validation (default without --out)")
+    ap.add_argument("--out", type=Path, help="train on all pages and write the model JSON here")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/hmodel/pages.pkl"))
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    pool = Pool()
+    for folder in args.folders:
+        pool.add(folder)
+    ids = sorted(pool.truth)
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    sites = {i: site_of(pool.urls.get(i, i), extractor) for i in ids}
+    folds = make_folds(sites, args.folds)
+    pages = load_pages(pool, ids, args.cache, args.jobs)
+    names = blocks_module.feature_names()
+    counts = site_tokens(pages, sites, names)
+    vocabulary = [t for t in blocks_module.NAME_TOKENS if counts[t] >= MIN_SITES_PER_TOKEN]
+    print(f"{len(ids)} pages, {sum(len(p['rows']) for p in pages.values())} blocks; class/id tokens on "
+          f">= {MIN_SITES_PER_TOKEN} sites: {len(vocabulary)} of {len(blocks_module.NAME_TOKENS)} "
+          f"(left out: {', '.join(f'{t} {counts[t]}' for t in blocks_module.NAME_TOKENS if t not in vocabulary) or 'none'})")
+    cols = columns(names, vocabulary)
+    if args.cv or not args.out:
+        cross_validate(pool, pages, folds, sites, cols, names)
+    if args.out:
+        write_model(pool, pages, folds, ids, cols, names, args.out)
+    return 0
+
+
+def cross_validate(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], sites: dict[str, str],
+                   cols: list[int], names: list[str]) -> None:
+    truth = pool.truth
+    model_texts: dict[str, str] = {}
+    picked = []
+    for k, held in enumerate(folds):
+        rest_folds = [f for j, f in enumerate(folds) if j != k]
+        threshold = pick_threshold(pool, pages, rest_folds, cols, names)
+        booster = train(pages, [i for f in rest_folds for i in f], cols, names)
+        model_texts.update(texts_at(pages, probabilities(booster, pages, held, cols), threshold))
+        picked.append(threshold)
+        print(f"  fold {k}: threshold {threshold:.2f} (picked on the other folds)", flush=True)
+    pipeline = {i: pages[i]["pipeline"] for i in truth}
+    bare = {i: pages[i]["bare"] for i in truth}
+    for name in pool.sets():
+        print(f"\n  {name}, held-out folds (model trained and its threshold picked on the other four):")
+        print("    fold pages sites | shingle F1 model  pipeline  bare   model-bare pipe-bare"
+              " | word F1 model  pipeline  bare   model-bare pipe-bare")
+        gains: list[list[float]] = [[], [], [], []]
+        for k, fold in enumerate(folds):
+            ids = [i for i in fold if pool.set_of[i] == name]
+            m, p, b = (figures(truth, t, ids) for t in (model_texts, pipeline, bare))
+            row = [m[0] - b[0], p[0] - b[0], m[1] - b[1], p[1] - b[1]]
+            for g, v in zip(gains, row):
+                g.append(v)
+            print(f"    {k:>4} {len(ids):>5} {len({sites[i] for i in ids}):>5} |   {m[0]:.4f}   {p[0]:.4f}  {b[0]:.4f}"
+                  f"  {row[0]:+.4f}   {row[1]:+.4f} |   {m[1]:.4f}   {p[1]:.4f}  {b[1]:.4f}  {row[2]:+.4f}   {row[3]:+.4f}")
+        means = [sum(g) / len(g) for g in gains]
+        ups = [sum(v > 0 for v in g) for g in gains]
+        print(f"    mean gain over bare: shingle model {means[0]:+.4f} ({ups[0]}/5 up), pipeline {means[1]:+.4f}"
+              f" ({ups[1]}/5); word model {means[2]:+.4f} ({ups[2]}/5), pipeline {means[3]:+.4f} ({ups[3]}/5)")
+        ids = [i for i in truth if pool.set_of[i] == name]
+        m, p, b = (figures(truth, t, ids) for t in (model_texts, pipeline, bare))
+        zero = [sum(not t.get(i) or score_page(i, truth[i], t[i]).f1 == 0 for i in ids) for t in (model_texts, pipeline, bare)]
+        print(f"    all held-out pages: model {m[0]:.4f} / {m[1]:.4f}, pipeline {p[0]:.4f} / {p[1]:.4f}, "
+              f"bare {b[0]:.4f} / {b[1]:.4f} (shingle / word F1); pages at F1 0: {zero[0]} / {zero[1]} / {zero[2]}")
+    print(f"  thresholds picked: {', '.join(f'{t:.2f}' for t in picked)}")
+
+
+def write_model(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], ids: list[str],
+                cols: list[int], names: list[str], out: Path) -> None:
+    import orjson
+
+    from pipeline.extract.model import compact_lightgbm
+
+    threshold = pick_threshold(pool, pages, folds, cols, names)
+    booster = train(pages, ids, cols, names)
+    meta = {"trained_on": "aeb-dev + wcxb-dev", "pages": len(ids), "label_share": LABEL_SHARE,
+            "rounds": ROUNDS, "params": PARAMS, "script": "bench/train_html_blocks.py"}
+    model = compact_lightgbm(booster.dump_model(), threshold=threshold, meta=meta)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(orjson.dumps(model, option=orjson.OPT_SORT_KEYS) + b"\n")
+    print(f"  wrote {out} ({out.stat().st_size:,} bytes), threshold {threshold:.2f} (picked by 5-fold site-grouped CV)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
