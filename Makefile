@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test test-unit bench bench-memory benchmarks-text clean-venv
+.PHONY: crawl test test-unit bench bench-memory benchmarks-text models clean-venv
 
 $(BIN)/scrapy: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ bench-memory: $(BIN)/scrapy
 SHARED_BENCHMARKS ?= ../shared/benchmarks
 benchmarks-text: $(BIN)/scrapy
 	$(BIN)/python $(SHARED_BENCHMARKS)/render_text.py $(SHARED_BENCHMARKS)/wcxb-dev build/wcxb-dev-text
+
+# Retrain the shipped block models from the dev sets (needs ../shared/benchmarks and the text
+# captures above). Deterministic: the same data gives byte-identical model files.
+$(BIN)/lightgbm-installed: requirements-train.lock $(BIN)/scrapy
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-train.lock
+	touch $@
+
+models: $(BIN)/lightgbm-installed benchmarks-text
+	for script in bench/train_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)
