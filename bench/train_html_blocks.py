@@ -7,18 +7,18 @@ candidate blocks (``pipeline/extract/html/blocks.py``) with their features, and 
 labelled by the share of its word trigrams found in the ground truth (>= ``LABEL_SHARE``: keep).
 Rows are weighted by the block's word count, since the metrics count words.
 
-``--cv`` (default when no ``--out``): for each of the five folds of ``bench/cv_html.py`` (whole
+``--cv``: for each of the five folds of ``bench/cv_html.py`` (whole
 sites, registrable domain), a model is trained on the other four folds only and the held-out
 fold is scored: the model's text (kept blocks, then the same post-clean rules and headline drop
 as the pipeline) against the current pipeline and bare trafilatura, on the same pages in the
 same run. The keep threshold is chosen inside the training folds (inner site-grouped folds),
-never on the held-out one. ``--out`` trains on all pages and writes the model JSON
+never on the held-out one. Without ``--cv`` it trains on all pages and writes the model JSON
 (deterministic: fixed seed, one thread, sorted inputs; re-running gives the same bytes).
 
 Per-page work (trafilatura, pipeline, bare reference, blocks) is cached in ``--cache``
 (default /tmp/hmodel/pages.pkl) keyed by the benchmark files and this code's inputs.
 
-usage: .venv/bin/python bench/train_html_blocks.py [--cv] [--out pipeline/extract/models/html-blocks.json]
+usage: .venv/bin/python bench/train_html_blocks.py [--cv] [--out FILE]   (make models runs it bare)
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import json
+import os
 import pickle
 import sys
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,17 +45,22 @@ from cv_html import BENCHMARKS, Pool, make_folds, site_of  # noqa: E402
 from pipeline.extract.html import blocks as blocks_module  # noqa: E402
 from pipeline.utils.benchmark import aggregate, score_page, word_score  # noqa: E402
 
+MODEL_PATH = PROJECT_DIR / "pipeline" / "extract" / "models" / "html-blocks.json"
 LABEL_SHARE = 0.5
 SEED = 11
 MIN_SITES_PER_TOKEN = 20
-THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.20 ... 0.80
+# (keep, add): a block the rules' text holds stays when the model gives it at least ``keep``; one
+# it does not hold is added at ``add``. (0, above 1) is the rules' text; (t, t) the model alone.
+KEEP_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+ADD_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 PARAMS: dict[str, Any] = {
     "objective": "binary", "learning_rate": 0.1, "num_leaves": 15, "max_depth": 5,
     "min_data_in_leaf": 40, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
     "lambda_l2": 1.0, "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1,
     "force_row_wise": True,
 }
-ROUNDS = 60
+ROUNDS = int(os.environ.get("HMODEL_ROUNDS", "60"))
+BALANCE_SETS = os.environ.get("HMODEL_BALANCE", "1") == "1"
 
 
 # --- per-page cache ----------------------------------------------------------------------------
@@ -89,17 +97,62 @@ def page_record(args: tuple[str, str, str | None, str]) -> dict[str, Any]:
     preclean(tree)
     body = article.extract_body(tree, page_url, options)
     blocks = blocks_module.candidate_blocks(tree)
-    rows = blocks_module.block_features(blocks, body)
-    truth_index = blocks_module.TextIndex(truth)
-    labels = [truth_index.share(blocks_module.words_of(b.text)) for b in blocks]
-    return {"key": key, "texts": [b.text for b in blocks], "rows": rows, "labels": labels,
+    clean, _ = article.assemble_blocks(body.split("\n"), headlines)
+    rows = blocks_module.block_features(blocks, body, "\n".join(clean))
+    texts = [b.text for b in blocks]
+    return {"key": key, "texts": texts, "paragraphs": [blocks_module.paragraph_of(b) for b in blocks],
+            "rows": rows, "labels": block_labels(texts, truth),
             "headlines": headlines, "pipeline": pipeline_text, "bare": bare, "body": body}
 
 
+def block_labels(texts: list[str], truth: str) -> list[float]:
+    """Per block, the share of its word trigrams found in the ground truth, consumed in document
+    order (a sentence the truth holds once is credited to its first block only). A block of
+    one or two words is judged with the last two words before it and the first two after it
+    (a "Business" label over a teaser is not the "Business" of an article's sentence)."""
+    from pipeline.extract.html.blocks import words_of
+
+    remaining = Counter(tuple(g) for g in _grams(words_of(truth)))
+    words = [words_of(t) for t in texts]
+    labels = []
+    for i, w in enumerate(words):
+        if len(w) >= 3:
+            grams = _grams(w)
+            hits = 0
+            for g in grams:
+                if remaining[g] > 0:
+                    remaining[g] -= 1
+                    hits += 1
+            labels.append(hits / len(grams))
+            continue
+        before = words[i - 1][-2:] if i else []
+        after = words[i + 1][:2] if i + 1 < len(words) else []
+        context = before + w + after
+        grams = [g for j, g in enumerate(_grams(context)) if j + 3 > len(before) and j < len(before) + len(w)]
+        labels.append(sum(remaining[g] > 0 for g in grams) / len(grams) if grams else 0.0)
+    return labels
+
+
+def _grams(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+
+
+# What the cached pages depend on (the pipeline's text is taken with the block model off).
+CACHE_INPUTS = ("pipeline/extract/html/blocks.py", "pipeline/extract/html/preclean.py",
+                "pipeline/extract/html/metadata.py", "pipeline/extract/paragraphs.py", "pipeline/extract/rules.py",
+                "pipeline/extract/decode.py", "pipeline/extract/text/capture.py")
+
+
 def code_hash() -> str:
+    import inspect
+
+    from pipeline.extract import article
+
     digest = hashlib.sha1()
-    for path in sorted((PROJECT_DIR / "pipeline").rglob("*.py")):
-        digest.update(path.read_bytes())
+    for name in CACHE_INPUTS:
+        digest.update((PROJECT_DIR / name).read_bytes())
+    for function in (article.extract_body, article.drop_headline, article.assemble_blocks):
+        digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()[:12]
 
 
@@ -122,7 +175,7 @@ def model_text(page: dict[str, Any], keep: list[bool]) -> str:
     from pipeline.extract.article import assemble_blocks
     from pipeline.extract.paragraphs import normalize_text
 
-    paragraphs, _ = assemble_blocks([t for t, k in zip(page["texts"], keep) if k], page["headlines"])
+    paragraphs, _ = assemble_blocks([t for t, k in zip(page["paragraphs"], keep) if k], page["headlines"])
     return normalize_text(paragraphs)
 
 
@@ -132,16 +185,24 @@ def columns(names: list[str], vocabulary: list[str]) -> list[int]:
     return [j for j, n in enumerate(names) if not n.startswith("name_") or n in allowed]
 
 
+def set_weights(ids: list[str]) -> dict[str, float]:
+    """Per set, the weight of its pages' rows: each set (the part of the key before ``/``)
+    weighs as much as the others in total, as the scores count them (one figure per set)."""
+    sizes = Counter(i.split("/", 1)[0] for i in ids)
+    return {name: len(ids) / (len(sizes) * n) for name, n in sizes.items()} if BALANCE_SETS else dict.fromkeys(sizes, 1.0)
+
+
 def matrix(pages: dict[str, dict[str, Any]], ids: list[str], cols: list[int]) -> tuple[Any, Any, Any]:
     import numpy as np
 
+    per_set = set_weights(ids)
     rows, labels, weights = [], [], []
     for i in ids:
-        page = pages[i]
-        for row, share, text in zip(page["rows"], page["labels"], page["texts"]):
+        page, scale = pages[i], per_set[i.split("/", 1)[0]]
+        for row, share in zip(page["rows"], page["labels"]):
             rows.append([row[j] for j in cols])
             labels.append(1.0 if share >= LABEL_SHARE else 0.0)
-            weights.append(max(1.0, row[1]))
+            weights.append(scale * max(1.0, row[1]))
     return (np.asarray(rows, dtype=np.float64).reshape(-1, len(cols)), np.asarray(labels), np.asarray(weights))
 
 
@@ -167,8 +228,13 @@ def probabilities(booster: Any, pages: dict[str, dict[str, Any]], ids: list[str]
     return out
 
 
-def texts_at(pages: dict[str, dict[str, Any]], probs: dict[str, list[float]], threshold: float) -> dict[str, str]:
-    return {i: model_text(pages[i], [p >= threshold for p in ps]) for i, ps in probs.items()}
+def texts_at(pages: dict[str, dict[str, Any]], probs: dict[str, list[float]], thresholds: tuple[float, float]
+             ) -> dict[str, str]:
+    from pipeline.extract.html.blocks import keeps
+
+    column = blocks_module.feature_names().index("clean_share")
+    return {i: model_text(pages[i], [keeps(p, r[column], *thresholds) for p, r in zip(ps, pages[i]["rows"])])
+            for i, ps in probs.items()}
 
 
 def figures(truth: dict[str, str], texts: dict[str, str], ids: list[str]) -> tuple[float, float]:
@@ -202,25 +268,26 @@ def site_tokens(pages: dict[str, dict[str, Any]], sites: dict[str, str], names: 
 
 
 def pick_threshold(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], cols: list[int],
-                   names: list[str]) -> float:
-    """The threshold with the best out-of-fold score over ``folds`` (each scored by a model
-    trained on the others)."""
+                   names: list[str]) -> tuple[float, float]:
+    """The (keep, add) thresholds with the best out-of-fold score over ``folds`` (each fold scored
+    by a model trained on the others); ties go to the pair nearer the rules' text."""
     probs: dict[str, list[float]] = {}
     for k, held in enumerate(folds):
         rest = [i for j, f in enumerate(folds) if j != k for i in f]
         probs.update(probabilities(train(pages, rest, cols, names), pages, held, cols))
     ids = sorted(probs)
     truth = {i: pool.truth[i] for i in ids}
-    scored = [(set_means(pool, truth, texts_at(pages, probs, t), ids), -abs(t - 0.5), t) for t in THRESHOLDS]
-    return max(scored)[2]
+    scored = [(set_means(pool, truth, texts_at(pages, probs, (keep, add)), ids), add, -keep, (keep, add))
+              for keep in KEEP_THRESHOLDS for add in ADD_THRESHOLDS]
+    return max(scored)[3]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folders", nargs="*", type=Path, default=[BENCHMARKS / "aeb-dev", BENCHMARKS / "wcxb-dev"])
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--cv", action="store_true", help="nested site-grouped cross-validation (default without --out)")
-    ap.add_argument("--out", type=Path, help="train on all pages and write the model JSON here")
+    ap.add_argument("--cv", action="store_true", help="only the nested site-grouped cross-validation")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH, help="where the model trained on all pages goes")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/hmodel/pages.pkl"))
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
@@ -240,9 +307,9 @@ def main(argv: list[str] | None = None) -> int:
           f">= {MIN_SITES_PER_TOKEN} sites: {len(vocabulary)} of {len(blocks_module.NAME_TOKENS)} "
           f"(left out: {', '.join(f'{t} {counts[t]}' for t in blocks_module.NAME_TOKENS if t not in vocabulary) or 'none'})")
     cols = columns(names, vocabulary)
-    if args.cv or not args.out:
+    if args.cv:
         cross_validate(pool, pages, folds, sites, cols, names)
-    if args.out:
+    else:
         write_model(pool, pages, folds, ids, cols, names, args.out)
     return 0
 
@@ -258,7 +325,9 @@ def cross_validate(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[lis
         booster = train(pages, [i for f in rest_folds for i in f], cols, names)
         model_texts.update(texts_at(pages, probabilities(booster, pages, held, cols), threshold))
         picked.append(threshold)
-        print(f"  fold {k}: threshold {threshold:.2f} (picked on the other folds)", flush=True)
+        print(f"  fold {k}: thresholds keep {threshold[0]:.2f}, add {threshold[1]:.2f} (picked on the other folds)", flush=True)
+    if os.environ.get("HMODEL_SAVE"):
+        Path(os.environ["HMODEL_SAVE"]).write_text(json.dumps(model_texts))
     pipeline = {i: pages[i]["pipeline"] for i in truth}
     bare = {i: pages[i]["bare"] for i in truth}
     for name in pool.sets():
@@ -281,25 +350,29 @@ def cross_validate(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[lis
         ids = [i for i in truth if pool.set_of[i] == name]
         m, p, b = (figures(truth, t, ids) for t in (model_texts, pipeline, bare))
         zero = [sum(not t.get(i) or score_page(i, truth[i], t[i]).f1 == 0 for i in ids) for t in (model_texts, pipeline, bare)]
+        pr = [aggregate([score_page(i, truth[i], t.get(i)) for i in ids]) for t in (model_texts, pipeline, bare)]
         print(f"    all held-out pages: model {m[0]:.4f} / {m[1]:.4f}, pipeline {p[0]:.4f} / {p[1]:.4f}, "
-              f"bare {b[0]:.4f} / {b[1]:.4f} (shingle / word F1); pages at F1 0: {zero[0]} / {zero[1]} / {zero[2]}")
-    print(f"  thresholds picked: {', '.join(f'{t:.2f}' for t in picked)}")
+              f"bare {b[0]:.4f} / {b[1]:.4f} (shingle / word F1); shingle P/R model {pr[0]['precision']:.4f}/"
+              f"{pr[0]['recall']:.4f}, pipeline {pr[1]['precision']:.4f}/{pr[1]['recall']:.4f}, bare "
+              f"{pr[2]['precision']:.4f}/{pr[2]['recall']:.4f}; pages at F1 0: {zero[0]} / {zero[1]} / {zero[2]}")
+    print(f"  thresholds picked (keep/add): {', '.join(f'{k:.2f}/{a:.2f}' for k, a in picked)}")
 
 
 def write_model(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], ids: list[str],
                 cols: list[int], names: list[str], out: Path) -> None:
-    import orjson
-
     from pipeline.extract.model import compact_lightgbm
+    from pipeline.extract.model import write_model as write_json
 
-    threshold = pick_threshold(pool, pages, folds, cols, names)
+    keep, add = pick_threshold(pool, pages, folds, cols, names)
     booster = train(pages, ids, cols, names)
-    meta = {"trained_on": "aeb-dev + wcxb-dev", "pages": len(ids), "label_share": LABEL_SHARE,
+    meta = {"trained_on": "aeb-dev + wcxb-dev", "pages": len(ids), "label_share": LABEL_SHARE, "add_threshold": add,
+            "balance_sets": BALANCE_SETS,
             "rounds": ROUNDS, "params": PARAMS, "script": "bench/train_html_blocks.py"}
-    model = compact_lightgbm(booster.dump_model(), threshold=threshold, meta=meta)
+    model = compact_lightgbm(booster.dump_model(), threshold=keep, meta=meta)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(orjson.dumps(model, option=orjson.OPT_SORT_KEYS) + b"\n")
-    print(f"  wrote {out} ({out.stat().st_size:,} bytes), threshold {threshold:.2f} (picked by 5-fold site-grouped CV)")
+    write_json(model, out)
+    print(f"  wrote {out} ({out.stat().st_size:,} bytes), thresholds keep {keep:.2f}, add {add:.2f} "
+          "(picked by 5-fold site-grouped CV over all pages)")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ threads).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -21,8 +23,10 @@ from pipeline.extract import rules
 from pipeline.extract.dates import date_in_url, normalize_iso
 from pipeline.extract.decode import decode_page
 from pipeline.extract.errors import NoArticleText, TooManyElements
+from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
+from pipeline.extract.model import TreeModel
 from pipeline.extract.language import detect_language, identifier, normalize_language
 from pipeline.extract.paragraphs import (
     clean_paragraphs,
@@ -109,6 +113,39 @@ def assemble_blocks(texts: list[str], headlines: list[str]) -> tuple[list[str], 
     return drop_headline(paragraphs, headlines, removed), removed
 
 
+MODEL_PATH = Path(__file__).with_name("models") / "html-blocks.json"
+
+
+@functools.cache
+def block_model() -> tuple[TreeModel, list[int], float]:
+    """The shipped block model, the columns of ``block_features`` it reads, and its add threshold."""
+    model = TreeModel.load(MODEL_PATH)
+    names = {name: j for j, name in enumerate(blocks.feature_names())}
+    return model, [names[name] for name in model.feature_names], float(model.meta["add_threshold"])
+
+
+def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[str],
+                     headlines: list[str]) -> tuple[list[str], Counter[str]]:
+    """The paragraphs the block model keeps (``NEWSCLEAN_HTML_BLOCK_MODEL``): the pre-cleaned
+    page's blocks, each kept or dropped from its features and from whether trafilatura's and the
+    rules' texts hold it, then the same post-clean rules and headline drop. Blocks the rules'
+    text held that the model drops are counted as ``block_model``."""
+    model, columns, add_threshold = block_model()
+    found = blocks.candidate_blocks(tree)
+    rows = blocks.block_features(found, body, "\n".join(rule_paragraphs))
+    clean = blocks.feature_names().index("clean_share")
+    kept, dropped = [], 0
+    for block, row in zip(found, rows):
+        if blocks.keeps(model.probability([row[j] for j in columns]), row[clean], model.threshold, add_threshold):
+            kept.append(blocks.paragraph_of(block))
+        elif row[clean] >= 0.5:
+            dropped += 1
+    paragraphs, removed = assemble_blocks(kept, headlines)
+    if dropped:
+        removed[rules.BLOCK_MODEL] += dropped
+    return paragraphs, removed
+
+
 def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
     """The page's canonical / og:url, resolved against the page URL, when it can name this
     article: http(s) only, and not the site root while the page itself is not (templates that
@@ -173,6 +210,8 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     removed = preclean(tree)
     body = extract_body(tree, page_url, options)
     paragraphs, post_removed = assemble_blocks(body.split("\n"), headlines)
+    if options.html_block_model:
+        paragraphs, post_removed = model_paragraphs(tree, body, paragraphs, headlines)
     removed.update(post_removed)
     published, published_from = meta.published, meta.published_from
     if not published and date_in_url(page_url):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -28,13 +29,14 @@ BLOCK_TAGS = frozenset({
 })
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"})
 LINE_BREAK_TAGS = frozenset({"br", "hr"})
+LIST_ITEM_TAGS = frozenset({"li", "dd", "dt"})
 
 # The block's own tag, one-hot by kind.
 TAG_KINDS = (
     ("tag_p", frozenset({"p"})),
     ("tag_h1", frozenset({"h1"})),
     ("tag_h2_h6", frozenset({"h2", "h3", "h4", "h5", "h6"})),
-    ("tag_li", frozenset({"li", "dd", "dt"})),
+    ("tag_li", LIST_ITEM_TAGS),
     ("tag_cell", frozenset({"td", "th", "caption"})),
     ("tag_quote", frozenset({"blockquote", "pre"})),
     ("tag_figcaption", frozenset({"figcaption"})),
@@ -177,12 +179,46 @@ def feature_names(vocabulary: tuple[str, ...] = NAME_TOKENS) -> list[str]:
         + [f"in_{tag}" for tag in ANCESTOR_TAGS] + [f"name_{token}" for token in vocabulary]
         + ["position", "chars_before_share", "kept_share", "kept_prev", "kept_next", "kept_around",
            "prev_log_chars", "next_log_chars", "prev_link_share", "next_link_share",
-           "page_log_chars", "page_kept_share", "page_blocks_log"])
+           "page_log_chars", "page_kept_share", "page_blocks_log"]
+        + ["clean_share", "clean_prev", "clean_next", "clean_around", "page_clean_share"]
+        + ["repeat_before", "repeats_log"])
 
 
-def block_features(blocks: list[Block], kept_text: str,
+def repeat_features(texts: list[str]) -> list[list[float]]:
+    """Per block: 1 when the same text came earlier in the page; log of how often it occurs."""
+    counts = Counter(texts)
+    seen: set[str] = set()
+    rows = []
+    for text in texts:
+        rows.append([1.0 if text in seen else 0.0, math.log(counts[text])])
+        seen.add(text)
+    return rows
+
+
+def paragraph_of(block: Block) -> str:
+    """The block as an output paragraph, in trafilatura's convention (a list item starts with "- ")."""
+    return f"- {block.text}" if block.tag in LIST_ITEM_TAGS else block.text
+
+
+def kept_features(words: list[list[str]], lengths: list[int], text: str) -> list[list[float]]:
+    """Per block: the share of its words ``text`` holds, the same for the blocks before and
+    after it, around it (weighted by length), and for the whole page."""
+    index = TextIndex(text)
+    kept = [index.share(w) for w in words]
+    n = len(kept)
+    page = sum(k * c for k, c in zip(kept, lengths)) / (sum(lengths) or 1)
+    rows = []
+    for i in range(n):
+        lo, hi = max(0, i - NEIGHBOURHOOD), min(n, i + NEIGHBOURHOOD + 1)
+        around = sum(kept[j] * lengths[j] for j in range(lo, hi)) / (sum(lengths[lo:hi]) or 1)
+        rows.append([kept[i], kept[i - 1] if i else -1.0, kept[i + 1] if i + 1 < n else -1.0, around, page])
+    return rows
+
+
+def block_features(blocks: list[Block], kept_text: str, clean_text: str,
                    vocabulary: tuple[str, ...] = NAME_TOKENS) -> list[list[float]]:
-    """One row per block, columns as ``feature_names(vocabulary)``; ``kept_text`` is trafilatura's text."""
+    """One row per block, columns as ``feature_names(vocabulary)``; ``kept_text`` is trafilatura's
+    text, ``clean_text`` the paragraphs the rules keep of it (post-clean, headline dropped)."""
     index = TextIndex(kept_text)
     n = len(blocks)
     lengths = [len(b.text) for b in blocks]
@@ -192,6 +228,8 @@ def block_features(blocks: list[Block], kept_text: str,
     links = [min(1.0, b.link_chars / max(1, len(b.text))) for b in blocks]
     log_chars = [math.log1p(c) for c in lengths]
     kept_chars = sum(k * c for k, c in zip(kept, lengths))
+    clean = kept_features(words, lengths, clean_text)
+    repeats = repeat_features([b.text for b in blocks])
     page = [math.log1p(total), kept_chars / total, math.log1p(n)]
     rows = []
     before = 0
@@ -219,7 +257,13 @@ def block_features(blocks: list[Block], kept_text: str,
             sum(kept[j] * lengths[j] for j in range(lo, hi)) / around_chars,
             log_chars[i - 1] if i else -1.0, log_chars[i + 1] if i + 1 < n else -1.0,
             links[i - 1] if i else -1.0, links[i + 1] if i + 1 < n else -1.0,
-        ] + page
+        ] + page + clean[i] + repeats[i]
         rows.append(row)
         before += chars
     return rows
+
+
+def keeps(probability: float, clean_share: float, keep_threshold: float, add_threshold: float) -> bool:
+    """The model's decision on one block: a block the rules' text holds (``clean_share`` at
+    least 0.5) stays at ``keep_threshold``, any other is added at ``add_threshold``."""
+    return probability >= (keep_threshold if clean_share >= 0.5 else add_threshold)
