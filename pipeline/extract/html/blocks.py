@@ -13,6 +13,7 @@ applies it (``NEWSCLEAN_HTML_BLOCK_MODEL``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -60,7 +61,8 @@ NAME_TOKENS = (
 _NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _WORD = re.compile(r"\w+")
 SENTENCE_END = tuple('.!?:"\u201d\u2019)\u00bb')
-PUNCTUATION = frozenset(".,;:!?")
+_PUNCTUATION = re.compile(r"[.,;:!?]")
+_DIGIT = re.compile(r"\d")
 NEIGHBOURHOOD = 3  # blocks either side whose trafilatura share is averaged (weighted by length)
 
 
@@ -149,7 +151,7 @@ def words_of(text: str) -> list[str]:
 
 
 def trigrams(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return set(zip(words, words[1:], words[2:]))
 
 
 class TextIndex:
@@ -167,8 +169,20 @@ class TextIndex:
             return 0.0
         if len(words) < 3:
             return 1.0 if f" {' '.join(words)} " in self.joined else 0.0
-        grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
-        return sum(g in self.trigrams for g in grams) / len(grams)
+        known = self.trigrams
+        return sum(g in known for g in zip(words, words[1:], words[2:])) / (len(words) - 2)
+
+
+@functools.cache
+def _bits(mask: int, width: int) -> list[float]:
+    return [1.0 if mask >> bit & 1 else 0.0 for bit in range(width)]
+
+
+@functools.cache
+def _tag_columns(tag: str) -> list[float]:
+    """The tag's one-hot kind, then 1 for a container (no listed kind)."""
+    is_kind = [1.0 if tag in tags else 0.0 for _, tags in TAG_KINDS]
+    return is_kind + [0.0 if any(is_kind) else 1.0]
 
 
 def feature_names(vocabulary: tuple[str, ...] = NAME_TOKENS) -> list[str]:
@@ -239,16 +253,14 @@ def block_features(blocks: list[Block], kept_text: str, clean_text: str,
         n_words = len(w) or 1
         row = [
             log_chars[i], float(len(w)), links[i],
-            sum(ch in PUNCTUATION for ch in text) / chars,
-            sum(ch.isdigit() for ch in text) / chars,
+            len(_PUNCTUATION.findall(text)) / chars,
+            len(_DIGIT.findall(text)) / chars,
             1.0 if text.endswith(SENTENCE_END) else 0.0,
             sum(t[:1].isupper() for t in text.split()) / n_words,
-            sum(len(t) for t in w) / n_words,
+            len("".join(w)) / n_words,
         ]
-        is_kind = [1.0 if block.tag in tags else 0.0 for _, tags in TAG_KINDS]
-        row += is_kind + [0.0 if any(is_kind) else 1.0, float(block.depth)]
-        row += [1.0 if block.ancestor_tags >> bit & 1 else 0.0 for bit in range(len(ANCESTOR_TAGS))]
-        row += [1.0 if block.name_tokens >> bit & 1 else 0.0 for bit in range(len(vocabulary))]
+        row += _tag_columns(block.tag) + [float(block.depth)] + _bits(block.ancestor_tags, len(ANCESTOR_TAGS))
+        row += _bits(block.name_tokens, len(vocabulary))
         lo, hi = max(0, i - NEIGHBOURHOOD), min(n, i + NEIGHBOURHOOD + 1)
         around_chars = sum(lengths[lo:hi]) or 1
         row += [
