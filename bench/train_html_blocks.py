@@ -290,12 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_PATH, help="where the model trained on all pages goes")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/hmodel/pages.pkl"))
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--cost", type=int, metavar="N",
+                    help="only time extract_article with the shipped model off and on over every N-th dev page")
     args = ap.parse_args(argv)
 
     pool = Pool()
     for folder in args.folders:
         pool.add(folder)
     ids = sorted(pool.truth)
+    if args.cost:
+        return cost(pool, ids[::args.cost])
     extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     sites = {i: site_of(pool.urls.get(i, i), extractor) for i in ids}
     folds = make_folds(sites, args.folds)
@@ -311,6 +315,40 @@ def main(argv: list[str] | None = None) -> int:
         cross_validate(pool, pages, folds, sites, cols, names)
     else:
         write_model(pool, pages, folds, ids, cols, names, args.out)
+    return 0
+
+
+def cost(pool: Pool, ids: list[str], rounds: int = 3) -> int:
+    """CPU time of ``extract_article`` per page, block model off and on, alternating page by page
+    (same pages, same run), best of ``rounds`` per page and setting."""
+    import dataclasses
+    import time
+
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.errors import PageProblem
+    from pipeline.items import ExtractOptions, KnownMetadata, Page
+
+    off = ExtractOptions()
+    on = dataclasses.replace(off, html_block_model=True)
+    totals = {False: 0.0, True: 0.0}
+    for i in ids:
+        path = pool.paths[i]
+        page = Page(source_url=path.as_uri(), body=path.read_bytes(), known=KnownMetadata(url=pool.urls.get(i)))
+        best = {False: float("inf"), True: float("inf")}
+        for _ in range(rounds):
+            for options in (off, on):
+                start = time.process_time()
+                try:
+                    extract_article(page, options)
+                except PageProblem:
+                    pass
+                best[options.html_block_model] = min(best[options.html_block_model], time.process_time() - start)
+        for key in totals:
+            totals[key] += best[key]
+    n = len(ids)
+    print(f"  extract_article over {n} dev pages (best of {rounds} per page): block model off "
+          f"{1000 * totals[False] / n:.2f} CPU-ms per page, on {1000 * totals[True] / n:.2f} "
+          f"({totals[True] / totals[False] - 1:+.1%})")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -117,11 +118,13 @@ MODEL_PATH = Path(__file__).with_name("models") / "html-blocks.json"
 
 
 @functools.cache
-def block_model() -> tuple[TreeModel, list[int], float]:
-    """The shipped block model, the columns of ``block_features`` it reads, and its add threshold."""
+def block_model() -> tuple[Callable[[Sequence[float]], float], float, float]:
+    """The shipped block model as a function of a ``block_features`` row, and its keep and add
+    thresholds. Loaded on first use, so the model file is read only when the setting is on."""
     model = TreeModel.load(MODEL_PATH)
     names = {name: j for j, name in enumerate(blocks.feature_names())}
-    return model, [names[name] for name in model.feature_names], float(model.meta["add_threshold"])
+    scorer = blocks.compiled_scorer(model, [names[name] for name in model.feature_names])
+    return scorer, model.threshold, float(model.meta["add_threshold"])
 
 
 def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[str],
@@ -130,13 +133,13 @@ def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[st
     page's blocks, each kept or dropped from its features and from whether trafilatura's and the
     rules' texts hold it, then the same post-clean rules and headline drop. Blocks the rules'
     text held that the model drops are counted as ``block_model``."""
-    model, columns, add_threshold = block_model()
+    probability, keep_threshold, add_threshold = block_model()
     found = blocks.candidate_blocks(tree)
     rows = blocks.block_features(found, body, "\n".join(rule_paragraphs))
-    clean = blocks.feature_names().index("clean_share")
+    clean = blocks.CLEAN_SHARE
     kept, dropped = [], 0
     for block, row in zip(found, rows):
-        if blocks.keeps(model.probability([row[j] for j in columns]), row[clean], model.threshold, add_threshold):
+        if blocks.keeps(probability(row), row[clean], keep_threshold, add_threshold):
             kept.append(blocks.paragraph_of(block))
         elif row[clean] >= 0.5:
             dropped += 1
