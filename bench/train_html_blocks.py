@@ -5,20 +5,23 @@ Per dev page (aeb-dev + wcxb-dev, pooled), the HTML path runs up to trafilatura 
 ``extract_html`` does (metadata, pre-clean, ``extract_body``); the pre-cleaned page is cut into
 candidate blocks (``pipeline/extract/html/blocks.py``) with their features, and each block is
 labelled by the share of its word trigrams found in the ground truth (>= ``LABEL_SHARE``: keep).
-Rows are weighted by the block's word count, since the metrics count words.
+Rows are weighted by the block's word count, since the metrics count words, and each set weighs
+the same in total (``BALANCE_SETS``).
 
 ``--cv``: for each of the five folds of ``bench/cv_html.py`` (whole
 sites, registrable domain), a model is trained on the other four folds only and the held-out
 fold is scored: the model's text (kept blocks, then the same post-clean rules and headline drop
 as the pipeline) against the current pipeline and bare trafilatura, on the same pages in the
-same run. The keep threshold is chosen inside the training folds (inner site-grouped folds),
-never on the held-out one. Without ``--cv`` it trains on all pages and writes the model JSON
+same run. The two thresholds (keep a block the rules' text holds / add one it does not) are
+chosen inside the training folds (inner site-grouped folds), never on the held-out one. Without ``--cv`` it trains on all pages and writes the model JSON
 (deterministic: fixed seed, one thread, sorted inputs; re-running gives the same bytes).
 
 Per-page work (trafilatura, pipeline, bare reference, blocks) is cached in ``--cache``
 (default /tmp/hmodel/pages.pkl) keyed by the benchmark files and this code's inputs.
 
-usage: .venv/bin/python bench/train_html_blocks.py [--cv] [--out FILE]   (make models runs it bare)
+usage: .venv/bin/python bench/train_html_blocks.py [--cv [--save-texts OUT]] [--out FILE] [--pick mean|worst_set_gain]
+                                                  [--cost N] [--cache FILE] [--jobs N]
+(`make models` runs it without arguments: train on all pages, write the shipped model.)
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ import argparse
 import gzip
 import hashlib
 import json
-import os
 import pickle
 import sys
 from collections import Counter
@@ -59,8 +61,11 @@ PARAMS: dict[str, Any] = {
     "lambda_l2": 1.0, "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1,
     "force_row_wise": True,
 }
-ROUNDS = int(os.environ.get("HMODEL_ROUNDS", "60"))
-BALANCE_SETS = os.environ.get("HMODEL_BALANCE", "1") == "1"
+ROUNDS = 60
+BALANCE_SETS = True
+# How the thresholds are picked: "mean" of shingle and word F1 over the sets, or
+# "worst_set_gain": the smallest gain over the rules' text of any set (a model must not lose a set).
+PICK_BY = "mean"
 
 
 # --- per-page cache ----------------------------------------------------------------------------
@@ -156,11 +161,19 @@ def code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+def data_hash(pool: Pool, ids: list[str]) -> str:
+    """The pages' ids, URLs, ground truth and file sizes: a cache of other data is not reused."""
+    digest = hashlib.sha1()
+    for i in ids:
+        digest.update(f"{i}\t{pool.urls.get(i)}\t{pool.paths[i].stat().st_size}\t{pool.truth[i]}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def load_pages(pool: Pool, ids: list[str], cache: Path, jobs: int) -> dict[str, dict[str, Any]]:
-    stamp = code_hash()
+    stamp = f"{code_hash()}-{data_hash(pool, ids)}"
     if cache.is_file():
         stored = pickle.loads(cache.read_bytes())
-        if stored.get("stamp") == stamp and set(ids) <= set(stored["pages"]):
+        if stored.get("stamp") == stamp:
             return stored["pages"]
     work = [(i, str(pool.paths[i]), pool.urls.get(i), pool.truth[i]) for i in ids]
     with ProcessPoolExecutor(jobs) as executor:
@@ -260,15 +273,15 @@ def site_tokens(pages: dict[str, dict[str, Any]], sites: dict[str, str], names: 
     seen: dict[str, set[str]] = {n: set() for n in names if n.startswith("name_")}
     index = {n: j for j, n in enumerate(names)}
     for i, page in pages.items():
-        for name in seen:
+        for name, on_sites in seen.items():
             j = index[name]
             if any(r[j] for r in page["rows"]):
-                seen[name].add(sites[i])
+                on_sites.add(sites[i])
     return {n[5:]: len(s) for n, s in seen.items()}
 
 
 def pick_threshold(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], cols: list[int],
-                   names: list[str]) -> tuple[float, float]:
+                   names: list[str], pick_by: str = PICK_BY) -> tuple[float, float]:
     """The (keep, add) thresholds with the best out-of-fold score over ``folds`` (each fold scored
     by a model trained on the others); ties go to the pair nearer the rules' text."""
     probs: dict[str, list[float]] = {}
@@ -277,9 +290,22 @@ def pick_threshold(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[lis
         probs.update(probabilities(train(pages, rest, cols, names), pages, held, cols))
     ids = sorted(probs)
     truth = {i: pool.truth[i] for i in ids}
-    scored = [(set_means(pool, truth, texts_at(pages, probs, (keep, add)), ids), add, -keep, (keep, add))
+    if pick_by == "worst_set_gain":
+        rules = {i: pages[i]["pipeline"] for i in ids}
+        base = {name: _set_score(pool, truth, rules, ids, name) for name in pool.sets()}
+
+        def score(texts: dict[str, str]) -> float:
+            return min(_set_score(pool, truth, texts, ids, name) - base[name] for name in pool.sets())
+    else:
+        def score(texts: dict[str, str]) -> float:
+            return set_means(pool, truth, texts, ids)
+    scored = [(score(texts_at(pages, probs, (keep, add))), add, -keep, (keep, add))
               for keep in KEEP_THRESHOLDS for add in ADD_THRESHOLDS]
     return max(scored)[3]
+
+
+def _set_score(pool: Pool, truth: dict[str, str], texts: dict[str, str], ids: list[str], name: str) -> float:
+    return sum(figures(truth, texts, [i for i in ids if pool.set_of[i] == name])) / 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--cost", type=int, metavar="N",
                     help="only time extract_article with the shipped model off and on over every N-th dev page")
+    ap.add_argument("--pick", choices=("mean", "worst_set_gain"), default=PICK_BY,
+                    help="threshold choice: best mean F1 over the sets, or best smallest gain of any set over the rules")
+    ap.add_argument("--save-texts", type=Path, help="with --cv: write the held-out model texts (JSON) here")
     args = ap.parse_args(argv)
 
     pool = Pool()
@@ -312,9 +341,9 @@ def main(argv: list[str] | None = None) -> int:
           f"(left out: {', '.join(f'{t} {counts[t]}' for t in blocks_module.NAME_TOKENS if t not in vocabulary) or 'none'})")
     cols = columns(names, vocabulary)
     if args.cv:
-        cross_validate(pool, pages, folds, sites, cols, names)
+        cross_validate(pool, pages, folds, sites, cols, names, args.pick, args.save_texts)
     else:
-        write_model(pool, pages, folds, ids, cols, names, args.out)
+        write_model(pool, pages, folds, ids, cols, names, args.out, args.pick)
     return 0
 
 
@@ -353,19 +382,19 @@ def cost(pool: Pool, ids: list[str], rounds: int = 3) -> int:
 
 
 def cross_validate(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], sites: dict[str, str],
-                   cols: list[int], names: list[str]) -> None:
+                   cols: list[int], names: list[str], pick_by: str = PICK_BY, save_texts: Path | None = None) -> None:
     truth = pool.truth
     model_texts: dict[str, str] = {}
     picked = []
     for k, held in enumerate(folds):
         rest_folds = [f for j, f in enumerate(folds) if j != k]
-        threshold = pick_threshold(pool, pages, rest_folds, cols, names)
+        threshold = pick_threshold(pool, pages, rest_folds, cols, names, pick_by)
         booster = train(pages, [i for f in rest_folds for i in f], cols, names)
         model_texts.update(texts_at(pages, probabilities(booster, pages, held, cols), threshold))
         picked.append(threshold)
         print(f"  fold {k}: thresholds keep {threshold[0]:.2f}, add {threshold[1]:.2f} (picked on the other folds)", flush=True)
-    if os.environ.get("HMODEL_SAVE"):
-        Path(os.environ["HMODEL_SAVE"]).write_text(json.dumps(model_texts))
+    if save_texts:
+        save_texts.write_text(json.dumps(model_texts))
     pipeline = {i: pages[i]["pipeline"] for i in truth}
     bare = {i: pages[i]["bare"] for i in truth}
     for name in pool.sets():
@@ -397,11 +426,11 @@ def cross_validate(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[lis
 
 
 def write_model(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[list[str]], ids: list[str],
-                cols: list[int], names: list[str], out: Path) -> None:
+                cols: list[int], names: list[str], out: Path, pick_by: str = PICK_BY) -> None:
     from pipeline.extract.model import compact_lightgbm
     from pipeline.extract.model import write_model as write_json
 
-    keep, add = pick_threshold(pool, pages, folds, cols, names)
+    keep, add = pick_threshold(pool, pages, folds, cols, names, pick_by)
     booster = train(pages, ids, cols, names)
     meta = {"trained_on": "aeb-dev + wcxb-dev", "pages": len(ids), "label_share": LABEL_SHARE, "add_threshold": add,
             "balance_sets": BALANCE_SETS,

@@ -27,8 +27,8 @@ from pipeline.extract.errors import NoArticleText, TooManyElements
 from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
-from pipeline.extract.model import TreeModel
 from pipeline.extract.language import detect_language, identifier, normalize_language
+from pipeline.extract.model import TreeModel
 from pipeline.extract.paragraphs import (
     clean_paragraphs,
     content_hash,
