@@ -327,8 +327,9 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a
-       ``line_model`` (``NEWSCLEAN_TEXT_LINE_MODEL``), the model decides instead for every line
-       no named rule claimed, from the rules' decision and the line's shape and neighbours
+       ``line_model`` (``NEWSCLEAN_TEXT_LINE_MODEL``), the model decides instead for the lines
+       no named rule claimed in the run or within ``MODEL_REACH`` lines of it, from the rules'
+       decision and the line's shape and neighbours
        (``pipeline.extract.text.line_features``); a line it drops that the rules kept is
        counted as ``line_model`` (class ``furniture``).
     """
