@@ -371,12 +371,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cost", type=int, metavar="ROUNDS", help="measure the shipped model's extraction cost instead")
     ap.add_argument("--rounds", type=int, default=PARAMS["num_iterations"], help="(experiment) boosting rounds")
     ap.add_argument("--leaves", type=int, default=PARAMS["num_leaves"], help="(experiment) leaves per tree")
+    ap.add_argument("--drop-only", action="store_true", help="(experiment) the model only drops lines the rules keep")
     ap.add_argument("--no-balance", action="store_true", help="(experiment) pages weigh the same whatever their set")
     ap.add_argument("--scorer", type=Path, default=BENCHMARKS / "aeb_score.py")
     args = ap.parse_args(argv)
 
-    global BALANCE_SETS
+    global BALANCE_SETS, ADD_THRESHOLDS
     BALANCE_SETS = not args.no_balance
+    if args.drop_only:
+        ADD_THRESHOLDS = [1.01]
     PARAMS.update(num_iterations=args.rounds, num_leaves=args.leaves)
     scorer = load_scorer(args.scorer)
     folders = [f for f in DEFAULT_FOLDERS if (f / "ground-truth.json").is_file()]
