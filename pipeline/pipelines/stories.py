@@ -60,6 +60,7 @@ class StoryPipeline:
         if "text" not in adapter.field_names():
             return item  # Pages are not records yet
         url, canonical_url = adapter["url"], adapter.get("canonical_url")
+        self.sync()
         minhash = signature(adapter["text"])
         match = self.index.match(url, canonical_url, adapter["content_hash"], minhash)
         self.stats.inc_value(f"{STATS}/{match.evidence}")
@@ -72,6 +73,19 @@ class StoryPipeline:
             self.index.add(row)
             self.pending[url_key(url)] = row
         return item
+
+    def sync(self) -> None:
+        """Index the rows other workers stored since the last record (distributed mode), so a
+        copy of a story another worker of this run wrote is marked as such."""
+        if self.rows is None:
+            return
+        synced = 0
+        for row in self.rows.load_new():
+            if url_key(row.url) not in self.index.by_url:
+                self.index.add(row)
+                synced += 1
+        if synced:
+            self.stats.inc_value(f"{STATS}/synced", synced)
 
     def records_durable(self, lines: list[bytes], **kwargs: Any) -> None:
         rows = []

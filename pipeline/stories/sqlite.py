@@ -1,7 +1,8 @@
 """The story index's rows in the state's SQLite file (``NEWSCLEAN_STATE_PATH``), per spider.
 
 ``StoryRows`` is the whole interface a backend gives the pipeline: ``load`` every row at the
-start of a run, ``add`` rows as their records become durable, ``commit``. The table lives
+start of a run, ``load_new`` what other writers stored since (Redis workers), ``add`` rows as
+their records become durable, ``commit``. The table lives
 beside the state's own (``pipeline.state``), on the same connection, so a group of durable
 records and their story rows commit together.
 """
@@ -32,6 +33,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 
 class StoryRows(Protocol):
     def load(self) -> Iterator[StoryRow]: ...
+    def load_new(self) -> Iterator[StoryRow]: ...  # rows other writers stored since the last load
     def add(self, rows: Iterable[StoryRow]) -> None: ...
     def commit(self) -> None: ...
 
@@ -49,6 +51,11 @@ class SqliteStoryRows:
             " WHERE spider = ? ORDER BY rowid", (self.spider,))
         for url, canonical_url, content_hash, story_id, first_url, signature in cursor:
             yield StoryRow(url, canonical_url, content_hash, story_id, first_url, signature_from_bytes(signature))
+
+    def load_new(self) -> Iterator[StoryRow]:
+        """Nothing: one run at a time holds the state file (``pipeline.extensions.runlock``), so
+        no other writer adds rows during a run."""
+        return iter(())
 
     def add(self, rows: Iterable[StoryRow]) -> None:
         self.db.executemany(INSERT, [
