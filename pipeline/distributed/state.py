@@ -100,11 +100,13 @@ class RedisStoryRows:
         self.read = 0  # entries of the order list this worker has read
         self.own: set[str] = set()  # URL keys this worker stored: already in its index
 
-    def load(self) -> Iterator[Any]:
+    def load(self, since: str | None = None) -> Iterator[Any]:
+        """Every row (written at or after ``since``, when given: older rows are still read from
+        Redis, and skipped here), in the order stored."""
         self.read = 0
-        return self.load_new()
+        return self.load_new(since)
 
-    def load_new(self) -> Iterator[Any]:
+    def load_new(self, since: str | None = None) -> Iterator[Any]:
         """Rows stored since the last ``load`` / ``load_new``, by other workers (this worker's
         own rows are in its index already)."""
         from pipeline.stories.index import StoryRow, signature_from_bytes
@@ -116,8 +118,12 @@ class RedisStoryRows:
             for raw in self.server.hmget(self.rows_key, keys[start:start + 1000]):
                 if raw:
                     row = orjson.loads(raw)
+                    written_at = row.get("written_at")
+                    if since and written_at and written_at < since:
+                        continue
                     yield StoryRow(row["url"], row["canonical_url"], row["content_hash"], row["story_id"],
-                                   row["first_url"], signature_from_bytes(base64.b64decode(row["signature"])))
+                                   row["first_url"], signature_from_bytes(base64.b64decode(row["signature"])),
+                                   written_at)
 
     def add(self, rows: Iterable[Any]) -> None:
         from pipeline.stories.index import signature_bytes
@@ -127,7 +133,7 @@ class RedisStoryRows:
             self.own.add(url_key(row.url))
             args += [url_key(row.url), orjson.dumps({
                 "url": row.url, "canonical_url": row.canonical_url, "content_hash": row.content_hash,
-                "story_id": row.story_id, "first_url": row.first_url,
+                "story_id": row.story_id, "first_url": row.first_url, "written_at": row.written_at,
                 "signature": base64.b64encode(signature_bytes(row.signature)).decode()})]
         if args:
             self.add_script(keys=[self.rows_key, self.order_key], args=args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -18,12 +19,13 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from pipeline.arguments import duplicate_threshold, duplicates_action
+from pipeline.arguments import duplicate_threshold, duplicate_window_days, duplicates_action
 from pipeline.errors import DuplicateStory
 from pipeline.extensions.state import state_store
 from pipeline.signals import records_durable
 from pipeline.stories.index import StoryIndex, StoryRow, signature
 from pipeline.stories.sqlite import StoryRows
+from pipeline.utils.clock import now_utc
 from pipeline.utils.url import url_key
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,9 @@ class StoryPipeline:
         store = state_store(crawler)
         rows = store.story_rows(crawler.spidercls.name) if store is not None else None
         if rows is not None:
-            index.load(rows.load())
+            window = duplicate_window_days(crawler.settings)
+            since = (datetime.now(timezone.utc) - timedelta(days=window)).isoformat(timespec="seconds") if window else None
+            index.load(rows.load(since))
             crawler.stats.set_value(f"{STATS}/loaded", len(index))
         pipeline = cls(crawler, index, rows, drop=action == "drop")
         if rows is not None:
@@ -69,7 +73,7 @@ class StoryPipeline:
         adapter["story_id"], adapter["duplicate_of"] = match.story_id, match.duplicate_of
         if match.evidence != "seen":  # a URL already indexed keeps its row
             row = StoryRow(url, canonical_url, adapter["content_hash"], match.story_id,
-                           match.duplicate_of or url, minhash)
+                           match.duplicate_of or url, minhash, now_utc())
             self.index.add(row)
             self.pending[url_key(url)] = row
         return item

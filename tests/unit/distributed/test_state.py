@@ -118,3 +118,15 @@ def test_a_worker_sees_the_story_rows_other_workers_store_during_the_run(store: 
     # The first worker gets the second's two rows; the second reads none of its own back.
     assert [row.url for row in first.rows.load_new()] == ["https://news.example/b", "https://paper.example/c"]
     assert list(second.rows.load_new()) == []
+
+
+def test_a_window_skips_older_rows_in_redis_too(store: RedisStateStore) -> None:
+    from pipeline.stories.index import StoryRow, signature
+
+    rows = store.story_rows("news")
+    rows.add([StoryRow(f"https://x.example/{name}", None, f"sha256:{name}", name, f"https://x.example/{name}",
+                       signature(name), written_at) for name, written_at in (
+        ("a", "2026-10-01T00:00:00+00:00"), ("b", "2026-11-20T08:00:00+00:00"), ("c", None))])
+    fresh = RedisStateStore(store.server, store.path).story_rows("news")
+    assert [(r.story_id, r.written_at) for r in fresh.load("2026-10-31T00:00:00+00:00")] == [
+        ("b", "2026-11-20T08:00:00+00:00"), ("c", None)]
