@@ -22,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 from pipeline.arguments import duplicate_threshold, duplicate_window_days, duplicates_action
 from pipeline.errors import DuplicateStory
 from pipeline.extensions.state import state_store
-from pipeline.signals import records_durable
+from pipeline.signals import records_durable, records_recovered
 from pipeline.stories.index import StoryIndex, StoryRow, signature
 from pipeline.stories.sqlite import StoryRows
 from pipeline.utils.clock import now_utc
@@ -57,6 +57,7 @@ class StoryPipeline:
         pipeline = cls(crawler, index, rows, drop=action == "drop")
         if rows is not None:
             crawler.signals.connect(pipeline.records_durable, signal=records_durable)
+            crawler.signals.connect(pipeline.records_recovered, signal=records_recovered)
         return pipeline
 
     def process_item(self, item: Any) -> Any:
@@ -91,6 +92,32 @@ class StoryPipeline:
         if synced:
             self.stats.inc_value(f"{STATS}/synced", synced)
 
+    def records_recovered(self, lines: list[bytes], **kwargs: Any) -> None:
+        """Store the rows of a killed run's published records: that run stored rows only as its
+        records became durable, and may have died before. A URL already indexed keeps its row."""
+        rows = []
+        for line in lines:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("url"), str) or not record.get("text"):
+                continue
+            url = record["url"]
+            if url_key(url) in self.index.by_url:
+                continue
+            minhash = signature(record["text"])
+            story_id, first_url = record.get("story_id"), record.get("duplicate_of") or url
+            if not story_id:  # written with NEWSCLEAN_DUPLICATES=off: place it now
+                match = self.index.match(url, record.get("canonical_url"), record.get("content_hash") or "", minhash)
+                story_id, first_url = match.story_id, match.duplicate_of or url
+            row = StoryRow(url, record.get("canonical_url"), record.get("content_hash") or "", story_id, first_url,
+                           minhash, now_utc())
+            self.index.add(row)
+            rows.append(row)
+        self.store(rows)
+        self.stats.inc_value(f"{STATS}/recovered", len(rows))
+
     def records_durable(self, lines: list[bytes], **kwargs: Any) -> None:
         rows = []
         for line in lines:
@@ -100,6 +127,9 @@ class StoryPipeline:
                 continue
             if isinstance(url, str) and (row := self.pending.pop(url_key(url), None)) is not None:
                 rows.append(row)
+        self.store(rows)
+
+    def store(self, rows: list[StoryRow]) -> None:
         if rows and self.rows is not None:
             try:
                 self.rows.add(rows)
