@@ -17,3 +17,7 @@ records_durable = object()
 # published as) and ``lines`` (its complete record lines). The state has already marked them
 # written; the story index adds what it had not stored (the killed run's rows wait for durability).
 records_recovered = object()
+# Sent by PolitenessMiddleware when a host answers 429/503 and its requests back off: kwargs
+# ``host`` (lower-case host name) and ``seconds``. In distributed mode the shared rate holds the
+# host for every worker (pipeline.distributed.ratelimit).
+domain_backoff = object()
