@@ -151,13 +151,12 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis: RedisServer, site: BulkS
           f"{len(held)} requests held by the victim, {survivor.stat('newsclean/redis/reclaimed')} reclaimed")
 
 
-def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_path: Path) -> None:
-    """Each worker applies a Crawl-delay to its own requests anyway; shared, the two workers'
-    requests together are that far apart."""
-    site = BulkSite(ARTICLES_DELAYED, crawl_delay=DELAY).start()
+def two_small_workers(redis: RedisServer, site: BulkSite, folder: Path, rate: float) -> list[Worker]:
+    """Start ``site``, run two workers over it to the end (two requests at a time each, one
+    request per batch, so the second worker gets its share of a small site), stop the site."""
+    site.start()
     try:
-        # Two requests at a time per worker: the second worker gets its share of the 16 articles.
-        workers = start_workers(["w1", "w2"], redis, site, tmp_path, 50, "-s", "CONCURRENT_REQUESTS=2",
+        workers = start_workers(["w1", "w2"], redis, site, folder, rate, "-s", "CONCURRENT_REQUESTS=2",
                                 "-s", "NEWSCLEAN_REDIS_BATCH=1")
         try:
             codes = [w.wait() for w in workers]
@@ -167,6 +166,14 @@ def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_p
     finally:
         site.stop()
     assert codes == [0, 0], "\n".join(w.tail() for w in workers)
+    return workers
+
+
+def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_path: Path) -> None:
+    """Each worker applies a Crawl-delay to its own requests anyway; shared, the two workers'
+    requests together are that far apart."""
+    site = BulkSite(ARTICLES_DELAYED, crawl_delay=DELAY)
+    workers = two_small_workers(redis, site, tmp_path, rate=50)
     assert len(site.hits()) == ARTICLES_DELAYED
     assert all(len(w.records()) > 1 for w in workers), [len(w.records()) for w in workers]
     # Both workers read robots.txt first; from then on, their requests DELAY apart (a few ms of
@@ -179,18 +186,8 @@ def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_p
 def test_a_retry_after_holds_the_host_for_every_worker(redis: RedisServer, tmp_path: Path) -> None:
     """One worker gets a 429 with Retry-After: the other waits it out too (each worker alone would
     back off only its own requests, and the other would keep the pace)."""
-    site = BulkSite(60, busy_after=20, retry_after=HOLD).start()
-    try:
-        workers = start_workers(["w1", "w2"], redis, site, tmp_path, 20, "-s", "CONCURRENT_REQUESTS=2",
-                                "-s", "NEWSCLEAN_REDIS_BATCH=1")
-        try:
-            codes = [w.wait() for w in workers]
-        finally:
-            for w in workers:
-                w.cleanup()
-    finally:
-        site.stop()
-    assert codes == [0, 0], "\n".join(w.tail() for w in workers)
+    site = BulkSite(60, busy_after=20, retry_after=HOLD)
+    workers = two_small_workers(redis, site, tmp_path, rate=20)
     assert site.busy_at is not None
     assert sum(len(w.records()) for w in workers) == 60  # the refused article too, after the wait
     assert all(len(w.records()) > 5 for w in workers), [len(w.records()) for w in workers]
