@@ -51,7 +51,8 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 # doctype, html, head, script, iframe, h1, div, font, table, a, style, title, b, body, br, p), or
 # meta. Templates print a <script> or <style> before their doctype: the standard's list, not
 # just html/head/body, keeps such a page from being read as a text capture (2 of 802 dev pages).
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|"
+# An XHTML page may open with an XML declaration.
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|"
                          rb"style|title|b|body|br|p|meta)[\s/>]", re.IGNORECASE | re.DOTALL)
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),

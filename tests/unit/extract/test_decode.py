@@ -82,6 +82,7 @@ def test_undecodable_text_is_rejected() -> None:
     (b"<!-- cache -->\n<style>\n#x { display: none }\n</style>\n<!DOCTYPE html>", "html"),
     (b"<div class=\"page\"><p>x</p></div>", "html"),
     (b"<br/>", "html"),
+    (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', "html"),
     # a capture that opens with a word in angle brackets, or a tag-like word, is still text
     (b"<Editor's note> This story was updated.\nSecond line.", "text"),
     (b"<ahem> A story about tags.\n", "text"),
