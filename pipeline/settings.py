@@ -212,6 +212,9 @@ NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
 NEWSCLEAN_DUPLICATES = "mark"
 # Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
 NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
+# A run indexes the stories written in the last this many days (0 = all): the index costs about
+# 350 MB per 100,000 records, and syndicated copies of a story appear within days.
+NEWSCLEAN_DUPLICATE_WINDOW_DAYS = 30
 # Where the state lives: the SQLite store; distributed mode (pipeline.addons.distributed)
 # names pipeline.distributed.state.RedisStateStore.
 NEWSCLEAN_STATE_STORE = "pipeline.state.StateStore"
