@@ -136,6 +136,10 @@ NEWSCLEAN_MAX_PAGE_BYTES = 10 * 1024 * 1024
 NEWSCLEAN_FAVOR_PRECISION = True
 # Keep text inside <table> elements (some sites lay articles out in tables).
 NEWSCLEAN_INCLUDE_TABLES = True
+# Text captures: a learned keep/drop decision (pipeline/extract/models/text-lines.json) for the
+# lines no named rule claims, instead of the main-run rule alone. Off unless it wins on held-out
+# folds (README, "Quality").
+NEWSCLEAN_TEXT_LINE_MODEL = False
 # HTML pages with more tags than this are rejected as TooManyElements before they are parsed:
 # a page of a million <p> took 2 GB in the parsers. The largest page of aeb-dev and wcxb-dev
 # has 5,106 tags; 0 = no limit.

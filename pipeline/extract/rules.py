@@ -243,6 +243,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
+    "line_model": FURNITURE,  # a line the rules kept and the text line model drops
     "repeated_paragraph": DUPLICATE,
     "site_name_line": SITE_CHROME,
     "headline": HEADLINE,
