@@ -52,6 +52,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 import tldextract  # noqa: E402
 import trafilatura  # noqa: E402
 
+from pipeline.discovery.files import page_kind  # noqa: E402
 from pipeline.extract import article, paragraphs, rules  # noqa: E402
 from pipeline.extract.article import ExtractOptions, extract_article  # noqa: E402
 from pipeline.extract.errors import PageProblem  # noqa: E402
@@ -122,7 +123,8 @@ def pipeline_predictions(pool: Pool, ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for page_id in ids:
         path = pool.paths[page_id]
-        page = Page(source_url=path.as_uri(), body=path.read_bytes(), known=KnownMetadata(url=pool.urls.get(page_id)))
+        page = Page(source_url=path.as_uri(), body=path.read_bytes(), kind_hint=page_kind(path) or "",
+                    known=KnownMetadata(url=pool.urls.get(page_id)))
         try:
             out[page_id] = extract_article(page, options).text
         except PageProblem:
@@ -148,7 +150,7 @@ def fixture_leaks() -> tuple[int, int]:
     for fx in fixtures:
         meta_path = fx.path.with_name(fx.path.name.rsplit(".", 1)[0] + ".meta.json")
         meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-        page = Page(source_url=fx.path.as_uri(), body=fx.path.read_bytes(),
+        page = Page(source_url=fx.path.as_uri(), body=fx.path.read_bytes(), kind_hint=page_kind(fx.path) or "",
                     known=KnownMetadata(url=meta.get("url")))
         try:
             texts[fx.path.resolve()] = extract_article(page, ExtractOptions()).text

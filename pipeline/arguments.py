@@ -116,6 +116,7 @@ def check_settings(settings: BaseSettings) -> None:
             raise UsageProblem(f"unknown setting {name}{did_you_mean(name, KNOWN_SETTINGS)}")
     duplicates_action(settings)
     duplicate_threshold(settings)
+    duplicate_window_days(settings)
 
 
 DUPLICATE_ACTIONS = ("mark", "drop", "off")
@@ -138,6 +139,21 @@ def duplicate_threshold(settings: BaseSettings) -> float:
         value = -1.0
     if not 0.0 < value <= 1.0:
         raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATE_THRESHOLD={str(raw)!r}: expected a number in (0, 1]")
+    return value
+
+
+def duplicate_window_days(settings: BaseSettings) -> float | None:
+    """``NEWSCLEAN_DUPLICATE_WINDOW_DAYS``: a positive number of days, or ``None`` / 0 for no limit."""
+    raw = settings.get("NEWSCLEAN_DUPLICATE_WINDOW_DAYS", 30)
+    if raw is None or str(raw).strip().lower() in ("", "none", "0"):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value > 0:
+        raise UsageProblem(f"bad setting NEWSCLEAN_DUPLICATE_WINDOW_DAYS={str(raw)!r}: "
+                           "expected a positive number of days, or 0 for no limit")
     return value
 
 

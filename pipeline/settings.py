@@ -140,6 +140,10 @@ NEWSCLEAN_INCLUDE_TABLES = True
 # (pipeline/extract/models/html-blocks.json, bench/train_html_blocks.py) instead of taking
 # trafilatura's text as the rules clean it. Off: see the README's Quality for its held-out figures.
 NEWSCLEAN_HTML_BLOCK_MODEL = False
+# Text captures: a learned keep/drop decision (pipeline/extract/models/text-lines.json) for the
+# lines no named rule claims, instead of the main-run rule alone. Off unless it wins on held-out
+# folds (README, "Quality").
+NEWSCLEAN_TEXT_LINE_MODEL = False
 # HTML pages with more tags than this are rejected as TooManyElements before they are parsed:
 # a page of a million <p> took 2 GB in the parsers. The largest page of aeb-dev and wcxb-dev
 # has 5,106 tags; 0 = no limit.
@@ -212,6 +216,9 @@ NEWSCLEAN_OUTPUT_RETENTION_DAYS = None
 NEWSCLEAN_DUPLICATES = "mark"
 # Estimated Jaccard similarity of word 5-shingles from which two texts are one story.
 NEWSCLEAN_DUPLICATE_THRESHOLD = 0.5
+# A run indexes the stories written in the last this many days (0 = all): the index costs about
+# 350 MB per 100,000 records, and syndicated copies of a story appear within days.
+NEWSCLEAN_DUPLICATE_WINDOW_DAYS = 30
 # Where the state lives: the SQLite store; distributed mode (pipeline.addons.distributed)
 # names pipeline.distributed.state.RedisStateStore.
 NEWSCLEAN_STATE_STORE = "pipeline.state.StateStore"

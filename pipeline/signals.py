@@ -13,3 +13,11 @@ page_failed = object()
 # one JSON line, with its newline; for ``jsonl`` the output's own lines). pipeline.state commits
 # articles as written only on this signal.
 records_durable = object()
+# Sent by OrphanRecovery for each output of a killed run it publishes: kwargs ``path`` (Path it was
+# published as) and ``lines`` (its complete record lines). The state has already marked them
+# written; the story index adds what it had not stored (the killed run's rows wait for durability).
+records_recovered = object()
+# Sent by PolitenessMiddleware when a host answers 429/503 and its requests back off: kwargs
+# ``host`` (lower-case host name) and ``seconds``. In distributed mode the shared rate holds the
+# host for every worker (pipeline.distributed.ratelimit).
+domain_backoff = object()

@@ -205,6 +205,11 @@ def test_kill_9_mid_run_then_a_normal_run_writes_every_article_exactly_once(tmp_
     assert summary_of(last)["recovered"]["files"] == 1
     union = [r for output in (recovered, last) for r in read_jsonl(output)]
     assert paths_of(site, union) == sorted(ARTICLES), "every article exactly once across the outputs"
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        story_urls = sorted(url for (url,) in db.execute("SELECT url FROM stories WHERE spider = 'news'"))
+    assert story_urls == sorted(r["url"] for r in union), "every record, recovered ones too, has its story row"
 
 
 def test_two_runs_started_together_one_works_the_other_exits_with_the_lock_code(tmp_path: Path) -> None:

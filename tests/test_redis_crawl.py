@@ -26,6 +26,7 @@ RATE = 25  # requests per second to the site, both workers together
 KILL_RATE = 40
 ARTICLES_DELAYED = 16
 DELAY = 0.2  # robots.txt Crawl-delay of the site in the Crawl-delay test
+HOLD = 2.0  # Retry-After of the site's 429 in the backoff test
 LEASE = 2  # seconds before a dead worker's requests go to the other
 SETTINGS = ("-s", f"NEWSCLEAN_REDIS_LEASE={LEASE}", "-s", "NEWSCLEAN_REDIS_IDLE_CLOSE=1.5",
             "-s", "NEWSCLEAN_REDIS_IDLE_MAX=0.5", "-s", "NEWSCLEAN_EXTRACT_WORKERS=1")
@@ -150,13 +151,12 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis: RedisServer, site: BulkS
           f"{len(held)} requests held by the victim, {survivor.stat('newsclean/redis/reclaimed')} reclaimed")
 
 
-def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_path: Path) -> None:
-    """Each worker applies a Crawl-delay to its own requests anyway; shared, the two workers'
-    requests together are that far apart."""
-    site = BulkSite(ARTICLES_DELAYED, crawl_delay=DELAY).start()
+def two_small_workers(redis: RedisServer, site: BulkSite, folder: Path, rate: float) -> list[Worker]:
+    """Start ``site``, run two workers over it to the end (two requests at a time each, one
+    request per batch, so the second worker gets its share of a small site), stop the site."""
+    site.start()
     try:
-        # Two requests at a time per worker: the second worker gets its share of the 16 articles.
-        workers = start_workers(["w1", "w2"], redis, site, tmp_path, 50, "-s", "CONCURRENT_REQUESTS=2",
+        workers = start_workers(["w1", "w2"], redis, site, folder, rate, "-s", "CONCURRENT_REQUESTS=2",
                                 "-s", "NEWSCLEAN_REDIS_BATCH=1")
         try:
             codes = [w.wait() for w in workers]
@@ -166,6 +166,14 @@ def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_p
     finally:
         site.stop()
     assert codes == [0, 0], "\n".join(w.tail() for w in workers)
+    return workers
+
+
+def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_path: Path) -> None:
+    """Each worker applies a Crawl-delay to its own requests anyway; shared, the two workers'
+    requests together are that far apart."""
+    site = BulkSite(ARTICLES_DELAYED, crawl_delay=DELAY)
+    workers = two_small_workers(redis, site, tmp_path, rate=50)
     assert len(site.hits()) == ARTICLES_DELAYED
     assert all(len(w.records()) > 1 for w in workers), [len(w.records()) for w in workers]
     # Both workers read robots.txt first; from then on, their requests DELAY apart (a few ms of
@@ -173,3 +181,18 @@ def test_a_robots_crawl_delay_is_shared_by_the_workers(redis: RedisServer, tmp_p
     after_robots = sorted(hit.at for hit in site.log if hit.path != "/robots.txt")
     gaps = [b - a for a, b in zip(after_robots, after_robots[1:])]
     assert min(gaps) >= DELAY - 0.02, gaps
+
+
+def test_a_retry_after_holds_the_host_for_every_worker(redis: RedisServer, tmp_path: Path) -> None:
+    """One worker gets a 429 with Retry-After: the other waits it out too (each worker alone would
+    back off only its own requests, and the other would keep the pace)."""
+    site = BulkSite(60, busy_after=20, retry_after=HOLD)
+    workers = two_small_workers(redis, site, tmp_path, rate=20)
+    assert site.busy_at is not None
+    assert sum(len(w.records()) for w in workers) == 60  # the refused article too, after the wait
+    assert all(len(w.records()) > 5 for w in workers), [len(w.records()) for w in workers]
+    # Requests whose turn was taken before the hold reached Redis may still arrive just after the
+    # 429; then nothing until the Retry-After is over (at 20 per second, 30 would have come).
+    held = [round(hit.at - site.busy_at, 3) for hit in site.hits() if site.busy_at + 0.3 < hit.at < site.busy_at + HOLD - 0.05]
+    assert held == [], held
+    assert sum(w.stat("newsclean/redis/rate_holds") for w in workers) == 1

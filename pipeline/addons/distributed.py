@@ -16,6 +16,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from pipeline.distributed import KEY_PREFIX, enabled
 
 RATE_LIMITED_HANDLER = "pipeline.distributed.ratelimit.RateLimitedDownloadHandler"
+SHARED_BACKOFF = "pipeline.distributed.ratelimit.SharedBackoff"
 
 
 def set_default(settings: BaseSettings, name: str, value: Any) -> None:
@@ -42,3 +43,4 @@ class DistributedMode:
             for scheme in ("http", "https"):
                 handlers.setdefault(scheme, RATE_LIMITED_HANDLER)
             settings.set("DOWNLOAD_HANDLERS", handlers, priority=settings.getpriority("DOWNLOAD_HANDLERS") or "addon")
+            settings["EXTENSIONS"][SHARED_BACKOFF] = 0

@@ -18,8 +18,10 @@ record is still marked written only on ``records_durable``, as with SQLite.
 The story index's rows (``pipeline.stories``: ``story_rows`` returns a ``StoryRows``) are the
 hash ``stories`` (URL key -> row; a URL keeps the story it was first written under) and the list
 ``story_order`` (URL keys in the order written). Each worker loads them when it starts, as a
-single run does: rows other workers add during the run are not in its index, so two copies of one
-story written by two workers of the same run are not marked (the next run sees both).
+single run does, and before each record it reads the rows other workers stored since
+(``load_new``: the tail of ``story_order``), so a copy of a story another worker of the same run
+wrote is marked too. A row is stored once its record is durable, so two copies whose records are
+written by two workers within that moment (the exporter's fsync batch) both count as new.
 """
 
 from __future__ import annotations
@@ -95,26 +97,43 @@ class RedisStoryRows:
         self.rows_key = rows_key
         self.order_key = order_key
         self.add_script = server.register_script(ADD_STORIES)
+        self.read = 0  # entries of the order list this worker has read
+        self.own: set[str] = set()  # URL keys this worker stored: already in its index
 
-    def load(self) -> Iterator[Any]:
+    def load(self, since: str | None = None) -> Iterator[Any]:
+        """Every row (written at or after ``since``, when given: older rows are still read from
+        Redis, and skipped here), in the order stored."""
+        self.read = 0
+        return self.load_new(since)
+
+    def load_new(self, since: str | None = None) -> Iterator[Any]:
+        """Rows stored since the last ``load`` / ``load_new``, by other workers (this worker's
+        own rows are in its index already)."""
         from pipeline.stories.index import StoryRow, signature_from_bytes
 
-        keys = self.server.lrange(self.order_key, 0, -1)
+        keys = self.server.lrange(self.order_key, self.read, -1)
+        self.read += len(keys)
+        keys = [key for key in keys if key.decode() not in self.own]
         for start in range(0, len(keys), 1000):
             for raw in self.server.hmget(self.rows_key, keys[start:start + 1000]):
                 if raw:
                     row = orjson.loads(raw)
+                    written_at = row.get("written_at")
+                    if since and written_at and written_at < since:
+                        continue
                     yield StoryRow(row["url"], row["canonical_url"], row["content_hash"], row["story_id"],
-                                   row["first_url"], signature_from_bytes(base64.b64decode(row["signature"])))
+                                   row["first_url"], signature_from_bytes(base64.b64decode(row["signature"])),
+                                   written_at)
 
     def add(self, rows: Iterable[Any]) -> None:
         from pipeline.stories.index import signature_bytes
 
         args = []
         for row in rows:
+            self.own.add(url_key(row.url))
             args += [url_key(row.url), orjson.dumps({
                 "url": row.url, "canonical_url": row.canonical_url, "content_hash": row.content_hash,
-                "story_id": row.story_id, "first_url": row.first_url,
+                "story_id": row.story_id, "first_url": row.first_url, "written_at": row.written_at,
                 "signature": base64.b64encode(signature_bytes(row.signature)).decode()})]
         if args:
             self.add_script(keys=[self.rows_key, self.order_key], args=args)

@@ -8,7 +8,8 @@
 - 429 / 503: Scrapy's RetryMiddleware retries at once and AutoThrottle ignores them. Here the
   domain backs off: for ``Retry-After`` seconds (or until its HTTP date), else exponentially
   (``NEWSCLEAN_BACKOFF_BASE`` doubled per consecutive backoff), capped by
-  ``NEWSCLEAN_BACKOFF_MAX``. Every request to that domain waits until then, the retry included.
+  ``NEWSCLEAN_BACKOFF_MAX``. Every request to that domain waits until then, the retry included;
+  the ``domain_backoff`` signal tells the distributed rate, which holds the host for every worker.
 - ``ContactUserAgent``: an add-on that builds ``USER_AGENT`` from ``NEWSCLEAN_CONTACT``.
 """
 
@@ -25,6 +26,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.httpobj import urlparse_cached
+
+from pipeline.signals import domain_backoff
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +140,8 @@ class PolitenessMiddleware:
         slot = self.downloader.slots.get(key)
         if slot is not None:  # hold requests already queued in the slot too (when it has a delay)
             slot.lastseen = max(slot.lastseen, until - slot.delay)
+        self.crawler.signals.send_catch_log(domain_backoff, host=(urlparse_cached(request).hostname or "").lower(),
+                                            seconds=wait)
         self.stats.inc_value(f"newsclean/politeness/backoff/{response.status}")
         self.stats.max_value("newsclean/politeness/backoff_max_seconds", wait)
         logger.info("%s answered %d: backing off %.1fs (Retry-After: %s)", key, response.status, wait,

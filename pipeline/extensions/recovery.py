@@ -13,7 +13,8 @@ spider's feeds is:
    name), with a summary beside it saying it was recovered. An orphan with no complete line
    is removed.
 
-A run killed after publishing its output but before writing its summary left a complete
+Each published orphan's lines go out with the signal ``records_recovered`` (the story index
+stores the rows of its records). A run killed after publishing its output but before writing its summary left a complete
 output: it only gets the missing summary (``"status": "unknown"``).
 
 Every step is idempotent, so a run killed during recovery is recovered by the next one.
@@ -44,6 +45,7 @@ from pipeline.feedexport.names import (
     write_json_atomically,
 )
 from pipeline.feedexport.storage import AtomicFileFeedStorage, replace_atomically
+from pipeline.signals import records_recovered
 from pipeline.state import StateStore
 from pipeline.utils.clock import now_utc
 
@@ -169,7 +171,10 @@ class OrphanRecovery:
         own = {target for uri in uris if (target := fixed_target(uri, spider))}
         for folder, pattern in filter(None, (feed_name_pattern(uri, spider) for uri in uris)):
             for part in find_orphans(folder, pattern):
+                lines = [line for line in complete_lines(part).splitlines() if line.strip()]
                 dest, count = recover_orphan(part, spider.name, store, own)
+                if dest is not None:
+                    self.crawler.signals.send_catch_log(records_recovered, path=dest, lines=lines)
                 self.crawler.stats.inc_value("newsclean/recovery/records", count)
                 self.crawler.stats.inc_value("newsclean/recovery/files")
                 logger.warning("recovered %d records of a killed run: %s -> %s", count, part, dest)

@@ -37,6 +37,7 @@ from pipeline.extract.paragraphs import (
     word_count,
 )
 from pipeline.extract.text.capture import clean_text_capture
+from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
 from pipeline.utils.url import article_urls
@@ -232,8 +233,9 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     )
 
 
-def extract_text(text: str, known: KnownMetadata) -> Extracted:
-    found = clean_text_capture(text, site_name=known.site_name, url=known.url, title_hint=known.title or known.feed_title)
+def extract_text(text: str, known: KnownMetadata, options: ExtractOptions) -> Extracted:
+    found = clean_text_capture(text, site_name=known.site_name, url=known.url, title_hint=known.title or known.feed_title,
+                               line_model=shipped_line_model() if options.text_line_model else None)
     return Extracted(
         paragraphs=found.paragraphs, removed=found.removed, engine="newsclean textclean",
         title=found.title, description=found.description, authors=found.authors,
@@ -258,7 +260,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         check_elements(decoded.text, options.max_elements)
         found = extract_html(decoded.text, known.url or page.source_url, options)
     else:
-        found = extract_text(decoded.text, known)
+        found = extract_text(decoded.text, known, options)
     text = normalize_text(found.paragraphs)
     if not text:
         raise NoArticleText(f"no article text found in the {decoded.kind} page")

@@ -46,8 +46,14 @@ SNIFF_BYTES = 8192
 # Share of C0 control characters (other than tab, CR, LF, FF) above which a body is binary.
 MAX_CONTROL_SHARE = 0.02
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
-                         re.IGNORECASE | re.DOTALL)
+# A body with no Content-Type and no telling name is HTML when, past leading comments, it opens
+# with one of the tags of the WHATWG MIME Sniffing Standard's HTML patterns (section 7.1: the
+# doctype, html, head, script, iframe, h1, div, font, table, a, style, title, b, body, br, p), or
+# meta. Templates print a <script> or <style> before their doctype: the standard's list, not
+# just html/head/body, keeps such a page from being read as a text capture (2 of 802 dev pages).
+# An XHTML page may open with an XML declaration.
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|"
+                         rb"style|title|b|body|br|p|meta)[\s/>]", re.IGNORECASE | re.DOTALL)
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),

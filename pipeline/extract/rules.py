@@ -54,14 +54,25 @@ class LineRule:
     noise_class: str
     pattern: re.Pattern[str]
     max_words: int = 40  # longer lines are prose, whatever they contain
+    # Lower-case literals of which the pattern needs at least one: a line holding none of them is
+    # not searched. Python's ``re`` tries an unanchored pattern at every position of the line, so
+    # the few rules that search anywhere in a line cost most of the post-clean without this.
+    needs: tuple[str, ...] = ()
 
-    def matches(self, line: str, words: int) -> bool:
-        """``words``: the line's word count, counted once by the caller for all the rules it tries."""
-        return words <= self.max_words and bool(self.pattern.search(line))
+    def matches(self, line: str, words: int, lowered: str | None = None) -> bool:
+        """``words`` (and ``lowered``, the line lower-cased): computed once by the caller for all
+        the rules it tries."""
+        if words > self.max_words:
+            return False
+        if self.needs:
+            lowered = line.lower() if lowered is None else lowered
+            if not any(literal in lowered for literal in self.needs):
+                return False
+        return bool(self.pattern.search(line))
 
 
-def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40) -> LineRule:
-    return LineRule(name, noise_class, re.compile(pattern, re.IGNORECASE), max_words)
+def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40, needs: tuple[str, ...] = ()) -> LineRule:
+    return LineRule(name, noise_class, re.compile(pattern, re.IGNORECASE), max_words, needs)
 
 
 _MONTH = rf"(?:{MONTH_NAME})\.?"
@@ -91,7 +102,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
     _rule("newsletter_form_message", NEWSLETTER,
           r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
-          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20),
+          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20,
+          needs=("check", "tick", "select", "there was", "there has been", "keep an eye on")),
     _rule("newsletter_privacy", NEWSLETTER,
           r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$", 45),
     # AI narration and audio players
@@ -131,11 +143,12 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("caption_credit", CAPTION, _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source)( by| credit)?\s*:.{0,120}$|"
-          rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35),
+          rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
+          needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/")),
     # cookie banners
     _rule("cookie_banner", COOKIE,
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
-          r"accept (all )?cookies|manage (cookies|consent|preferences))\b", 60),
+          r"accept (all )?cookies|manage (cookies|consent|preferences))\b", 60, needs=("cookie", "manage ")),
     # paywalls and log-in prompts
     _rule("paywall_prompt", PAYWALL,
           r"^(subscribe|sign up|log ?in|register|sign in) (now )?to (continue|read|unlock|access|keep)\b.{0,80}$|"
@@ -157,13 +170,16 @@ LINE_RULES: tuple[LineRule, ...] = (
           r".{0,120}$", 30),
     _rule("caption_trailing_credit", CAPTION,
           r"(\bcredits?|(?-i:(?<=[a-z])Credits?)|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
-          r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60),
+          r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60,
+          needs=("credit", "photo", "image", "picture", "foto", "fotó", "bild", "courtesy", "video")),
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
     _rule("copyright_line", FOOTER,
           r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
-          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60),
+          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60,
+          needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
+                 "terms", "privacy")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
@@ -228,6 +244,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
+    "line_model": FURNITURE,  # a line the rules kept and the text line model drops
     "repeated_paragraph": DUPLICATE,
     "site_name_line": SITE_CHROME,
     "headline": HEADLINE,
@@ -242,7 +259,8 @@ def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | N
     ``extra`` rules (``TEXT_LINE_RULES`` for text captures) are tried after ``LINE_RULES``.
     """
     words = len(line.split())
+    lowered = line.lower()
     for rule in LINE_RULES + extra:
-        if rule.matches(line, words):
+        if rule.matches(line, words, lowered):
             return rule
     return None

@@ -98,6 +98,7 @@ class StoryRow:
     story_id: str
     first_url: str  # url of the story's first record
     signature: RMinHash
+    written_at: str | None = None  # ISO 8601 UTC; None for rows stored before it was kept
 
 
 class Match(NamedTuple):

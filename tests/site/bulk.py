@@ -57,6 +57,9 @@ class BulkSite(LoopbackSite):
     articles: int = 500
     host: str = "127.0.0.1"
     crawl_delay: float = 0.0  # robots.txt Crawl-delay (0: none)
+    busy_after: int = 0  # answer the article request after this many with 429 (0: never)
+    retry_after: float = 0.0  # the 429's Retry-After (seconds)
+    busy_at: float | None = None  # arrival time of the request answered 429
     log: list[Hit] = field(default_factory=list)
 
     def start(self) -> BulkSite:
@@ -87,6 +90,9 @@ class BulkSite(LoopbackSite):
             body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
                     b'sitemap/0.9">\n' + urls.encode() + b"</urlset>\n")
             ctype, status = "application/xml", 200
+        elif path in self.pages and self.busy_after and self.busy_at is None and len(self.hits()) > self.busy_after:
+            self.busy_at = self.log[-1].at
+            body, ctype, status = b"slow down", "text/plain", 429
         elif path in self.pages:
             body, ctype, status = self.pages[path], "text/html; charset=utf-8", 200
         else:
@@ -94,6 +100,8 @@ class BulkSite(LoopbackSite):
         try:
             h.send_response(status)
             h.send_header("Content-Type", ctype)
+            if status == 429:
+                h.send_header("Retry-After", f"{self.retry_after:g}")
             h.send_header("Content-Length", str(len(body)))
             h.end_headers()
             h.wfile.write(body)

@@ -124,6 +124,8 @@ def test_an_unknown_spider_names_the_closest() -> None:
     ("NEWSCLEAN_DUPLICATE_THRESHOLD", "0", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='0': expected a number in \(0, 1\]$"),
     ("NEWSCLEAN_DUPLICATE_THRESHOLD", "1.5", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='1.5'"),
     ("NEWSCLEAN_DUPLICATE_THRESHOLD", "high", r"^bad setting NEWSCLEAN_DUPLICATE_THRESHOLD='high'"),
+    ("NEWSCLEAN_DUPLICATE_WINDOW_DAYS", "-3", r"^bad setting NEWSCLEAN_DUPLICATE_WINDOW_DAYS='-3': expected a positive"),
+    ("NEWSCLEAN_DUPLICATE_WINDOW_DAYS", "month", r"^bad setting NEWSCLEAN_DUPLICATE_WINDOW_DAYS='month'"),
 ])
 def test_duplicate_settings_are_checked_before_the_crawl(name: str, value: str, message: str) -> None:
     from scrapy.settings import Settings
@@ -133,3 +135,7 @@ def test_duplicate_settings_are_checked_before_the_crawl(name: str, value: str, 
     with pytest.raises(UsageProblem, match=message):
         check_settings(Settings({name: value}))
     check_settings(Settings({"NEWSCLEAN_DUPLICATES": "Drop", "NEWSCLEAN_DUPLICATE_THRESHOLD": "0.8"}))
+    from pipeline.arguments import duplicate_window_days
+
+    assert [duplicate_window_days(Settings({"NEWSCLEAN_DUPLICATE_WINDOW_DAYS": v})) for v in ("7", "0.5", "0", "none")] == [
+        7.0, 0.5, None, None]

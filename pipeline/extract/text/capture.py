@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.extract import rules
 from pipeline.extract.byline import BYLINE, parse_byline
 from pipeline.extract.dates import date_in_text
 from pipeline.extract.text.header import extract_header, first_headline_like, headline_anchor
+from pipeline.extract.text.line_features import MODEL_REACH, line_rows, model_keeps_line
 from pipeline.extract.text.lines import (
     BARE_MARKER,
     PROSE_MIN_WORDS,
@@ -28,6 +30,9 @@ from pipeline.extract.text.lines import (
     is_prose,
     split_lines,
 )
+
+if TYPE_CHECKING:
+    from pipeline.extract.model import TreeModel
 
 __all__ = ["Line", "TextResult", "clean_text_capture", "mark_feeds", "mark_line_rules"]
 
@@ -286,8 +291,24 @@ def keep_in_run(line: Line, lines: list[Line]) -> bool:
     return not is_menu_like(line, lines)
 
 
+def model_candidates(lines: list[Line], start: int, end: int) -> list[int]:
+    """The lines the line model decides: no named rule claimed them, and they lie in the main run
+    or within MODEL_REACH lines of it (further out, the rules' "not the article" stands)."""
+    return [line.index for line in lines[max(0, start - MODEL_REACH):end + MODEL_REACH] if line.noise_class is None]
+
+
+def model_keeps(model: TreeModel, lines: list[Line], start: int, end: int, anchor: int | None,
+                rule_keeps: list[bool]) -> list[bool]:
+    """Keep/drop of every line: the line model's for its candidates, the rules' for the rest."""
+    keeps = list(rule_keeps)
+    candidates = model_candidates(lines, start, end)
+    for i, row in zip(candidates, line_rows(lines, start, end, anchor, rule_keeps, candidates)):
+        keeps[i] = model_keeps_line(model, row)
+    return keeps
+
+
 def clean_text_capture(text: str, *, site_name: str | None = None, url: str | None = None,
-                       title_hint: str | None = None) -> TextResult:
+                       title_hint: str | None = None, line_model: TreeModel | None = None) -> TextResult:
     """Clean one text capture.
 
     1. Split into lines, keeping where blank lines were: they separate a page's blocks.
@@ -305,7 +326,12 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
        article stops; a last line ending in a colon takes the list it announces.
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
-    9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go.
+    9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a
+       ``line_model`` (``NEWSCLEAN_TEXT_LINE_MODEL``), the model decides instead for the lines
+       no named rule claimed in the run or within ``MODEL_REACH`` lines of it, from the rules'
+       decision and the line's shape and neighbours
+       (``pipeline.extract.text.line_features``); a line it drops that the rules kept is
+       counted as ``line_model`` (class ``furniture``).
     """
     result = TextResult(paragraphs=[])
     lines = split_lines(text)
@@ -324,10 +350,14 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     result.title, result.description, result.authors = header.title, header.description, header.authors
     result.title = result.title or first_headline_like(lines, url)
     result.published, result.published_from = header.published, header.published_from
+    keeps = [start <= line.index < end and keep_in_run(line, lines) for line in lines]
+    rule_keeps = keeps
+    if line_model is not None:
+        keeps = model_keeps(line_model, lines, start, end, anchor[1] if anchor else None, rule_keeps)
     seen: set[str] = set()
     for line in lines:
         inside = start <= line.index < end
-        if inside and keep_in_run(line, lines):
+        if keeps[line.index]:
             if line.text in seen:
                 line.mark("repeated_paragraph")
             else:
@@ -335,7 +365,9 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
                 result.paragraphs.append(line.text)
                 result.trace.append(None)
                 continue
-        if line.noise_class is None:
+        if line.noise_class is None and rule_keeps[line.index]:
+            line.mark("line_model")
+        elif line.noise_class is None:
             line.mark("outside_main_run" if not inside else "short_non_prose")
         result.removed[line.noise_class] += 1
         result.removed_lines.append((line.rule, line.noise_class, line.text))

@@ -77,3 +77,56 @@ def test_story_rows_come_back_in_order_and_a_url_keeps_its_story(store: RedisSta
     index.load(loaded)
     match = index.match("https://third.example/c", None, "sha256:other", signature(text + " now"))
     assert (match.story_id, match.duplicate_of, match.evidence) == ("s1", "https://wire.example/a", "near")
+
+
+def test_a_worker_sees_the_story_rows_other_workers_store_during_the_run(store: RedisStateStore,
+                                                                          server: RedisServer) -> None:
+    """Two workers of one run: the second marks its copy of a story the first wrote after the
+    second started (its index was loaded empty), and never reads its own rows back."""
+    import orjson
+    from scrapy.utils.test import get_crawler
+
+    from pipeline.pipelines.stories import STATS, StoryPipeline
+    from pipeline.stories.index import StoryIndex
+
+    story = ("the harbour bridge reopened to traffic on tuesday after two years of repairs that cost "
+             "the city more than it had planned and closed the crossing to lorries")
+
+    def worker(client_store: RedisStateStore) -> StoryPipeline:
+        rows = client_store.story_rows("news")
+        index = StoryIndex(0.5)
+        index.load(rows.load())
+        return StoryPipeline(get_crawler(), index, rows, drop=False)
+
+    def record(url: str, text: str) -> dict:
+        return {"url": url, "canonical_url": None, "text": text, "content_hash": f"sha256:{url}",
+                "story_id": None, "duplicate_of": None}
+
+    first = worker(store)
+    second = worker(RedisStateStore(server.client(), server.url))
+    assert len(second.index) == 0
+    original = first.process_item(record("https://wire.example/a", story))
+    assert original["duplicate_of"] is None
+    copy_too_soon = second.process_item(record("https://news.example/b", story + " on the river"))
+    assert copy_too_soon["duplicate_of"] is None  # the original's record was not durable yet
+    first.records_durable([orjson.dumps(original)])
+    copy = second.process_item(record("https://paper.example/c", story + " in the north"))
+    assert (copy["story_id"], copy["duplicate_of"]) == (original["story_id"], "https://wire.example/a")
+    assert second.stats.get_value(f"{STATS}/synced") == 1
+    assert second.stats.get_value(f"{STATS}/near") == 1
+    second.records_durable([orjson.dumps(copy_too_soon), orjson.dumps(copy)])
+    # The first worker gets the second's two rows; the second reads none of its own back.
+    assert [row.url for row in first.rows.load_new()] == ["https://news.example/b", "https://paper.example/c"]
+    assert list(second.rows.load_new()) == []
+
+
+def test_a_window_skips_older_rows_in_redis_too(store: RedisStateStore) -> None:
+    from pipeline.stories.index import StoryRow, signature
+
+    rows = store.story_rows("news")
+    rows.add([StoryRow(f"https://x.example/{name}", None, f"sha256:{name}", name, f"https://x.example/{name}",
+                       signature(name), written_at) for name, written_at in (
+        ("a", "2026-10-01T00:00:00+00:00"), ("b", "2026-11-20T08:00:00+00:00"), ("c", None))])
+    fresh = RedisStateStore(store.server, store.path).story_rows("news")
+    assert [(r.story_id, r.written_at) for r in fresh.load("2026-10-31T00:00:00+00:00")] == [
+        ("b", "2026-11-20T08:00:00+00:00"), ("c", None)]

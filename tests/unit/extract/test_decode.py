@@ -77,6 +77,16 @@ def test_undecodable_text_is_rejected() -> None:
     (b"<!DOCTYPE html><html><body>x</body></html>", "html"),
     (b"  <html lang='en'><p>x", "html"),
     (b"Plain words on a line.\nAnother line.", "text"),
+    # templates that print a script or a style before their doctype (WHATWG sniffing patterns)
+    (b"\n<script type=\"text/javascript\">var a = 1;</script>\n<!DOCTYPE html><html>", "html"),
+    (b"<!-- cache -->\n<style>\n#x { display: none }\n</style>\n<!DOCTYPE html>", "html"),
+    (b"<div class=\"page\"><p>x</p></div>", "html"),
+    (b"<br/>", "html"),
+    (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', "html"),
+    # a capture that opens with a word in angle brackets, or a tag-like word, is still text
+    (b"<Editor's note> This story was updated.\nSecond line.", "text"),
+    (b"<ahem> A story about tags.\n", "text"),
+    (b"<bold claims> are not tags\n", "text"),
 ])
 def test_kind_is_sniffed_without_hint(body: bytes, kind: str) -> None:
     assert decode_page(body, max_bytes=LIMIT).kind == kind

@@ -88,3 +88,47 @@ def test_a_bare_audio_heading_is_no_player_label() -> None:
     from pipeline.extract.rules import match_line_rule
     assert match_line_rule("Audio") is None
     assert match_line_rule("Audio version (4 min)").name == "audio_player_label"
+
+
+def _first_rule_unguarded(line: str) -> str | None:
+    words = len(line.split())
+    for rule in ALL_RULES:
+        if words <= rule.max_words and rule.pattern.search(line):
+            return rule.name
+    return None
+
+
+def _project_lines() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for folder in (root / "fixtures", root / "site" / "pages", root.parent / "seeds")
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in {".txt", ".html", ".jsonl", ".json"}]
+    return [" ".join(line.split()) for text in texts for line in text.splitlines() if line.strip()]
+
+
+def test_needs_literals_are_lower_case_and_never_change_a_decision() -> None:
+    """``needs`` only skips searches that could not match: on every noise example above and every
+    line of the project's fixtures, seeds and goldens, the guarded rules decide as the bare patterns."""
+    for rule in ALL_RULES:
+        assert all(literal == literal.lower() for literal in rule.needs), rule.name
+    lines = [text for text, _ in NOISE] + _project_lines()
+    assert len(lines) > 600
+    guarded = [rules.match_line_rule(line, rules.TEXT_LINE_RULES) for line in lines]
+    assert [r.name if r else None for r in guarded] == [_first_rule_unguarded(line) for line in lines]
+    assert sum(1 for r in guarded if r and r.needs) >= 10  # the guarded rules were exercised
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("Photo: Jane Doe for the Daily Example", "caption_credit_label"),
+    ("Harbour at dusk | Getty Images", "caption_credit_label"),
+    ("Manage consent", "cookie_banner"),
+    ("Select the box to continue", "newsletter_form_message"),
+    ("Aerial view of the valley. Bild: Max Muster", "caption_trailing_credit"),
+    ("The launch pad (video courtesy: NASA TV)", "caption_trailing_credit"),
+    ("Terms of use", "copyright_line"),
+])
+def test_guarded_rules_still_claim_their_noise(line: str, name: str) -> None:
+    rule = rules.match_line_rule(line)
+    assert rule is not None and rule.name == name

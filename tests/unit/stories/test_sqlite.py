@@ -34,3 +34,38 @@ def test_rows_survive_reopening_in_order_and_rebuild_the_index(tmp_path: Path) -
     index.load(loaded)
     match = index.match("https://third.example/c", None, "sha256:other", signature(text + " now"))
     assert (match.story_id, match.duplicate_of, match.evidence) == ("s1", "https://wire.example/a", "near")
+
+
+def dated(url: str, written_at: str | None) -> StoryRow:
+    return StoryRow(url, None, f"sha256:{url}", url[-1], url, signature(url), written_at)
+
+
+def test_a_window_loads_recent_rows_and_rows_of_unknown_time(tmp_path: Path) -> None:
+    rows = SqliteStoryRows(sqlite3.connect(tmp_path / "state.sqlite"), "news")
+    rows.add([dated("https://x.example/a", "2026-10-01T00:00:00+00:00"),
+              dated("https://x.example/b", "2026-11-20T08:00:00+00:00"),
+              dated("https://x.example/c", None)])
+    rows.commit()
+    assert [r.url[-1] for r in rows.load()] == ["a", "b", "c"]
+    assert [(r.url[-1], r.written_at) for r in rows.load("2026-10-31T00:00:00+00:00")] == [
+        ("b", "2026-11-20T08:00:00+00:00"), ("c", None)]
+    assert list(rows.load_new()) == []
+
+
+def test_a_state_file_from_before_row_times_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE stories (spider TEXT NOT NULL, url_key TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT,
+            content_hash TEXT NOT NULL, story_id TEXT NOT NULL, first_url TEXT NOT NULL, signature BLOB NOT NULL,
+            PRIMARY KEY (spider, url_key));""")
+    from pipeline.stories.index import signature_bytes
+    old.execute("INSERT INTO stories VALUES ('news', 'k', 'https://x.example/old', NULL, 'sha256:o', 's0',"
+                " 'https://x.example/old', ?)", (signature_bytes(signature("old story")),))
+    old.commit()
+    old.close()
+    rows = SqliteStoryRows(sqlite3.connect(path), "news")
+    rows.add([dated("https://x.example/new", "2026-11-29T00:00:00+00:00")])
+    rows.commit()
+    assert [(r.url, r.written_at) for r in rows.load("2026-11-01T00:00:00+00:00")] == [
+        ("https://x.example/old", None), ("https://x.example/new", "2026-11-29T00:00:00+00:00")]

@@ -29,11 +29,12 @@ def load(case: Path) -> tuple[str, dict, dict]:
     return case.read_text(encoding="utf-8"), meta, labels
 
 
-def run_pipeline(case: Path) -> dict:
-    """The record the real extraction gives for a fixture (the same function a crawl calls)."""
+def run_pipeline(case: Path, line_model: bool = False) -> dict:
+    """The record the real extraction gives for a fixture (the same function a crawl calls),
+    with or without the text line model (``NEWSCLEAN_TEXT_LINE_MODEL``)."""
     _, meta, _ = load(case)
     page = Page(source_url=case.as_uri(), body=case.read_bytes(), kind_hint="text", known=KnownMetadata(url=meta["url"]))
-    return extract_article(page, ExtractOptions()).__dict__
+    return extract_article(page, ExtractOptions(text_line_model=line_model)).__dict__
 
 
 NOISE_CLASSES = sorted({cls for case in CASES for cls in load(case)[2]["noise"]})
@@ -45,19 +46,21 @@ def test_fixtures_cover_every_required_noise_class() -> None:
     assert required <= set(NOISE_CLASSES)
 
 
+@pytest.mark.parametrize("line_model", [False, True], ids=["rules", "line_model"])
 @pytest.mark.parametrize("noise_class", NOISE_CLASSES)
-def test_no_leaks_of_noise_class(noise_class: str) -> None:
+def test_no_leaks_of_noise_class(noise_class: str, line_model: bool) -> None:
     leaks = []
     for case in CASES:
         strings = load(case)[2]["noise"].get(noise_class, [])
-        text = run_pipeline(case)["text"] if strings else ""
+        text = run_pipeline(case, line_model)["text"] if strings else ""
         leaks += [f"{case.name}: {s!r}" for s in strings if s in text]
     assert leaks == []
 
 
+@pytest.mark.parametrize("line_model", [False, True], ids=["rules", "line_model"])
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
-def test_every_article_paragraph_kept(case: Path) -> None:
-    paragraphs = run_pipeline(case)["text"].split("\n")
+def test_every_article_paragraph_kept(case: Path, line_model: bool) -> None:
+    paragraphs = run_pipeline(case, line_model)["text"].split("\n")
     assert paragraphs == load(case)[2]["article"]
 
 
