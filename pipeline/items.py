@@ -23,6 +23,7 @@ class ExtractOptions:
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap
+    html_block_model: bool = False  # NEWSCLEAN_HTML_BLOCK_MODEL
     text_line_model: bool = False  # NEWSCLEAN_TEXT_LINE_MODEL: the learned keep/drop of capture lines
 
 

@@ -136,6 +136,10 @@ NEWSCLEAN_MAX_PAGE_BYTES = 10 * 1024 * 1024
 NEWSCLEAN_FAVOR_PRECISION = True
 # Keep text inside <table> elements (some sites lay articles out in tables).
 NEWSCLEAN_INCLUDE_TABLES = True
+# HTML: keep or drop the pre-cleaned page's blocks with the learned model
+# (pipeline/extract/models/html-blocks.json, bench/train_html_blocks.py) instead of taking
+# trafilatura's text as the rules clean it. Off: see the README's Quality for its held-out figures.
+NEWSCLEAN_HTML_BLOCK_MODEL = False
 # Text captures: a learned keep/drop decision (pipeline/extract/models/text-lines.json) for the
 # lines no named rule claims, instead of the main-run rule alone. Off unless it wins on held-out
 # folds (README, "Quality").

@@ -7,9 +7,12 @@ threads).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -21,9 +24,11 @@ from pipeline.extract import rules
 from pipeline.extract.dates import date_in_url, normalize_iso
 from pipeline.extract.decode import decode_page
 from pipeline.extract.errors import NoArticleText, TooManyElements
+from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
 from pipeline.extract.language import detect_language, identifier, normalize_language
+from pipeline.extract.model import TreeModel
 from pipeline.extract.paragraphs import (
     clean_paragraphs,
     content_hash,
@@ -103,6 +108,48 @@ def drop_headline(paragraphs: list[str], headlines: list[str], removed: Counter[
     return kept
 
 
+def assemble_blocks(texts: list[str], headlines: list[str]) -> tuple[list[str], Counter[str]]:
+    """The record's paragraphs from the extracted ones: the named post-clean rules, then the
+    headline drop; with what they removed, per noise class."""
+    paragraphs, removed, _ = clean_paragraphs(texts)
+    return drop_headline(paragraphs, headlines, removed), removed
+
+
+MODEL_PATH = Path(__file__).with_name("models") / "html-blocks.json"
+
+
+@functools.cache
+def block_model() -> tuple[Callable[[Sequence[float]], float], float, float]:
+    """The shipped block model as a function of a ``block_features`` row, and its keep and add
+    thresholds. Loaded on first use, so the model file is read only when the setting is on."""
+    model = TreeModel.load(MODEL_PATH)
+    names = {name: j for j, name in enumerate(blocks.feature_names())}
+    scorer = blocks.compiled_scorer(model, [names[name] for name in model.feature_names])
+    return scorer, model.threshold, float(model.meta["add_threshold"])
+
+
+def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[str],
+                     headlines: list[str]) -> tuple[list[str], Counter[str]]:
+    """The paragraphs the block model keeps (``NEWSCLEAN_HTML_BLOCK_MODEL``): the pre-cleaned
+    page's blocks, each kept or dropped from its features and from whether trafilatura's and the
+    rules' texts hold it, then the same post-clean rules and headline drop. Blocks the rules'
+    text held that the model drops are counted as ``block_model``."""
+    probability, keep_threshold, add_threshold = block_model()
+    found = blocks.candidate_blocks(tree)
+    rows = blocks.block_features(found, body, "\n".join(rule_paragraphs))
+    clean = blocks.CLEAN_SHARE
+    kept, dropped = [], 0
+    for block, row in zip(found, rows):
+        if blocks.keeps(probability(row), row[clean], keep_threshold, add_threshold):
+            kept.append(blocks.paragraph_of(block))
+        elif row[clean] >= 0.5:
+            dropped += 1
+    paragraphs, removed = assemble_blocks(kept, headlines)
+    if dropped:
+        removed[rules.BLOCK_MODEL] += dropped
+    return paragraphs, removed
+
+
 def trusted_canonical(canonical: str | None, page_url: str) -> str | None:
     """The page's canonical / og:url, resolved against the page URL, when it can name this
     article: http(s) only, and not the site root while the page itself is not (templates that
@@ -166,9 +213,10 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     standfirst = protect_standfirst(tree)
     removed = preclean(tree)
     body = extract_body(tree, page_url, options)
-    paragraphs, post_removed, _ = clean_paragraphs(body.split("\n"))
+    paragraphs, post_removed = assemble_blocks(body.split("\n"), headlines)
+    if options.html_block_model:
+        paragraphs, post_removed = model_paragraphs(tree, body, paragraphs, headlines)
     removed.update(post_removed)
-    paragraphs = drop_headline(paragraphs, headlines, removed)
     published, published_from = meta.published, meta.published_from
     if not published and date_in_url(page_url):
         # extract_article falls back to the URL's date itself; htmldate would only guess.

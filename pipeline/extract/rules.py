@@ -30,6 +30,7 @@ SHARE = "share"
 SKIP_LINK = "skip_link"
 SITE_CHROME = "site_chrome"  # site name, edit links, menus, log-in links
 DATELINE = "dateline"  # "Last updated", bare publication dates and times
+BLOCK_MODEL = "block_model"  # HTML blocks the rules kept and the block model drops (NEWSCLEAN_HTML_BLOCK_MODEL)
 TAGS = "tags"
 BYLINE = "byline"
 COOKIE = "cookie"
@@ -44,7 +45,7 @@ AUTHOR_BIO = "author_bio"  # "About the author" boxes
 FOOTER = "footer"  # copyright, legal and contact lines
 NOISE_CLASSES = (NEWSLETTER, NEWS_FEED, CAPTION, TEASER, AUDIO_NOTICE, COMMENTS, SHARE, SKIP_LINK, SITE_CHROME,
                  DATELINE, TAGS, BYLINE, COOKIE, PAYWALL, READ_MORE, ADVERT, HEADLINE, STANDFIRST, FURNITURE,
-                 DUPLICATE, AUTHOR_BIO, FOOTER)
+                 DUPLICATE, AUTHOR_BIO, FOOTER, BLOCK_MODEL)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ def options_from_settings(settings: Any) -> ExtractOptions:
         include_tables=settings.getbool("NEWSCLEAN_INCLUDE_TABLES"),
         max_elements=settings.getint("NEWSCLEAN_MAX_ELEMENTS"),
         worker_memory_mb=settings.getint("NEWSCLEAN_WORKER_MEMORY_MB"),
+        html_block_model=settings.getbool("NEWSCLEAN_HTML_BLOCK_MODEL"),
         text_line_model=settings.getbool("NEWSCLEAN_TEXT_LINE_MODEL"),
     )
 
