@@ -133,7 +133,7 @@ def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[st
     """The paragraphs the block model keeps (``NEWSCLEAN_HTML_BLOCK_MODEL``): the pre-cleaned
     page's blocks, each kept or dropped from its features and from whether trafilatura's and the
     rules' texts hold it, then the same post-clean rules and headline drop. Blocks the rules'
-    text held that the model drops are counted as ``block_model``."""
+    text held that the model drops are counted as rule ``block_model`` (class ``furniture``)."""
     probability, keep_threshold, add_threshold = block_model()
     found = blocks.candidate_blocks(tree)
     rows = blocks.block_features(found, body, "\n".join(rule_paragraphs))
@@ -146,7 +146,7 @@ def model_paragraphs(tree: LexborHTMLParser, body: str, rule_paragraphs: list[st
             dropped += 1
     paragraphs, removed = assemble_blocks(kept, headlines)
     if dropped:
-        removed[rules.BLOCK_MODEL] += dropped
+        removed[rules.STRUCTURAL_RULES["block_model"]] += dropped
     return paragraphs, removed
 
 

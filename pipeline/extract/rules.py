@@ -30,7 +30,6 @@ SHARE = "share"
 SKIP_LINK = "skip_link"
 SITE_CHROME = "site_chrome"  # site name, edit links, menus, log-in links
 DATELINE = "dateline"  # "Last updated", bare publication dates and times
-BLOCK_MODEL = "block_model"  # HTML blocks the rules kept and the block model drops (NEWSCLEAN_HTML_BLOCK_MODEL)
 TAGS = "tags"
 BYLINE = "byline"
 COOKIE = "cookie"
@@ -45,7 +44,7 @@ AUTHOR_BIO = "author_bio"  # "About the author" boxes
 FOOTER = "footer"  # copyright, legal and contact lines
 NOISE_CLASSES = (NEWSLETTER, NEWS_FEED, CAPTION, TEASER, AUDIO_NOTICE, COMMENTS, SHARE, SKIP_LINK, SITE_CHROME,
                  DATELINE, TAGS, BYLINE, COOKIE, PAYWALL, READ_MORE, ADVERT, HEADLINE, STANDFIRST, FURNITURE,
-                 DUPLICATE, AUTHOR_BIO, FOOTER, BLOCK_MODEL)
+                 DUPLICATE, AUTHOR_BIO, FOOTER)
 
 
 @dataclass(frozen=True)
@@ -245,6 +244,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
     "line_model": FURNITURE,  # a line the rules kept and the text line model drops
+    "block_model": FURNITURE,  # an HTML block the rules kept and the block model drops
     "repeated_paragraph": DUPLICATE,
     "site_name_line": SITE_CHROME,
     "headline": HEADLINE,

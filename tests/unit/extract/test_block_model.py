@@ -87,7 +87,7 @@ def test_the_model_keeps_the_story_in_trafilaturas_paragraph_convention():
     assert off.text == CLEAN
     assert on.text == CLEAN
     assert on.title == off.title == "Council votes to rebuild river bridge"
-    assert "block_model" not in off.removed
+    assert "furniture" not in off.removed
 
 
 def test_the_setting_is_read_and_off_by_default():

@@ -67,11 +67,16 @@ def test_line_rule_fires_on_its_example(name: str) -> None:
 
 
 def marked_names(path: Path) -> set[str]:
-    """The literal rule names passed to ``.mark(...)`` in one module (both arms of a conditional)."""
-    calls = [node for node in ast.walk(ast.parse(path.read_text()))
+    """The literal rule names passed to ``.mark(...)`` in one module (both arms of a conditional),
+    and those looked up as ``STRUCTURAL_RULES["..."]`` to count a removal outside a capture."""
+    tree = ast.parse(path.read_text())
+    calls = [node for node in ast.walk(tree)
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "mark"
              and node.args]
-    return {constant.value for call in calls for constant in ast.walk(call.args[0])
+    lookups = [node.slice for node in ast.walk(tree)
+               if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+               and node.value.attr == "STRUCTURAL_RULES"]
+    return {constant.value for arg in [call.args[0] for call in calls] + lookups for constant in ast.walk(arg)
             if isinstance(constant, ast.Constant) and isinstance(constant.value, str)}
 
 

@@ -13,7 +13,13 @@ from pipeline.extract import rules
 from pipeline.extract.model import TreeModel
 from pipeline.extract.text import line_features
 from pipeline.extract.text.capture import clean_text_capture, main_run, model_candidates
-from pipeline.extract.text.line_features import FEATURE_NAMES, MODEL_PATH, line_rows, model_keeps_line, shipped_line_model
+from pipeline.extract.text.line_features import (
+    FEATURE_NAMES,
+    MODEL_PATH,
+    line_rows,
+    model_keeps_line,
+    shipped_line_model,
+)
 from pipeline.extract.text.lines import split_lines
 from pipeline.pipelines.extraction import options_from_settings
 
