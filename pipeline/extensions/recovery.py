@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,10 @@ def destination(final: Path, content: bytes, own_targets: set[Path]) -> Path:
     return final.with_name(f"{base}.recovered-{stamp}{final.suffix or '.jsonl'}")
 
 
-def recover_orphan(part: Path, spider: str, store: StateStore | None,
-                   own_targets: set[Path]) -> tuple[Path | None, int]:
-    """Publish one orphan (steps in the module docstring); returns where it went and its record count."""
+def recover_orphan(part: Path, spider: str, store: StateStore | None, own_targets: set[Path],
+                   published: Callable[[Path, list[bytes]], None] | None = None) -> tuple[Path | None, int]:
+    """Publish one orphan (steps in the module docstring); returns where it went and its record
+    count. ``published`` gets the destination and the record lines once they are in place."""
     content = complete_lines(part)
     lines = [line for line in content.splitlines() if line.strip()]
     if not lines:
@@ -105,6 +107,8 @@ def recover_orphan(part: Path, spider: str, store: StateStore | None,
         "recovered_at": now_utc(),
         "note": "output of a run that was killed before it finished, published by the next run",
     }, append=extends)
+    if published is not None:
+        published(dest, lines)
     return dest, len(lines)
 
 
@@ -165,16 +169,16 @@ class OrphanRecovery:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         return ext
 
+    def records_recovered(self, path: Path, lines: list[bytes]) -> None:
+        self.crawler.signals.send_catch_log(records_recovered, path=path, lines=lines)
+
     def spider_opened(self, spider: Spider) -> None:
         store = state_store(self.crawler)
         uris = atomic_feeds(self.crawler.settings)
         own = {target for uri in uris if (target := fixed_target(uri, spider))}
         for folder, pattern in filter(None, (feed_name_pattern(uri, spider) for uri in uris)):
             for part in find_orphans(folder, pattern):
-                lines = [line for line in complete_lines(part).splitlines() if line.strip()]
-                dest, count = recover_orphan(part, spider.name, store, own)
-                if dest is not None:
-                    self.crawler.signals.send_catch_log(records_recovered, path=dest, lines=lines)
+                dest, count = recover_orphan(part, spider.name, store, own, self.records_recovered)
                 self.crawler.stats.inc_value("newsclean/recovery/records", count)
                 self.crawler.stats.inc_value("newsclean/recovery/files")
                 logger.warning("recovered %d records of a killed run: %s -> %s", count, part, dest)
