@@ -28,7 +28,7 @@ from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
 from pipeline.extract.language import detect_language, identifier, normalize_language
-from pipeline.extract.model import TreeModel
+from pipeline.extract.model import TreeModel, compiled_scorer
 from pipeline.extract.paragraphs import (
     clean_paragraphs,
     content_hash,
@@ -124,7 +124,7 @@ def block_model() -> tuple[Callable[[Sequence[float]], float], float, float]:
     thresholds. Loaded on first use, so the model file is read only when the setting is on."""
     model = TreeModel.load(MODEL_PATH)
     names = {name: j for j, name in enumerate(blocks.feature_names())}
-    scorer = blocks.compiled_scorer(model, [names[name] for name in model.feature_names])
+    scorer = compiled_scorer(model, [names[name] for name in model.feature_names])
     return scorer, model.threshold, float(model.meta["add_threshold"])
 
 

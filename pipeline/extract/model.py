@@ -10,7 +10,7 @@ numpy, scipy or compiled library for it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,14 @@ FORMAT = "newsclean-trees/1"
 
 class ModelFormatError(ValueError):
     """The file is not a model this code can evaluate."""
+
+
+def sigmoid(score: float) -> float:
+    """Stable on both sides: exp never overflows."""
+    if score >= 0:
+        return 1.0 / (1.0 + math.exp(-score))
+    e = math.exp(score)
+    return e / (1.0 + e)
 
 
 @dataclass(frozen=True)
@@ -66,12 +74,7 @@ class TreeModel:
         return sum(tree.value(row) for tree in self.trees)
 
     def probability(self, row: Sequence[float]) -> float:
-        score = self.raw_score(row)
-        # Stable on both sides: exp never overflows.
-        if score >= 0:
-            return 1.0 / (1.0 + math.exp(-score))
-        e = math.exp(score)
-        return e / (1.0 + e)
+        return sigmoid(self.raw_score(row))
 
     def keeps(self, row: Sequence[float]) -> bool:
         return self.probability(row) >= self.threshold
@@ -92,6 +95,36 @@ class TreeModel:
     @classmethod
     def load(cls, path: str | Path) -> TreeModel:
         return cls.from_dict(orjson.loads(Path(path).read_bytes()))
+
+
+def compiled_scorer(model: TreeModel, columns: list[int]) -> Callable[[Sequence[float]], float]:
+    """``model.probability`` over ``[row[j] for j in columns]``, as one generated function of
+    nested comparisons: the same sums as ``TreeModel`` (trees added in order, then the same
+    sigmoid), about 4x faster than walking its arrays per tree, which matters over a page's
+    hundred-odd blocks. The code is generated from the model's numbers only (``from_dict``
+    made them ints and floats). NaN is not handled: only for rows of counts and shares."""
+    lines = ["def raw(row):", "    score = 0.0"]
+
+    def emit(tree: Any, node: int, indent: str) -> None:
+        if node < 0:
+            lines.append(f"{indent}score += {tree.leaf[~node]!r}")
+            return
+        lines.append(f"{indent}if row[{columns[tree.feature[node]]}] <= {tree.threshold[node]!r}:")
+        emit(tree, tree.left[node], indent + "    ")
+        lines.append(f"{indent}else:")
+        emit(tree, tree.right[node], indent + "    ")
+
+    for tree in model.trees:
+        if tree.feature:
+            emit(tree, 0, "    ")
+        else:
+            lines.append(f"    score += {tree.leaf[0]!r}")
+    lines.append("    return score")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<block model {len(model.trees)} trees>", "exec"), namespace)  # noqa: S102
+    raw = namespace["raw"]
+
+    return lambda row: sigmoid(raw(row))
 
 
 def _flatten(structure: dict[str, Any], tree: dict[str, list]) -> int:

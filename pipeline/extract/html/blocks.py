@@ -17,13 +17,9 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from pipeline.extract.model import TreeModel
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = frozenset({
@@ -286,39 +282,3 @@ def keeps(probability: float, clean_share: float, keep_threshold: float, add_thr
     """The model's decision on one block: a block the rules' text holds (``clean_share`` at
     least 0.5) stays at ``keep_threshold``, any other is added at ``add_threshold``."""
     return probability >= (keep_threshold if clean_share >= 0.5 else add_threshold)
-
-
-def compiled_scorer(model: TreeModel, columns: list[int]) -> Callable[[Sequence[float]], float]:
-    """``model.probability`` over ``[row[j] for j in columns]``, as one generated function of
-    nested comparisons: the same sums as ``TreeModel`` (trees added in order, then the same
-    sigmoid), several times faster than walking its arrays per tree, which matters at ~170
-    blocks a page. Rows here never hold NaN (every feature is a count or a share)."""
-    lines = ["def raw(row):", "    score = 0.0"]
-
-    def emit(tree: Any, node: int, indent: str) -> None:
-        if node < 0:
-            lines.append(f"{indent}score += {tree.leaf[~node]!r}")
-            return
-        lines.append(f"{indent}if row[{columns[tree.feature[node]]}] <= {tree.threshold[node]!r}:")
-        emit(tree, tree.left[node], indent + "    ")
-        lines.append(f"{indent}else:")
-        emit(tree, tree.right[node], indent + "    ")
-
-    for tree in model.trees:
-        if tree.feature:
-            emit(tree, 0, "    ")
-        else:
-            lines.append(f"    score += {tree.leaf[0]!r}")
-    lines.append("    return score")
-    namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), f"<block model {len(model.trees)} trees>", "exec"), namespace)  # noqa: S102
-    raw = namespace["raw"]
-
-    def probability(row: Sequence[float]) -> float:
-        score = raw(row)
-        if score >= 0:
-            return 1.0 / (1.0 + math.exp(-score))
-        e = math.exp(score)
-        return e / (1.0 + e)
-
-    return probability

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 from pipeline import settings as project_settings
 from pipeline.extract import article
 from pipeline.extract.html import blocks
-from pipeline.extract.model import TreeModel
+from pipeline.extract.model import TreeModel, compiled_scorer
 from pipeline.items import ExtractOptions, KnownMetadata, Page
 from pipeline.pipelines.extraction import options_from_settings
 
@@ -69,7 +69,7 @@ def test_the_shipped_model_is_small_and_reads_only_known_generic_features(model)
 def test_known_rows_get_their_recorded_probabilities(model):
     found, rows = page_rows()
     columns = [blocks.feature_names().index(n) for n in model.feature_names]
-    scorer = blocks.compiled_scorer(model, columns)
+    scorer = compiled_scorer(model, columns)
     got = {b.text: model.probability([row[j] for j in columns]) for b, row in zip(found, rows)}
     assert got == pytest.approx(KNOWN, abs=1e-12)
     assert [scorer(row) for row in rows] == [got[b.text] for b in found]

@@ -7,6 +7,7 @@ from pipeline.extract.model import (
     ModelFormatError,
     TreeModel,
     compact_lightgbm,
+    compiled_scorer,
     write_model,
 )
 
@@ -97,3 +98,18 @@ def test_matches_lightgbm_itself_when_it_is_installed():
     expected = booster.predict(x, raw_score=True)
     got = [ours.raw_score(list(row)) for row in x]
     assert got == pytest.approx(list(expected), abs=1e-9)
+
+
+def test_compiled_scorer_gives_the_tree_models_probability_over_the_mapped_columns():
+    dump = {"num_class": 1, "objective": "binary sigmoid:1", "feature_names": ["a", "b"], "tree_info": [
+        {"num_cat": 0, "tree_structure": {
+            "split_feature": 0, "threshold": 0.5, "decision_type": "<=", "default_left": True, "missing_type": "None",
+            "left_child": {"leaf_value": -1.0},
+            "right_child": {"split_feature": 1, "threshold": 2.0, "decision_type": "<=", "default_left": True,
+                            "missing_type": "None", "left_child": {"leaf_value": 0.5}, "right_child": {"leaf_value": 2.0}}}},
+        {"num_cat": 0, "tree_structure": {"leaf_value": 0.25}},
+    ]}
+    model = TreeModel.from_dict(compact_lightgbm(dump, threshold=0.5))
+    scorer = compiled_scorer(model, [2, 0])  # feature a is column 2 of the row, b column 0
+    for a, b in [(0.0, 0.0), (0.5, 9.0), (0.6, 2.0), (0.6, 2.1), (7.0, -3.0)]:
+        assert scorer([b, 99.0, a]) == model.probability([a, b])

@@ -89,20 +89,3 @@ def test_keeps_uses_the_keep_threshold_for_blocks_the_rules_kept_and_the_add_thr
     assert not blocks.keeps(0.1, 1.0, 0.2, 0.9)
     assert not blocks.keeps(0.8, 0.0, 0.2, 0.9)
     assert blocks.keeps(0.95, 0.4, 0.2, 0.9)
-
-
-def test_compiled_scorer_gives_the_tree_models_probability_over_the_mapped_columns():
-    from pipeline.extract.model import TreeModel, compact_lightgbm
-
-    dump = {"num_class": 1, "objective": "binary sigmoid:1", "feature_names": ["a", "b"], "tree_info": [
-        {"num_cat": 0, "tree_structure": {
-            "split_feature": 0, "threshold": 0.5, "decision_type": "<=", "default_left": True, "missing_type": "None",
-            "left_child": {"leaf_value": -1.0},
-            "right_child": {"split_feature": 1, "threshold": 2.0, "decision_type": "<=", "default_left": True,
-                            "missing_type": "None", "left_child": {"leaf_value": 0.5}, "right_child": {"leaf_value": 2.0}}}},
-        {"num_cat": 0, "tree_structure": {"leaf_value": 0.25}},
-    ]}
-    model = TreeModel.from_dict(compact_lightgbm(dump, threshold=0.5))
-    scorer = blocks.compiled_scorer(model, [2, 0])  # feature a is column 2 of the row, b column 0
-    for a, b in [(0.0, 0.0), (0.5, 9.0), (0.6, 2.0), (0.6, 2.1), (7.0, -3.0)]:
-        assert scorer([b, 99.0, a]) == model.probability([a, b])
