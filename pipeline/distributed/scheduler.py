@@ -46,8 +46,13 @@ from pipeline.signals import records_durable
 logger = logging.getLogger(__name__)
 
 MIN_BACKOFF = 0.05
-# Stat: start requests this worker made that another worker had queued already.
+# Stat: start requests of this worker that another worker fetches: queued by another worker
+# first, or queued here and read from the stream by another worker (pipeline.health counts them
+# as entries fetched: the worker that fetches one reports its outcome).
 START_ELSEWHERE = "newsclean/redis/start_elsewhere"
+# Request meta: the worker that queued a start request (a start request counts as elsewhere for
+# it until it reads the request back itself).
+QUEUED_BY = "newsclean_redis_queued_by"
 
 
 class AckOnFailure:
@@ -153,6 +158,9 @@ class Scheduler(RedisScheduler):
                 self.stats.inc_value(START_ELSEWHERE)
             queued = False
         else:
+            if request.meta.get("is_start_request"):
+                request.meta[QUEUED_BY] = self.worker
+                self.stats.inc_value(START_ELSEWHERE)
             self.queue.push(request)
             self.stats.inc_value("scheduler/enqueued/redis")
             queued = True
@@ -167,6 +175,8 @@ class Scheduler(RedisScheduler):
         if not self.buffer:
             return None
         message_id, request = self.buffer.popleft()
+        if request.meta.pop(QUEUED_BY, None) == self.worker:
+            self.stats.inc_value(START_ELSEWHERE, -1)  # fetched here after all: its outcome is ours
         request.meta[MESSAGE_ID] = message_id
         request.errback = AckOnFailure(self, message_id, request.errback)
         self.stats.inc_value("scheduler/dequeued/redis")
