@@ -246,6 +246,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "line_model": FURNITURE,  # a line the rules kept and the text line model drops
     "block_model": FURNITURE,  # an HTML block the rules kept and the block model drops
     "repeated_paragraph": DUPLICATE,
+    "restarted_copy": DUPLICATE,  # the text again from the top: a template's second copy
     "site_name_line": SITE_CHROME,
     "headline": HEADLINE,
     "standfirst": STANDFIRST,
