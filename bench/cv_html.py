@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -249,6 +250,16 @@ def trafilatura_options(**override: Any) -> Callable[[], contextlib.AbstractCont
     return lambda: patched(article, trafilatura=SimpleNamespace(extract=extract_with))
 
 
+def extraction_options(**override: Any) -> Callable[[], contextlib.AbstractContextManager]:
+    """An alternative: the pipeline with other ``ExtractOptions`` for its trafilatura runs (the
+    recall check of ``extract_body`` included)."""
+    original = article.extract_body
+
+    def extract_body(tree: Any, page_url: str, options: ExtractOptions) -> str:
+        return original(tree, page_url, dataclasses.replace(options, **override))
+    return lambda: patched(article, extract_body=extract_body)
+
+
 def _noop(*_args: Any, **_kwargs: Any) -> None:
     return None
 
@@ -291,7 +302,7 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "post:headline:h1": lambda: patched(article, HEADLINE_TAGS="h1.__ablated__"),
         "post:headline:first_only": lambda: patched(article, HEADLINE_REACH=1),
     }
-    table["alt:favor_precision_off"] = trafilatura_options(favor_precision=False)
+    table["alt:favor_precision_on"] = extraction_options(favor_precision=True)
     table["alt:favor_recall"] = trafilatura_options(favor_precision=False, favor_recall=True)
     table["alt:fast"] = trafilatura_options(fast=True)
     table["alt:tables_off"] = trafilatura_options(include_tables=False)

@@ -19,7 +19,7 @@ class ExtractOptions:
     ``_MAX_ELEMENTS``, ``_WORKER_MEMORY_MB``)."""
 
     max_page_bytes: int = 10 * 1024 * 1024
-    favor_precision: bool = True
+    favor_precision: bool = False
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap

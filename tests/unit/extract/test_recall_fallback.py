@@ -1,5 +1,6 @@
-"""favor_precision's slivers: when trafilatura's precise text is a small part of the pre-cleaned
-page, the wider text (without favor_precision) is taken. Checked on wcxb-dev pages where the
+"""favor_precision's slivers (with ``NEWSCLEAN_FAVOR_PRECISION=True``; off by default): when
+trafilatura's precise text is a small part of the pre-cleaned page, the wider text (without
+favor_precision) is taken. Checked on wcxb-dev pages where the
 precise text alone kept under a fifth of the article, and on one where it is 32% of the page
 (caught with RECALL_CHECK_SHARE 0.4, the cross-validation's pick, not with the default 0.2) (skipped without
 ../shared)."""
@@ -15,13 +16,14 @@ from pipeline.utils.benchmark import load_benchmark, word_score
 from tests.conftest import BENCHMARKS_DIR, needs_shared
 
 PAGES = ("0030", "0496", "4584")
+PRECISE = ExtractOptions(favor_precision=True)
 
 
 def recall(page_id: str) -> float:
     bench = load_benchmark(needs_shared(BENCHMARKS_DIR / "wcxb-dev"))
     path = bench.root / "html" / f"{page_id}.html.gz"
     record = extract_article(Page(source_url=path.as_uri(), body=path.read_bytes(),
-                                  known=KnownMetadata(url=bench.urls[page_id])), ExtractOptions())
+                                  known=KnownMetadata(url=bench.urls[page_id])), PRECISE)
     return word_score(bench.truth[page_id], record.text).recall
 
 
@@ -43,6 +45,6 @@ def test_a_page_repeated_by_the_wider_text_keeps_the_precise_one() -> None:
     page_id = next(i for i in bench.truth if i.startswith("fde930b0"))  # the wider text gives it three times
     path = bench.root / "html" / f"{page_id}.html.gz"
     text = extract_article(Page(source_url=path.as_uri(), body=path.read_bytes(),
-                                known=KnownMetadata(url=bench.urls[page_id])), ExtractOptions()).text
+                                known=KnownMetadata(url=bench.urls[page_id])), PRECISE).text
     assert len(text.split("\n")) == len(set(text.split("\n")))
     assert word_score(bench.truth[page_id], text).f1 > 0.9
