@@ -284,15 +284,18 @@ def noise_class_of_names(names: str) -> str | None:
 
 def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
     # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
+    # A name never removes the main text block or its ancestors (a template that calls its
+    # article body "related-articles-text"), as for the widgets below.
     todo = _Removals()
+    main_path = main_text_path(tree)
     for node in tree.css("[class], [id]"):
         attrs = node.attrs
         noise_class = noise_class_of_names(((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower())
-        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text):
+        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path):
             todo.add(node, noise_class)
     for tag, noise_class in NOISE_TAGS.items():
         for node in tree.css(tag):
-            if not holds_article(node, page_text):
+            if not holds_article(node, page_text, main_path):
                 todo.add(node, noise_class)
     todo.apply(removed)
 

@@ -82,6 +82,18 @@ def test_container_holding_the_article_is_kept_whatever_its_class() -> None:
     assert removed == {"share": 1}
 
 
+def test_a_noise_name_does_not_remove_the_main_text_block() -> None:
+    # Under 40% of the page, no <article> or <h1> inside: only the main-text guard keeps it.
+    body = (f'<div class="text-container more-on-repairs-related-articles-text">{PROSE * 2}</div>'
+            f'<div class="related-posts">{"<p>A related story</p>" * 3}</div>'
+            f'<ul class="menu">{"<li>A menu entry of the site with a longer name</li>" * 40}</ul>')
+    tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
+    removed = preclean(tree)
+    assert "council approved the plan" in tree.body.text()
+    assert "A related story" not in tree.body.text()
+    assert dict(removed) == {"teaser": 1}
+
+
 def test_section_heading_does_not_take_a_short_article_with_it() -> None:
     text, _ = run('<div class="wrap"><h3 class="title">Latest</h3><div>Short story text without paragraphs.</div>'
                   '<h1>Plan approved</h1></div>')
