@@ -203,8 +203,9 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
 
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
-    3. trafilatura on what is left (comments off; again without favor_precision when that kept
-       a sliver of the page: ``extract_body``); 4. the shared post-clean rules;
+    3. trafilatura on what is left (comments off; ``favor_precision`` only when the setting asks,
+       and then again without it when that kept a sliver of the page: ``extract_body``);
+    4. the shared post-clean rules (a second copy of the text among them);
     5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
        part, and a date written in the URL is more trustworthy than its guess)."""
     tree = LexborHTMLParser(html)
