@@ -10,7 +10,7 @@ Throughput mode, in one run:
    distinct names (symlinks in a temp dir), each with a sidecar giving a distinct URL so the
    URL dedupe keeps every copy and every record is written;
 2. times a bare single-process loop: read, gunzip, decode, ``trafilatura.extract`` (the
-   options the pipeline uses), nothing written;
+   options the pipeline uses, ``NEWSCLEAN_FAVOR_PRECISION`` included), nothing written;
 3. times ``scrapy crawl seeds -a dir=<corpus> -O <out>`` (wall clock, start-up included) while
    sampling the memory of the scrapy process and all its descendants (workers, forkserver)
    every 0.1 s from /proc: summed RSS (counts shared pages once per process, so it overstates)
@@ -108,14 +108,27 @@ def build_corpus(folder: Path, pages: int) -> int:
     return len(sources)
 
 
-def bare_loop(folder: Path) -> tuple[int, float, float, str]:
+def pipeline_favor_precision(extra: list[str]) -> bool:
+    """The crawl's ``NEWSCLEAN_FAVOR_PRECISION`` (the project's settings, then ``--set``), so the
+    bare loop runs trafilatura with the option the pipeline uses."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("pipeline.settings", priority="project")
+    for setting in extra:
+        name, _, value = setting.partition("=")
+        settings.set(name, value, priority="cmdline")
+    return settings.getbool("NEWSCLEAN_FAVOR_PRECISION")
+
+
+def bare_loop(folder: Path, favor_precision: bool) -> tuple[int, float, float, str]:
     import trafilatura
 
     files = sorted(folder.rglob("*.html.gz"))
     start, cpu, machine = time.perf_counter(), time.process_time(), machine_busy_seconds()
     for path in files:
         html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        trafilatura.extract(html, include_comments=False, favor_precision=True, include_tables=True,
+        trafilatura.extract(html, include_comments=False, favor_precision=favor_precision, include_tables=True,
                             deduplicate=False)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     return len(files), wall, cpu, others_line(machine_busy_seconds() - machine, cpu, wall)
@@ -213,7 +226,7 @@ def main() -> None:
         for round_ in range(1, args.repeat + 1):
             if args.repeat > 1:
                 print(f"--- round {round_} of {args.repeat}")
-            n, bare_seconds, bare_cpu, others = bare_loop(corpus)
+            n, bare_seconds, bare_cpu, others = bare_loop(corpus, pipeline_favor_precision(args.set))
             bare_rate = n / bare_seconds
             print(f"bare trafilatura loop, 1 process: {bare_rate:.1f} pages/s ({bare_seconds:.1f} s wall, "
                   f"{bare_cpu:.1f} CPU-s: it got {bare_cpu / bare_seconds:.0%} of a core)\n  {others}")
