@@ -251,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.html:
             pool.add(folder)
         cache = PostCleanCache()
-        kinds.append(("html", pool, lambda ids, p=pool: cache.fill(p, ids), html_table(groups)))
+        # the cache records the pipeline's own run only: an ablated run must not overwrite what
+        # the line-rule rows replay
+        kinds.append(("html", pool, lambda ids, p=pool: pipeline_predictions(p, ids), html_table(groups)))
     if args.only != "html":
         text_folders = [f for f in args.text if (f / "ground-truth.json").is_file()]
         tpool = TextPool(text_folders)
@@ -265,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             fold_of = assign_folds({i: registrable_domain(pool.urls.get(i, "")) for i in ids}, args.folds)
             folds = [[i for i in ids if fold_of[i] == k] for k in range(args.folds)]
         started = time.perf_counter()
-        texts = predict(ids)
+        texts = cache.fill(pool, ids) if kind == "html" else predict(ids)
         full = set_figures(pool, ids, texts)
         if kind == "html":  # the post-clean replay must give the pipeline's own texts
             replayed = cache.predictions(ids)

@@ -89,8 +89,6 @@ NOISE_CONTAINERS: dict[str, NoiseNames] = {
                                   "opt-in", "subscribe-box", "subscription-box")),
     rules.NEWS_FEED: NoiseNames(("news-feed", "newsfeed", "news_feed", "latest-news", "most-read", "mostread",
                                  "most-popular", "trending", "live-feed", "ticker")),
-    rules.TEASER: NoiseNames(("related", "recommend", "read-next", "readnext", "more-stories", "outbrain", "taboola",
-                              "recirc", "also-read", "more-news")),
     rules.CAPTION: NoiseNames(("caption", "photo-credit", "image-credit")),
     rules.SHARE: NoiseNames(("share", "social-"), ("social",)),
     rules.COMMENTS: NoiseNames(("comments", "disqus", "comment-section"), ("comment",)),

@@ -84,14 +84,14 @@ def test_container_holding_the_article_is_kept_whatever_its_class() -> None:
 
 def test_a_noise_name_does_not_remove_the_main_text_block() -> None:
     # Under 40% of the page, no <article> or <h1> inside: only the main-text guard keeps it.
-    body = (f'<div class="text-container more-on-repairs-related-articles-text">{PROSE * 2}</div>'
-            f'<div class="related-posts">{"<p>A related story</p>" * 3}</div>'
+    body = (f'<div class="entry-content text-to-speech">{PROSE * 2}</div>'
+            f'<div class="share-bar">{"<p>Share on a network</p>" * 3}</div>'
             f'<ul class="menu">{"<li>A menu entry of the site with a longer name</li>" * 40}</ul>')
     tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
     removed = preclean(tree)
     assert "council approved the plan" in tree.body.text()
-    assert "A related story" not in tree.body.text()
-    assert dict(removed) == {"teaser": 1}
+    assert "Share on a network" not in tree.body.text()
+    assert dict(removed) == {"share": 1}
 
 
 def test_section_heading_does_not_take_a_short_article_with_it() -> None:
@@ -118,9 +118,9 @@ def test_social_media_embed_is_content_not_a_share_widget() -> None:
 
 @pytest.mark.parametrize(("names", "expected"), [
     ("social-media-embed", None), ("social-share embed-icons", None),
-    ("related-posts", "teaser"), ("x ad", "advert"), ("adx", None), ("c-social", None), ("social", "share"),
+    ("related-posts", None), ("x ad", "advert"), ("adx", None), ("c-social", None), ("social", "share"),
     ("comments-area", "comments"), ("mc_embed_signup", "newsletter"), ("entry-content", None),
-    ("tags-links", "tags"), ("relatedarticles", "teaser"),
+    ("tags-links", "tags"), ("cookie-consent", "cookie"),
 ], ids=lambda v: str(v))
 def test_noise_class_of_names(names: str, expected: str | None) -> None:
     assert noise_class_of_names(names) == expected
