@@ -9,6 +9,7 @@ the reactor process needs these types, only the extraction workers need trafilat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 SCHEMA_VERSION = 1
 
@@ -25,6 +26,7 @@ class ExtractOptions:
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap
     html_block_model: bool = False  # NEWSCLEAN_HTML_BLOCK_MODEL
     text_line_model: bool = False  # NEWSCLEAN_TEXT_LINE_MODEL: the learned keep/drop of capture lines
+    story_signature: bool = False  # NEWSCLEAN_DUPLICATES is not off: workers sign each record's text
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,7 @@ class Article:
     canonical_url: str | None = None
     duplicate_of: str | None = None
     story_id: str | None = None
+    # Not a record field (a ClassVar: never exported): the story index's MinHash signature of
+    # ``text`` (``pipeline.stories.index.signature_bytes``), set by the extraction worker so that
+    # the reactor process does not shingle every record; None when no worker computed it.
+    story_signature: ClassVar[bytes | None] = None

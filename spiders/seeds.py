@@ -35,6 +35,8 @@ class SeedsSpider(DeclaredArguments, scrapy.Spider):
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        # Read in the reactor thread, not handed to a thread per file (cheaper for local pages).
+        "DOWNLOAD_HANDLERS": {"file": "pipeline.downloadhandlers.file.LocalFileDownloadHandler"},
     }
 
     def __init__(self, dir: Path | None = None, **kwargs: Any):  # noqa: A002 - `-a dir=` is the CLI name

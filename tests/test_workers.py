@@ -7,6 +7,7 @@ exactly like it except on pages carrying a marker, where they hang or kill their
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import signal
@@ -440,3 +441,25 @@ def test_a_heavy_page_past_the_memory_cap_is_a_reject_and_the_run_goes_on(tmp_pa
     assert rejects == {"heavy.html": "PageTooComplex"}, stderr[-3000:]
     print(f"peak RSS of the crawl's process tree: {peak_mib:.0f} MiB")
     assert 0 < peak_mib < 1024, peak_mib
+
+
+def test_a_worker_under_its_memory_cap_signs_the_record_for_the_story_index() -> None:
+    """The signature a worker attaches is the one the story index would compute from the text
+    (rensa loads in the worker under the address-space cap: at the forkserver it reserved more
+    than the cap and every worker failed to start)."""
+    from pipeline.stories.index import signature, signature_bytes
+
+    async def main(options: ExtractOptions) -> object:
+        pool = ExtractPool(1, options)
+        await pool.start()
+        try:
+            return await pool.extract(html_page("ok.html", ARTICLE_HTML.encode()))
+        finally:
+            await pool.close()
+
+    signed = asyncio.run(main(ExtractOptions(story_signature=True)))
+    assert isinstance(signed, Article) and ExtractOptions().worker_memory_mb > 0
+    assert signed.story_signature == signature_bytes(signature(signed.text))
+    unsigned = asyncio.run(main(ExtractOptions(story_signature=False)))
+    assert isinstance(unsigned, Article) and unsigned.story_signature is None
+    assert "story_signature" not in dataclasses.asdict(signed)

@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import is_asyncio_available
 
+from pipeline.arguments import duplicates_action
 from pipeline.errors import ExtractFailed, drop_for
 from pipeline.extract.errors import PageProblem, PageTooComplex
 from pipeline.extract.worker import load_function
@@ -35,6 +36,7 @@ def options_from_settings(settings: Any) -> ExtractOptions:
         worker_memory_mb=settings.getint("NEWSCLEAN_WORKER_MEMORY_MB"),
         html_block_model=settings.getbool("NEWSCLEAN_HTML_BLOCK_MODEL"),
         text_line_model=settings.getbool("NEWSCLEAN_TEXT_LINE_MODEL"),
+        story_signature=duplicates_action(settings) != "off",
     )
 
 

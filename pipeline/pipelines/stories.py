@@ -23,7 +23,7 @@ from pipeline.arguments import duplicate_threshold, duplicate_window_days, dupli
 from pipeline.errors import DuplicateStory
 from pipeline.extensions.state import state_store
 from pipeline.signals import records_durable, records_recovered
-from pipeline.stories.index import StoryIndex, StoryRow, signature
+from pipeline.stories.index import StoryIndex, StoryRow, signature, signature_from_bytes
 from pipeline.stories.sqlite import StoryRows
 from pipeline.utils.clock import now_utc
 from pipeline.utils.url import url_key
@@ -66,7 +66,9 @@ class StoryPipeline:
             return item  # Pages are not records yet
         url, canonical_url = adapter["url"], adapter.get("canonical_url")
         self.sync()
-        minhash = signature(adapter["text"])
+        # Extraction workers sign the text (pipeline.extract.worker.signed); in process, it is done here.
+        signed = getattr(item, "story_signature", None)
+        minhash = signature_from_bytes(signed) if signed else signature(adapter["text"])
         match = self.index.match(url, canonical_url, adapter["content_hash"], minhash)
         self.stats.inc_value(f"{STATS}/{match.evidence}")
         if match.duplicate_of and self.drop:

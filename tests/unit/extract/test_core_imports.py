@@ -53,3 +53,15 @@ def test_numpy_gets_one_blas_thread_per_extraction_process() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
                             check=True, timeout=120, env=env)
     assert result.stdout.strip() == "1"
+
+
+def test_the_forkserver_does_not_load_rensa() -> None:
+    """rensa's allocator reserves 1 GiB of address space when it loads: loaded by the forkserver,
+    every worker would start over its NEWSCLEAN_WORKER_MEMORY_MB cap. Workers load it themselves."""
+    from pipeline.pipelines.workerpool import forkserver_preload
+
+    modules = forkserver_preload("pipeline.extract.article.extract_article")
+    code = f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\nprint('rensa' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            check=True, timeout=120)
+    assert result.stdout.strip() == "False"

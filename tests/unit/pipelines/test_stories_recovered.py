@@ -44,3 +44,27 @@ def test_recovered_records_are_stored_once_and_placed_when_they_carry_no_story(t
     copy = pipeline.process_item({"url": "https://paper.example/c", "text": STORY + " in the north",
                                   "content_hash": "sha256:c", "canonical_url": None})
     assert (copy["story_id"], copy["duplicate_of"]) == ("s-a", "https://wire.example/a")
+
+
+def test_a_record_signed_by_its_worker_is_placed_by_that_signature() -> None:
+    """The pipeline takes the signature an extraction worker attached (``Article.story_signature``)
+    instead of shingling the text again; without one it signs the text itself."""
+    from pipeline.items import Article
+    from pipeline.stories.index import signature_bytes
+
+    def article(url: str, text: str, signed_as: str | None) -> Article:
+        record = Article(schema_version=1, url=url, source_url=url, site_name=None, title="t", authors=[],
+                         published=None, published_from=None, language="en", description=None, text=text,
+                         word_count=len(text.split()), content_hash=f"sha256:{url}", fetched_at="", extractor={},
+                         removed={})
+        if signed_as is not None:
+            record.story_signature = signature_bytes(signature(signed_as))
+        return record
+
+    pipeline = StoryPipeline(get_crawler(), StoryIndex(0.5), None, drop=False)
+    first = pipeline.process_item(article("https://wire.example/a", STORY, None))
+    # Its text is another story, but the worker's signature is the first one's: the signature decides.
+    copy = pipeline.process_item(article("https://paper.example/b", "an unrelated story about a school fete", STORY))
+    assert (copy.story_id, copy.duplicate_of) == (first.story_id, "https://wire.example/a")
+    other = pipeline.process_item(article("https://paper.example/c", "an unrelated story about a school fete", None))
+    assert other.duplicate_of is None
