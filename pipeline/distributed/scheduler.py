@@ -28,7 +28,6 @@ from collections import deque
 from time import monotonic
 from typing import Any
 
-import orjson
 from itemadapter import ItemAdapter
 from redis.exceptions import RedisError
 from scrapy import signals
@@ -42,6 +41,7 @@ from twisted.python.failure import Failure
 from pipeline.distributed import MESSAGE_ID, worker_name
 from pipeline.distributed.queue import StreamQueue
 from pipeline.signals import records_durable
+from pipeline.utils.records import parsed_records
 
 logger = logging.getLogger(__name__)
 
@@ -272,11 +272,7 @@ class Scheduler(RedisScheduler):
     def records_durable(self, path: Any, lines: list[bytes], **kwargs: Any) -> None:
         """A group of records fsynced: their entries are acknowledged together (one round trip)."""
         settled = []
-        for line in lines:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and (message_id := self.settle(record.get("source_url"))) is not None:
+        for record in parsed_records(lines):
+            if (message_id := self.settle(record.get("source_url"))) is not None:
                 settled.append(message_id)
         self.done(*settled)

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import orjson
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import load_object
@@ -49,6 +48,7 @@ from pipeline.feedexport.storage import AtomicFileFeedStorage, replace_atomicall
 from pipeline.signals import records_recovered
 from pipeline.state import StateStore
 from pipeline.utils.clock import now_utc
+from pipeline.utils.records import parsed_records
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +93,8 @@ def recover_orphan(part: Path, spider: str, store: StateStore | None, own_target
     dest = destination(final, content, own_targets)
     extends = dest == final and final.exists()  # an -o output the killed run was adding to
     if store is not None:
-        for line in lines:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(record, dict):
-                store.mark_written(spider, record, str(dest), commit=False)
+        for record in parsed_records(lines):
+            store.mark_written(spider, record, str(dest), commit=False)
         store.commit()  # before the rename: a published record is always known to the state
     replace_atomically(part, dest)
     write_json_atomically(summary_path_for(dest), {

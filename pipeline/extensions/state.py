@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import orjson
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -24,6 +24,7 @@ from scrapy.utils.misc import load_object
 from pipeline.errors import AlreadyWritten
 from pipeline.signals import records_durable
 from pipeline.state import StateStore
+from pipeline.utils.records import parsed_records
 from pipeline.utils.url import is_offline
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,8 @@ class StateExtension:
     def records_durable(self, path: Path, lines: list[bytes], **kwargs: Any) -> None:
         """Record a group of fsynced lines as written, in one commit."""
         new = rewritten = 0
-        for line in lines:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                self.crawler.stats.inc_value("newsclean/state/unreadable_record")
-                continue
-            if not isinstance(record, dict):
-                continue
+        unreadable = partial(self.crawler.stats.inc_value, "newsclean/state/unreadable_record")
+        for record in parsed_records(lines, unreadable):
             try:
                 if self.store.mark_written(self.spider, record, str(path), commit=False):
                     new += 1

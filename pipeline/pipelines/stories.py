@@ -14,7 +14,6 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import orjson
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -26,6 +25,7 @@ from pipeline.signals import records_durable, records_recovered
 from pipeline.stories.index import StoryIndex, StoryRow, signature, signature_from_bytes
 from pipeline.stories.sqlite import StoryRows
 from pipeline.utils.clock import now_utc
+from pipeline.utils.records import parsed_records
 from pipeline.utils.url import url_key
 
 logger = logging.getLogger(__name__)
@@ -98,12 +98,8 @@ class StoryPipeline:
         """Store the rows of a killed run's published records: that run stored rows only as its
         records became durable, and may have died before. A URL already indexed keeps its row."""
         rows = []
-        for line in lines:
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("url"), str) or not record.get("text"):
+        for record in parsed_records(lines):
+            if not isinstance(record.get("url"), str) or not record.get("text"):
                 continue
             url = record["url"]
             if url_key(url) in self.index.by_url:
@@ -122,11 +118,8 @@ class StoryPipeline:
 
     def records_durable(self, lines: list[bytes], **kwargs: Any) -> None:
         rows = []
-        for line in lines:
-            try:
-                url = orjson.loads(line).get("url")
-            except (orjson.JSONDecodeError, AttributeError):
-                continue
+        for record in parsed_records(lines):
+            url = record.get("url")
             if isinstance(url, str) and (row := self.pending.pop(url_key(url), None)) is not None:
                 rows.append(row)
         self.store(rows)
