@@ -44,6 +44,7 @@ FORM_COMMENTS = "textarea"
 KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 # Table parts are cells of a table, not widgets ("ticker" is a column of a quotes table too).
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def literal_pattern(words: tuple[str, ...] | list[str]) -> str:
@@ -284,11 +285,17 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
     # A name never removes the main text block or its ancestors (a template that calls its
     # article body "related-articles-text"), as for the widgets below.
+    # A heading's id is the anchor a CMS writes from its text for the table of contents
+    # ("h-what-is-social-shopping", "hr-shared-services"), not a template's name for a widget:
+    # only a heading's class counts.
     todo = _Removals()
     main_path = main_text_path(tree)
     for node in tree.css("[class], [id]"):
         attrs = node.attrs
-        noise_class = noise_class_of_names(((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower())
+        names = attrs.get("class") or ""
+        if node.tag not in HEADING_TAGS:
+            names += " " + (attrs.get("id") or "")
+        noise_class = noise_class_of_names(names.lower())
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path):
             todo.add(node, noise_class)
     for tag, noise_class in NOISE_TAGS.items():

@@ -109,6 +109,16 @@ def test_section_heading_does_not_grow_over_the_main_text_block() -> None:
     assert "Line 5 of a short story" in tree.body.text()
 
 
+def test_heading_ids_written_from_their_text_are_not_widget_names() -> None:
+    headings = ('<h2 id="h-what-is-social-shopping">What is social shopping?</h2>'
+                '<h3 id="key-benefits-of-hr-shared-services">Key benefits of HR shared services</h3>')
+    text, removed = run(f"<div class='body'>{PROSE}{headings}{PROSE}</div>"
+                        "<h3 class='share-title'>Share</h3><div id='social-share'>Share on a network</div>")
+    assert "What is social shopping?" in text and "Key benefits of HR shared services" in text
+    assert "Share" not in text
+    assert removed == {"share": 2}
+
+
 def test_social_media_embed_is_content_not_a_share_widget() -> None:
     quote = '<div class="social-media-embed"><blockquote>Yes this is real, said the governor.</blockquote></div>'
     text, removed = run(f"<div class='body'>{PROSE}{quote}{PROSE}</div><div class='social-links'>Follow</div>")
