@@ -19,7 +19,7 @@ chosen inside the training folds (inner site-grouped folds), never on the held-o
 Per-page work (trafilatura, pipeline, bare reference, blocks) is cached in ``--cache``
 (default /tmp/hmodel/pages.pkl) keyed by the benchmark files and this code's inputs.
 
-usage: .venv/bin/python bench/train_html_blocks.py [--cv [--save-texts OUT]] [--out FILE] [--pick mean|worst_set_gain]
+usage: .venv/bin/python bench/train_html_blocks.py [--cv [--save-texts OUT]] [--out FILE] [--pick mean|worst_set_gain|add_only]
                                                   [--cost N] [--cache FILE] [--jobs N]
 (`make models` runs it without arguments: train on all pages, write the shipped model.)
 """
@@ -299,8 +299,9 @@ def pick_threshold(pool: Pool, pages: dict[str, dict[str, Any]], folds: list[lis
     else:
         def score(texts: dict[str, str]) -> float:
             return set_means(pool, truth, texts, ids)
+    keep_choices = (0.0,) if pick_by == "add_only" else KEEP_THRESHOLDS
     scored = [(score(texts_at(pages, probs, (keep, add))), add, -keep, (keep, add))
-              for keep in KEEP_THRESHOLDS for add in ADD_THRESHOLDS]
+              for keep in keep_choices for add in ADD_THRESHOLDS]
     return max(scored)[3]
 
 
@@ -318,8 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--cost", type=int, metavar="N",
                     help="only time extract_article with the shipped model off and on over every N-th dev page")
-    ap.add_argument("--pick", choices=("mean", "worst_set_gain"), default=PICK_BY,
-                    help="threshold choice: best mean F1 over the sets, or best smallest gain of any set over the rules")
+    ap.add_argument("--pick", choices=("mean", "worst_set_gain", "add_only"), default=PICK_BY,
+                    help="threshold choice: best mean F1 over the sets, best smallest gain of any set over the "
+                         "rules, or best mean F1 with the model only adding blocks (keep 0)")
     ap.add_argument("--save-texts", type=Path, help="with --cv: write the held-out model texts (JSON) here")
     args = ap.parse_args(argv)
 
