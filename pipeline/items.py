@@ -16,11 +16,14 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """Extraction settings (``NEWSCLEAN_MAX_PAGE_BYTES``, ``_FAVOR_PRECISION``, ``_INCLUDE_TABLES``,
+    """Extraction settings (``NEWSCLEAN_MAX_PAGE_BYTES``, ``_FAVOR_PRECISION``, ``_RECALL_RETRY_SHARE``, ``_INCLUDE_TABLES``,
     ``_MAX_ELEMENTS``, ``_WORKER_MEMORY_MB``)."""
 
     max_page_bytes: int = 10 * 1024 * 1024
     favor_precision: bool = False
+    # NEWSCLEAN_RECALL_RETRY_SHARE: without favor_precision, a text under this share of the page's
+    # is extracted again with favor_recall (article.extract_body); 0 = never
+    recall_retry_share: float = 0.9
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap

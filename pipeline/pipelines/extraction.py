@@ -31,6 +31,7 @@ def options_from_settings(settings: Any) -> ExtractOptions:
     return ExtractOptions(
         max_page_bytes=settings.getint("NEWSCLEAN_MAX_PAGE_BYTES"),
         favor_precision=settings.getbool("NEWSCLEAN_FAVOR_PRECISION"),
+        recall_retry_share=settings.getfloat("NEWSCLEAN_RECALL_RETRY_SHARE"),
         include_tables=settings.getbool("NEWSCLEAN_INCLUDE_TABLES"),
         max_elements=settings.getint("NEWSCLEAN_MAX_ELEMENTS"),
         worker_memory_mb=settings.getint("NEWSCLEAN_WORKER_MEMORY_MB"),

@@ -1,0 +1,89 @@
+"""Without favor_precision, a text under ``recall_retry_share`` of the pre-cleaned page is
+extracted again with favor_recall, and the wider text is taken when it is more than
+``RECALL_RETRY_RATIO`` times as long. The decision is checked with a stand-in trafilatura (which
+run was made, which text was taken); the effect on wcxb-dev pages where trafilatura stops after
+the article's first blocks (skipped without ../shared)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from pipeline.extract import article
+from pipeline.extract.article import ExtractOptions, extract_article, extract_body
+from pipeline.items import KnownMetadata, Page
+from pipeline.pipelines.extraction import options_from_settings
+from pipeline.utils.benchmark import load_benchmark, word_score
+from tests.conftest import BENCHMARKS_DIR, needs_shared
+
+PAGE = LexborHTMLParser("<html><body><p>" + "word " * 200 + "</p></body></html>")  # 1,000 characters of text
+
+
+class StandIn:
+    """trafilatura.extract answering by its focus, recording each call's options."""
+
+    def __init__(self, balanced: str, recall: str) -> None:
+        self.texts = {"balanced": balanced, "recall": recall}
+        self.calls: list[dict] = []
+
+    def extract(self, html: str, **options: object) -> str:
+        self.calls.append(options)
+        return self.texts["recall" if options.get("favor_recall") else "balanced"]
+
+
+def run(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str, share: float = 0.9) -> tuple[str, StandIn]:
+    stand_in = StandIn(balanced, recall)
+    monkeypatch.setattr(article, "trafilatura", stand_in)
+    return extract_body(PAGE, "https://example.com/a", ExtractOptions(recall_retry_share=share)), stand_in
+
+
+def test_a_short_text_is_replaced_by_a_wider_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    text, stand_in = run(monkeypatch, "a" * 400, "b" * 450)  # 40% of the page; 1.125 times as long
+    assert text == "b" * 450
+    assert [bool(c.get("favor_recall")) for c in stand_in.calls] == [False, True]
+    assert stand_in.calls[1]["fast"] is True
+
+
+def test_a_wider_text_not_long_enough_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    text, _ = run(monkeypatch, "a" * 400, "b" * 430)  # 1.075 times: not more than RECALL_RETRY_RATIO
+    assert text == "a" * 400
+
+
+def test_repeated_paragraphs_do_not_count_towards_the_wider_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    text, _ = run(monkeypatch, "a" * 400, "\n".join(["b" * 300] * 3))  # 900 characters, 300 distinct
+    assert text == "a" * 400
+
+
+def test_a_text_over_the_share_is_not_extracted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    text, stand_in = run(monkeypatch, "a" * 950, "b" * 2000)
+    assert text == "a" * 950 and len(stand_in.calls) == 1
+
+
+def test_share_zero_never_extracts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    text, stand_in = run(monkeypatch, "a" * 10, "b" * 900, share=0.0)
+    assert text == "a" * 10 and len(stand_in.calls) == 1
+
+
+def test_the_setting_reaches_the_options() -> None:
+    from scrapy.settings import Settings
+
+    from pipeline import settings as project_settings
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    assert options_from_settings(settings).recall_retry_share == 0.9 == ExtractOptions().recall_retry_share
+    settings.set("NEWSCLEAN_RECALL_RETRY_SHARE", "0", priority="cmdline")
+    assert options_from_settings(settings).recall_retry_share == 0.0
+
+
+@pytest.mark.parametrize("page_id", ["0118", "0344", "4859"])
+def test_pages_cut_short_get_their_article_back(page_id: str) -> None:
+    bench = load_benchmark(needs_shared(BENCHMARKS_DIR / "wcxb-dev"))
+    path = bench.root / "html" / f"{page_id}.html.gz"
+    page = Page(source_url=path.as_uri(), body=path.read_bytes(), known=KnownMetadata(url=bench.urls[page_id]))
+    with_retry = word_score(bench.truth[page_id], extract_article(page, ExtractOptions()).text).recall
+    without = word_score(bench.truth[page_id],
+                         extract_article(page, dataclasses.replace(ExtractOptions(), recall_retry_share=0.0)).text).recall
+    assert without < 0.55 and with_retry > 0.85
