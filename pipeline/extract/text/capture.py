@@ -55,8 +55,6 @@ ITEM_MIN_STAMPS = 3
 ITEM_MAX_GAP = 12
 ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
 STAMP_MAX_WORDS = 12
-# Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
-TEASER_MIN_PAIRS = 3
 INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
@@ -197,34 +195,6 @@ def mark_item_lists(lines: list[Line]) -> None:
                 line.mark("item_list")
 
 
-def mark_teaser_alternation(lines: list[Line]) -> None:
-    """TEASER_MIN_PAIRS or more headline/lede pairs in a row: a list of teasers.
-
-    An article's subheadings are followed by several paragraphs, or are questions; a teaser
-    list alternates one headline, one lede, with nothing else, and starts after a break (a
-    label, a heading): pairs that run straight on from prose are the article's own list.
-    """
-    def headline(line: Line) -> bool:
-        return (line.noise_class is None and is_heading_like(body_of(line.text))
-                and not line.text.endswith(("?", ":")))
-
-    def lede(line: Line) -> bool:
-        return line.noise_class is None and is_lede(line.text)
-
-    i = 0
-    while i < len(lines) - 1:
-        j = i
-        while j + 1 < len(lines) and headline(lines[j]) and lede(lines[j + 1]):
-            j += 2
-        continues_prose = i > 0 and lede(lines[i - 1])
-        if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
-            for line in lines[i:j]:
-                line.mark("teaser_alternation")
-            i = j
-        else:
-            i += 1
-
-
 def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.rule == "section_end_heading":
         return WEIGHT_SECTION_END
@@ -317,8 +287,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are
        claimed as teasers, so their heading does not end the run as a section end would.
     5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption
-       is part of the caption; runs of headline/lede pairs are teaser lists. Done before the
-       run search so teasers do not extend the run.
+       is part of the caption. Done before the run search so teasers do not extend the run.
     6. The headline, found by the URL slug (``pipeline.extract.text.header``), anchors the first
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
@@ -341,7 +310,6 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_inline_boxes(lines)
     mark_glued_blocks(lines)
-    mark_teaser_alternation(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
     end = announced_list_end(lines, start, end)
