@@ -129,7 +129,8 @@ def mark_inline_boxes(lines: list[Line]) -> None:
 
 
 def mark_glued_blocks(lines: list[Line]) -> None:
-    """Teasers (a headline glued to a one-paragraph lede) and labels glued to captions."""
+    """Teasers (a headline glued to a one-paragraph lede), labels glued to captions, and a
+    caption's sentence glued to the photo credit under it."""
     for prev, line in zip(lines, lines[1:]):
         if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
             continue
@@ -139,6 +140,13 @@ def mark_glued_blocks(lines: list[Line]) -> None:
               and prev.gap_before and not date_in_text(prev.text)):
             prev.mark("teaser_headline_with_lede")
             line.mark("teaser_headline_with_lede")
+    # A photo credit line ("Photo: Jane Doe, AP", "Name | Agency | Getty Images") closes the caption
+    # glued above it: a sentence about the picture, not the article's (rule ``caption_credit_label``
+    # claims the credit; ``caption_credit``'s "(Name/AP)" closes a caption line itself).
+    for prev, line in zip(lines, lines[1:]):
+        if (not line.gap_before and line.rule == "caption_credit_label" and prev.noise_class is None
+                and is_prose(prev.text)):
+            prev.mark("caption_label")
 
 
 def mark_sections(lines: list[Line]) -> None:
@@ -286,8 +294,9 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     3. Named line rules claim what is noise on its own (newsletter, captions, share...).
     4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are
        claimed as teasers, so their heading does not end the run as a section end would.
-    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption
-       is part of the caption. Done before the run search so teasers do not extend the run.
+    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption,
+       and a sentence glued above a photo credit, are part of the caption. Done before the run
+       search so teasers do not extend the run.
     6. The headline, found by the URL slug (``pipeline.extract.text.header``), anchors the first
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers

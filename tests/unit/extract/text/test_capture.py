@@ -118,6 +118,19 @@ def test_headline_lede_pairs_under_a_plain_label_are_kept() -> None:
     assert result.paragraphs == STORY + ["Shopping"] + [part for pair in pairs for part in pair.split("\n\n")]
 
 
+def test_a_sentence_glued_above_a_photo_credit_is_the_caption() -> None:
+    caption = "The mayor cuts the ribbon at the new station on Tuesday, watched by a small crowd."
+    result = clean_text_capture(capture(STORY[0], f"{caption}\nPhoto: Jane Doe, AP", *STORY[1:]))
+    assert result.paragraphs == STORY
+    assert [(rule, text) for rule, _, text in result.removed_lines] == [
+        ("caption_label", caption), ("caption_credit_label", "Photo: Jane Doe, AP")]
+
+
+def test_a_paragraph_spaced_apart_from_a_photo_credit_stays() -> None:
+    result = clean_text_capture(capture(*STORY, "Photo: Jane Doe, AP", *MORE))
+    assert result.paragraphs == STORY + MORE
+
+
 def test_headline_lede_pairs_straight_after_prose_are_the_article() -> None:
     items = [f"Deal number {n} on a garden chair\n\nThe shop sells the chair number {n} for less than half of "
              f"its usual price until the end of the week." for n in range(1, 4)]
