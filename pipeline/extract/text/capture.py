@@ -20,6 +20,7 @@ from pipeline.extract.text.header import extract_header, first_headline_like, he
 from pipeline.extract.text.line_features import MODEL_REACH, line_rows, model_keeps_line
 from pipeline.extract.text.lines import (
     BARE_MARKER,
+    MENU_MAX_WORDS,
     PROSE_MIN_WORDS,
     Line,
     body_of,
@@ -46,6 +47,10 @@ INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CA
 WEIGHT_INLINE_NOISE = -4
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
+# ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs
+# half: articles hold lists and tables of such lines, and a label of one to three words ("Share",
+# "Sign in") is page furniture far more often.
+WEIGHT_WORDY_SHORT_LINE = -2
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -218,7 +223,7 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
-        return WEIGHT_SHORT_LINE
+        return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
 
 

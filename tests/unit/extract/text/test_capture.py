@@ -131,6 +131,18 @@ def test_a_paragraph_spaced_apart_from_a_photo_credit_stays() -> None:
     assert result.paragraphs == STORY + MORE
 
 
+def test_a_long_list_of_wordy_items_between_paragraphs_is_kept() -> None:
+    items = [f"* Stop number {n} on the new route" for n in range(1, 15)]
+    result = clean_text_capture(capture(*STORY, "\n".join(items), *MORE))
+    assert result.paragraphs == STORY + items + MORE
+
+
+def test_a_long_list_of_short_labels_still_ends_the_article() -> None:
+    labels = [f"* Label {n}" for n in range(1, 15)]
+    result = clean_text_capture(capture(*STORY, "\n\n".join(labels), *MORE[:2]))
+    assert result.paragraphs == STORY
+
+
 def test_headline_lede_pairs_straight_after_prose_are_the_article() -> None:
     items = [f"Deal number {n} on a garden chair\n\nThe shop sells the chair number {n} for less than half of "
              f"its usual price until the end of the week." for n in range(1, 4)]
