@@ -54,8 +54,7 @@ from pipeline.utils.benchmark import aggregate, load_benchmark, score_page, word
 
 TIE = 1e-9
 # Text-capture stages that can be switched off (each a marking step of capture.clean_text_capture).
-TEXT_STAGES = ("mark_feeds", "mark_sections", "mark_item_lists", "mark_inline_boxes", "mark_glued_blocks",
-               "mark_teaser_alternation")
+TEXT_STAGES = ("mark_feeds", "mark_sections", "mark_item_lists", "mark_inline_boxes", "mark_glued_blocks")
 # cv_html ablations of the pre-clean (each re-runs trafilatura).
 PRECLEAN_PREFIXES = ("containers:", "markers:", "sections:", "never_content:", "figcaption", "forms", "link_cards",
                      "guard:")

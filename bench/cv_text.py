@@ -12,7 +12,7 @@ Ablations without editing code: ``--set extract.text.capture.WEIGHT_ANCHOR_BONUS
 a module constant (a Python literal; constants live in ``extract.text.capture``,
 ``extract.text.lines`` and ``extract.text.header``, and a name another module imported by value
 keeps its old value there), ``--drop-rule NAME`` removes a named line rule,
-``--noop extract.text.capture.mark_teaser_alternation`` turns a marking stage into a no-op. ``--save F`` writes the
+``--noop extract.text.capture.mark_glued_blocks`` turns a marking stage into a no-op. ``--save F`` writes the
 per-page scores, ``--compare F`` prints the per-fold change against a saved run and the pages
 that moved.
 

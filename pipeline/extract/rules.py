@@ -239,7 +239,6 @@ STRUCTURAL_RULES: dict[str, str] = {
     "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
     "author_bio_heading": AUTHOR_BIO,
     "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
-    "teaser_alternation": TEASER,  # three or more headline/lede pairs in a row
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,

@@ -20,6 +20,7 @@ from pipeline.extract.text.header import extract_header, first_headline_like, he
 from pipeline.extract.text.line_features import MODEL_REACH, line_rows, model_keeps_line
 from pipeline.extract.text.lines import (
     BARE_MARKER,
+    MENU_MAX_WORDS,
     PROSE_MIN_WORDS,
     Line,
     body_of,
@@ -46,6 +47,10 @@ INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CA
 WEIGHT_INLINE_NOISE = -4
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
+# ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs
+# half: articles hold lists and tables of such lines, and a label of one to three words ("Share",
+# "Sign in") is page furniture far more often.
+WEIGHT_WORDY_SHORT_LINE = -2
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -55,8 +60,6 @@ ITEM_MIN_STAMPS = 3
 ITEM_MAX_GAP = 12
 ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
 STAMP_MAX_WORDS = 12
-# Headline/lede pairs in a row that make a teaser list rather than an article with subheadings.
-TEASER_MIN_PAIRS = 3
 INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
@@ -131,7 +134,8 @@ def mark_inline_boxes(lines: list[Line]) -> None:
 
 
 def mark_glued_blocks(lines: list[Line]) -> None:
-    """Teasers (a headline glued to a one-paragraph lede) and labels glued to captions."""
+    """Teasers (a headline glued to a one-paragraph lede), labels glued to captions, and a
+    caption's sentence glued to the photo credit under it."""
     for prev, line in zip(lines, lines[1:]):
         if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
             continue
@@ -141,6 +145,13 @@ def mark_glued_blocks(lines: list[Line]) -> None:
               and prev.gap_before and not date_in_text(prev.text)):
             prev.mark("teaser_headline_with_lede")
             line.mark("teaser_headline_with_lede")
+    # A photo credit line ("Photo: Jane Doe, AP", "Name | Agency | Getty Images") closes the caption
+    # glued above it: a sentence about the picture, not the article's (rule ``caption_credit_label``
+    # claims the credit; ``caption_credit``'s "(Name/AP)" closes a caption line itself).
+    for prev, line in zip(lines, lines[1:]):
+        if (not line.gap_before and line.rule == "caption_credit_label" and prev.noise_class is None
+                and is_prose(prev.text)):
+            prev.mark("caption_label")
 
 
 def mark_sections(lines: list[Line]) -> None:
@@ -197,34 +208,6 @@ def mark_item_lists(lines: list[Line]) -> None:
                 line.mark("item_list")
 
 
-def mark_teaser_alternation(lines: list[Line]) -> None:
-    """TEASER_MIN_PAIRS or more headline/lede pairs in a row: a list of teasers.
-
-    An article's subheadings are followed by several paragraphs, or are questions; a teaser
-    list alternates one headline, one lede, with nothing else, and starts after a break (a
-    label, a heading): pairs that run straight on from prose are the article's own list.
-    """
-    def headline(line: Line) -> bool:
-        return (line.noise_class is None and is_heading_like(body_of(line.text))
-                and not line.text.endswith(("?", ":")))
-
-    def lede(line: Line) -> bool:
-        return line.noise_class is None and is_lede(line.text)
-
-    i = 0
-    while i < len(lines) - 1:
-        j = i
-        while j + 1 < len(lines) and headline(lines[j]) and lede(lines[j + 1]):
-            j += 2
-        continues_prose = i > 0 and lede(lines[i - 1])
-        if (j - i) // 2 >= TEASER_MIN_PAIRS and not continues_prose:
-            for line in lines[i:j]:
-                line.mark("teaser_alternation")
-            i = j
-        else:
-            i += 1
-
-
 def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.rule == "section_end_heading":
         return WEIGHT_SECTION_END
@@ -240,7 +223,7 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
-        return WEIGHT_SHORT_LINE
+        return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
 
 
@@ -316,9 +299,9 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     3. Named line rules claim what is noise on its own (newsletter, captions, share...).
     4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are
        claimed as teasers, so their heading does not end the run as a section end would.
-    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption
-       is part of the caption; runs of headline/lede pairs are teaser lists. Done before the
-       run search so teasers do not extend the run.
+    5. Glued blocks: a headline glued to a short lede is a teaser; a label glued to a caption,
+       and a sentence glued above a photo credit, are part of the caption. Done before the run
+       search so teasers do not extend the run.
     6. The headline, found by the URL slug (``pipeline.extract.text.header``), anchors the first
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
@@ -341,7 +324,6 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_line_rules(lines, rules.TEXT_LINE_RULES)
     mark_inline_boxes(lines)
     mark_glued_blocks(lines)
-    mark_teaser_alternation(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
     end = announced_list_end(lines, start, end)

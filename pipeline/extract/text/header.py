@@ -65,11 +65,18 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
         # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
         # body is anchored after it (a byline block may sit between the two).
         second = _next_prose(lines, first)
-        if second is not None and second != first + 1:
+        if second is not None and second != first + 1 and not opens_section(lines[first + 1]):
             lines[first].mark("standfirst")
             return line.index, second
         return line.index, first
     return None
+
+
+def opens_section(line: Line) -> bool:
+    """A subheading set apart (a heading of three words or more, no byline, no date): the prose
+    above it is the article's opening paragraph, not a standfirst."""
+    return (line.gap_before and line.noise_class is None and is_heading_like(line.text)
+            and not parse_byline(line.text) and not date_in_text(line.text))
 
 
 def _next_prose(lines: list[Line], after: int) -> int | None:

@@ -108,12 +108,39 @@ def test_story_list_between_repeated_dates_is_removed() -> None:
     assert result.removed[rules.TEASER] == 8
 
 
-def test_headline_lede_pairs_in_a_row_are_teasers() -> None:
-    teasers = [f"Another story headline number {n}\n\nA lede for the other story number {n} that reads like a full "
-               f"sentence of prose, long enough to count." for n in range(1, 4)]
-    result = clean_text_capture(capture(*STORY, "Shopping", *teasers))
+def test_headline_lede_pairs_under_a_plain_label_are_kept() -> None:
+    # Spaced headline/lede pairs after a short label read as the article's own list
+    # (numbered steps, a product's points): a stage that took three such pairs in a row as
+    # teasers lost all five held-out wcxb-dev-text folds, so it was removed.
+    pairs = [f"Another story headline number {n}\n\nA lede for the other story number {n} that reads like a full "
+             f"sentence of prose, long enough to count." for n in range(1, 4)]
+    result = clean_text_capture(capture(*STORY, "Shopping", *pairs))
+    assert result.paragraphs == STORY + ["Shopping"] + [part for pair in pairs for part in pair.split("\n\n")]
+
+
+def test_a_sentence_glued_above_a_photo_credit_is_the_caption() -> None:
+    caption = "The mayor cuts the ribbon at the new station on Tuesday, watched by a small crowd."
+    result = clean_text_capture(capture(STORY[0], f"{caption}\nPhoto: Jane Doe, AP", *STORY[1:]))
     assert result.paragraphs == STORY
-    assert result.removed[rules.TEASER] == 6
+    assert [(rule, text) for rule, _, text in result.removed_lines] == [
+        ("caption_label", caption), ("caption_credit_label", "Photo: Jane Doe, AP")]
+
+
+def test_a_paragraph_spaced_apart_from_a_photo_credit_stays() -> None:
+    result = clean_text_capture(capture(*STORY, "Photo: Jane Doe, AP", *MORE))
+    assert result.paragraphs == STORY + MORE
+
+
+def test_a_long_list_of_wordy_items_between_paragraphs_is_kept() -> None:
+    items = [f"* Stop number {n} on the new route" for n in range(1, 15)]
+    result = clean_text_capture(capture(*STORY, "\n".join(items), *MORE))
+    assert result.paragraphs == STORY + items + MORE
+
+
+def test_a_long_list_of_short_labels_still_ends_the_article() -> None:
+    labels = [f"* Label {n}" for n in range(1, 15)]
+    result = clean_text_capture(capture(*STORY, "\n\n".join(labels), *MORE[:2]))
+    assert result.paragraphs == STORY
 
 
 def test_headline_lede_pairs_straight_after_prose_are_the_article() -> None:

@@ -54,6 +54,22 @@ def test_prose_set_apart_after_the_headline_is_claimed_as_standfirst() -> None:
     assert lines[2].noise_class == rules.STANDFIRST
 
 
+@pytest.mark.parametrize("between", ["What the council decided", "Step 1: Check the opening hours"],
+                         ids=["subheading", "numbered-step"])
+def test_prose_above_a_subheading_is_the_opening_paragraph_not_a_standfirst(between: str) -> None:
+    lines = blocks("Menu of the site", HEADLINE, STANDFIRST, between, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 2)
+    assert claims(lines) == [None] * 6
+
+
+@pytest.mark.parametrize("between", ["By Jane Doe and John Smith", "Published March 4, 2024 at 10:00",
+                                     "Highlights"], ids=["byline", "date", "one-word-label"])
+def test_prose_above_a_byline_date_or_label_is_still_a_standfirst(between: str) -> None:
+    lines = blocks("Menu of the site", HEADLINE, STANDFIRST, between, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 4)
+    assert claims(lines)[2] == "standfirst"
+
+
 def test_known_title_anchors_whatever_the_case_and_url() -> None:
     lines = blocks("Menu of the site", HEADLINE, P1, P2)
     assert headline_anchor(lines, "https://example.org/marker/54885/", HEADLINE.upper()) == (1, 2)
