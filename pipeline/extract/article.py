@@ -36,6 +36,7 @@ from pipeline.extract.paragraphs import (
     not_prose,
     word_count,
 )
+from pipeline.extract.readability_gate import readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
@@ -190,12 +191,16 @@ def distinct_length(text: str) -> int:
 
 
 def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions) -> str:
+    """trafilatura's text of the pre-cleaned page, without the readability runs that cannot
+    change it (``readability_gate``: same text, a quarter less of trafilatura's time)."""
     html = tree.html or ""
     common = {"url": page_url, "include_comments": False, "include_tables": options.include_tables,
               "with_metadata": False, "deduplicate": False}
-    body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
+    with readability_when_it_can_win():
+        body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
     if options.favor_precision and RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-        wider = trafilatura.extract(html, favor_precision=False, **common) or ""
+        with readability_when_it_can_win():
+            wider = trafilatura.extract(html, favor_precision=False, **common) or ""
         if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
             return wider
     return body
