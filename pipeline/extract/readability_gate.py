@@ -12,7 +12,7 @@ before. The output is the one trafilatura gives (checked on the 802 dev pages of
 wcxb-dev: identical records); readability was about a quarter of trafilatura's time there.
 
 There is no option for this (``fast=True`` skips jusText as well, and loses text), so the gate
-replaces ``trafilatura.core.compare_extraction`` for the duration of one call only
+replaces ``trafilatura.core._extract_and_compare`` for the duration of one call only
 (``readability_when_it_can_win``): other callers in the same process, such as the benchmarks'
 bare trafilatura loops, get trafilatura unchanged. It relies on private trafilatura functions;
 tests/unit/extract/test_readability_gate.py pins their source, so an upgrade fails loudly there.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from copy import copy
 
 from lxml.etree import _Element, tostring
 from lxml.html import HtmlElement
@@ -56,21 +57,26 @@ def readability_can_win(body: _Element, len_text: int, bound: int, options: Extr
     return bound > options.min_extracted_size * 2 and structurally_deficient(body)
 
 
-def compare_extraction_gated(cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: _Element, text: str,
-                             options: Extractor) -> tuple[_Element, str]:
-    """``external.compare_extraction``, given an empty page for readability when it cannot win
-    (an empty readability text is never preferred; jusText reads ``cleaned_tree``, unchanged)."""
-    if not readability_can_win(body, len(text), readability_text_bound(raw_tree), options):
-        raw_tree = HtmlElement()
-    return external.compare_extraction(cleaned_tree, raw_tree, body, text, options)
+def extract_and_compare_gated(cleaned_tree: HtmlElement, cleaned_tree_backup: HtmlElement, tree: HtmlElement,
+                              options: Extractor) -> tuple[_Element, str]:
+    """``core._extract_and_compare`` (trafilatura's own extraction, then ``compare_extraction``
+    unless in fast mode), giving readability an empty page when it cannot win: an empty
+    readability text is never preferred, and jusText reads ``cleaned_tree_backup``, unchanged.
+    Skipping also spares the copy of the page readability would have mutated."""
+    postbody, temp_text = core.extract_content(cleaned_tree, options)
+    if not options.fast:
+        can_win = readability_can_win(postbody, len(temp_text), readability_text_bound(tree), options)
+        raw_tree = copy(tree) if can_win else HtmlElement()
+        postbody, temp_text = external.compare_extraction(cleaned_tree_backup, raw_tree, postbody, temp_text, options)
+    return postbody, temp_text
 
 
 @contextlib.contextmanager
 def readability_when_it_can_win() -> Iterator[None]:
     """trafilatura calls inside this block skip readability when it cannot win (see above)."""
-    original = core.compare_extraction
-    core.compare_extraction = compare_extraction_gated
+    original = core._extract_and_compare
+    core._extract_and_compare = extract_and_compare_gated
     try:
         yield
     finally:
-        core.compare_extraction = original
+        core._extract_and_compare = original

@@ -30,7 +30,9 @@ from tests.conftest import BENCHMARKS_DIR, needs_shared
 
 # sha256 (first 16 hex digits) of the source the gate relies on, in trafilatura 2.3.1.
 PINNED_SOURCES = {
-    "core._extract_and_compare": "f7d056c2118222e8",  # calls core.compare_extraction, the name replaced
+    "core._extract_and_compare": "f7d056c2118222e8",  # mirrored by extract_and_compare_gated, and replaced
+    "core.trafilatura_sequence": "f03dc4d2946dacbd",  # calls core._extract_and_compare by name
+    "core._recall_retry": "59594c39714f57be",  # calls core._extract_and_compare by name
     "external.compare_extraction": "2d3d1ffea3ba469f",  # readability, then jusText on cleaned_tree
     "external._prefer_readability": "f6ee688e9ae60074",  # mirrored by readability_can_win
     "external.try_readability": "538e3c8e5ab7e4d4",  # an empty tree gives an empty text
@@ -50,14 +52,15 @@ def test_trafilatura_is_the_version_the_gate_was_checked_against() -> None:
     assert {name: source_digest(name) for name in PINNED_SOURCES} == PINNED_SOURCES
 
 
-def test_the_gate_replaces_compare_extraction_only_inside_its_block() -> None:
-    assert core.compare_extraction is external.compare_extraction
+def test_the_gate_replaces_extract_and_compare_only_inside_its_block() -> None:
+    original = core._extract_and_compare
+    assert original.__module__ == "trafilatura.core"
     with readability_when_it_can_win():
-        assert core.compare_extraction is readability_gate.compare_extraction_gated
-    assert core.compare_extraction is external.compare_extraction
+        assert core._extract_and_compare is readability_gate.extract_and_compare_gated
+    assert core._extract_and_compare is original
     with contextlib.suppress(RuntimeError), readability_when_it_can_win():
         raise RuntimeError
-    assert core.compare_extraction is external.compare_extraction
+    assert core._extract_and_compare is original
 
 
 def bodies() -> dict[str, Element]:
