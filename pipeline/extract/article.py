@@ -56,8 +56,10 @@ def count_tags(html: str) -> int:
 def check_elements(html: str, limit: int) -> None:
     """Refuse a page with more than ``limit`` tags before any parser builds its tree: a page of
     a million ``<p>`` or 650,000 ``<a>`` took 1.6-2.2 GB in trafilatura and lxml (issue 16).
-    The largest page of aeb-dev and wcxb-dev has 5,106 (the default limit is ten times that)."""
-    if limit and (tags := count_tags(html)) > limit:
+    The largest page of aeb-dev and wcxb-dev has 5,106 (the default limit is ten times that).
+    Every ``<`` first: it bounds the tags and costs a quarter of ``count_tags`` (whose ``</``
+    search took 0.19 ms a page on aeb-dev), so ordinary pages are let through on it alone."""
+    if limit and html.count("<") > limit and (tags := count_tags(html)) > limit:
         raise TooManyElements(f"the page has {tags:,} tags, more than NEWSCLEAN_MAX_ELEMENTS={limit:,}")
 
 
