@@ -36,6 +36,7 @@ from pipeline.extract.paragraphs import (
     not_prose,
     word_count,
 )
+from pipeline.extract.readability_gate import readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
@@ -55,8 +56,10 @@ def count_tags(html: str) -> int:
 def check_elements(html: str, limit: int) -> None:
     """Refuse a page with more than ``limit`` tags before any parser builds its tree: a page of
     a million ``<p>`` or 650,000 ``<a>`` took 1.6-2.2 GB in trafilatura and lxml (issue 16).
-    The largest page of aeb-dev and wcxb-dev has 5,106 (the default limit is ten times that)."""
-    if limit and (tags := count_tags(html)) > limit:
+    The largest page of aeb-dev and wcxb-dev has 5,106 (the default limit is ten times that).
+    Every ``<`` first: it bounds the tags and costs a quarter of ``count_tags`` (whose ``</``
+    search took 0.19 ms a page on aeb-dev), so ordinary pages are let through on it alone."""
+    if limit and html.count("<") > limit and (tags := count_tags(html)) > limit:
         raise TooManyElements(f"the page has {tags:,} tags, more than NEWSCLEAN_MAX_ELEMENTS={limit:,}")
 
 
@@ -203,13 +206,17 @@ RECALL_RETRY_RATIO = 1.1
 
 
 def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions) -> str:
+    """trafilatura's text of the pre-cleaned page, without the readability runs that cannot
+    change it (``readability_gate``: same text, a quarter less of trafilatura's time)."""
     html = tree.html or ""
     common = {"url": page_url, "include_comments": False, "include_tables": options.include_tables,
               "with_metadata": False, "deduplicate": False}
-    body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
+    with readability_when_it_can_win():
+        body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
     if options.favor_precision:
         if RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-            wider = trafilatura.extract(html, favor_precision=False, **common) or ""
+            with readability_when_it_can_win():
+                wider = trafilatura.extract(html, favor_precision=False, **common) or ""
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
     elif options.recall_retry_share and len(body) < options.recall_retry_share * page_text_length(tree):

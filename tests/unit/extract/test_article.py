@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from pipeline.extract.article import drop_headline, trusted_canonical
+from pipeline.extract.article import check_elements, count_tags, drop_headline, trusted_canonical
+from pipeline.extract.errors import TooManyElements
 
 
 @pytest.mark.parametrize(("canonical", "page", "expected"), [
@@ -34,3 +35,18 @@ def test_drop_headline(paragraphs: list[str], headlines: list[str], kept: list[s
     removed: Counter[str] = Counter()
     assert drop_headline(paragraphs, headlines, removed) == kept
     assert removed["headline"] == len(paragraphs) - len(kept)
+
+
+@pytest.mark.parametrize(("html", "limit", "refused"), [
+    ("<p>x</p>" * 10, 10, False),  # 20 "<", 10 tags: the first count alone is not enough to refuse
+    ("<p>x</p>" * 11, 10, True),
+    ("<br>" * 10, 10, False),  # the first count alone lets it through
+    ("<br>" * 11, 10, True),
+    ("<br>" * 11, 0, False),  # 0: no limit
+])
+def test_check_elements(html: str, limit: int, refused: bool) -> None:
+    if refused:
+        with pytest.raises(TooManyElements, match=f"has {count_tags(html)} tags"):
+            check_elements(html, limit)
+    else:
+        check_elements(html, limit)
