@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.04309378853911076,
-    "Council votes to rebuild river bridge": 0.2490082933500493,
-    STORY: 0.9779662680840856,
-    SECOND: 0.9801409700060925,
-    THIRD: 0.9443583891967464,
-    "Most read": 0.14755216634437796,
-    "Five things to do this weekend": 0.07793638690211022,
-    "Road closures in the city centre": 0.07048736094296568,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.007448025356274841,
+    "Home News Sport": 0.02020547839193147,
+    "Council votes to rebuild river bridge": 0.18869840014283748,
+    STORY: 0.9725182191038517,
+    SECOND: 0.9780205609362538,
+    THIRD: 0.9495564153894048,
+    "Most read": 0.14666495138553215,
+    "Five things to do this weekend": 0.05363259689721519,
+    "Road closures in the city centre": 0.06137320245819092,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.006823540623284415,
 }
 
 
