@@ -73,7 +73,7 @@ def test_the_setting_reaches_the_options() -> None:
 
     settings = Settings()
     settings.setmodule(project_settings)
-    assert options_from_settings(settings).recall_retry_share == 0.9 == ExtractOptions().recall_retry_share
+    assert options_from_settings(settings).recall_retry_share == 0.7 == ExtractOptions().recall_retry_share
     settings.set("NEWSCLEAN_RECALL_RETRY_SHARE", "0", priority="cmdline")
     assert options_from_settings(settings).recall_retry_share == 0.0
 
