@@ -16,8 +16,8 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """Extraction settings (``NEWSCLEAN_MAX_PAGE_BYTES``, ``_FAVOR_PRECISION``, ``_RECALL_RETRY_SHARE``, ``_INCLUDE_TABLES``,
-    ``_MAX_ELEMENTS``, ``_WORKER_MEMORY_MB``)."""
+    """Extraction settings (``NEWSCLEAN_MAX_PAGE_BYTES``, ``_FAVOR_PRECISION``, ``_RECALL_RETRY_SHARE``,
+    ``_INCLUDE_TABLES``, ``_MAX_ELEMENTS``, ``_WORKER_MEMORY_MB``)."""
 
     max_page_bytes: int = 10 * 1024 * 1024
     favor_precision: bool = False

@@ -199,8 +199,8 @@ def distinct_length(text: str) -> int:
 # page's text, trafilatura runs again with favor_recall, and that text is taken when its distinct
 # text is more than RECALL_RETRY_RATIO times as long. Nested cross-validation grouped by site
 # (aeb-dev + wcxb-dev, 5 folds; ratio and share picked on the other four) picks 1.1 on every fold:
-# held-out gain over bare trafilatura on wcxb-dev +0.0115 against +0.0066 without the retry, 5/5
-# folds up; no aeb-dev page takes the retried text. A share of 1 / RECALL_RETRY_RATIO or more
+# held-out gain over bare trafilatura on wcxb-dev +0.0115 against +0.0066 without the retry, every
+# fold above its figure without it; no aeb-dev page takes the retried text. A share of 1 / RECALL_RETRY_RATIO or more
 # retries every page whose retry could be taken; the default 0.7 is a call on cost, not the
 # cross-validation's pick: +0.0112 held-out for a second run on 39 of 91 aeb-dev pages instead of
 # 56 (bench/throughput.py 1.54-1.59x against 1.36-1.39x at 0.9; README, Recall).
@@ -232,7 +232,8 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off; ``favor_precision`` only when the setting asks,
-       and then again without it when that kept a sliver of the page: ``extract_body``);
+       and then again without it when that kept a sliver of the page; without it, again with
+       ``favor_recall`` when the text is a small part of the page: ``extract_body``);
     4. the shared post-clean rules (a second copy of the text among them);
     5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
        part, and a date written in the URL is more trustworthy than its guess)."""

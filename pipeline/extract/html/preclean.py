@@ -284,10 +284,9 @@ def noise_class_of_names(names: str) -> str | None:
 def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
     # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
     # A name never removes the main text block or its ancestors (a template that calls its
-    # article body "related-articles-text"), as for the widgets below.
-    # A heading's id is the anchor a CMS writes from its text for the table of contents
-    # ("h-what-is-social-shopping", "hr-shared-services"), not a template's name for a widget:
-    # only a heading's class counts.
+    # article body "related-articles-text"), as for the widgets below. A heading's id is the
+    # anchor a CMS writes from its text for the table of contents ("h-what-is-social-shopping",
+    # "hr-shared-services"), not a template's name for a widget: only a heading's class counts.
     todo = _Removals()
     main_path = main_text_path(tree)
     for node in tree.css("[class], [id]"):
