@@ -302,6 +302,8 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "post:headline:h1": lambda: patched(article, HEADLINE_TAGS="h1.__ablated__"),
         "post:headline:first_only": lambda: patched(article, HEADLINE_REACH=1),
     }
+    table["recall_retry"] = extraction_options(recall_retry_share=0.0)
+    table["recall_retry:shield"] = lambda: patched(article, shield_prose=lambda html: html)
     table["alt:favor_precision_on"] = extraction_options(favor_precision=True)
     table["alt:favor_recall"] = trafilatura_options(favor_precision=False, favor_recall=True)
     table["alt:fast"] = trafilatura_options(fast=True)

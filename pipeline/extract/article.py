@@ -27,6 +27,7 @@ from pipeline.extract.errors import NoArticleText, TooManyElements
 from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
 from pipeline.extract.html.preclean import preclean, protect_standfirst
+from pipeline.extract.html.shield import shield_prose
 from pipeline.extract.language import detect_language, identifier, normalize_language
 from pipeline.extract.model import TreeModel, compiled_scorer
 from pipeline.extract.paragraphs import (
@@ -222,8 +223,9 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
     elif options.recall_retry_share and len(body) < options.recall_retry_share * page_text_length(tree):
-        # fast: without readability and jusText, the fallbacks the first run already had
-        wider = trafilatura.extract(html, favor_recall=True, fast=True, **common) or ""
+        # fast: without readability and jusText, the fallbacks the first run already had.
+        # shield_prose: what trafilatura's discard vocabulary would delete from the article.
+        wider = trafilatura.extract(shield_prose(html), favor_recall=True, fast=True, **common) or ""
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
             return wider
     return body

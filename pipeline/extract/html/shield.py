@@ -1,0 +1,57 @@
+"""Prose shielded from trafilatura's discard vocabulary, for the recall retry.
+
+Before it looks for the article, trafilatura deletes every element whose class, id, style or
+role matches ``OVERALL_DISCARD_XPATH``: substrings such as "slide", "footer", "embed", "meta",
+"bar", "widget", "author" in a class, or ``display:none``. Pre-clean has already removed the
+page's noise containers by its own names (``preclean.NOISE_CONTAINERS``, with the article's
+containers guarded), so what that vocabulary still deletes is often the article itself: a
+listicle's slides, a guide's accordion panels (hidden until clicked), a table embed, venues in a
+"page-footer", a whole article in a class that happens to hold "bar". trafilatura then keeps a
+sliver of the page, and its favor_recall run keeps the same sliver.
+
+``shield_prose`` parses the page as trafilatura would and takes off, from each element those
+expressions match and that holds prose (``holds_prose``), the attributes the expressions test;
+elements without prose are left for trafilatura to delete. It runs only in the recall retry
+(``article.extract_body``), on pages whose text is already a small part of the page.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+from pipeline.extract.html.preclean import PROSE_MIN_WORDS
+
+# The attributes OVERALL_DISCARD_XPATH tests (tests/unit/extract/html/test_shield.py checks that
+# a shielded element no longer matches any of its expressions).
+DISCARD_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden", "data-component",
+                      "data-lp-replacement-content")
+# A block of links with long titles (a related-stories list) is not prose.
+SHIELD_MAX_LINK_SHARE = 0.3
+
+
+def holds_prose(element: HtmlElement) -> bool:
+    """A paragraph of ``PROSE_MIN_WORDS`` words, and under ``SHIELD_MAX_LINK_SHARE`` of the
+    element's words in links."""
+    words = len(element.text_content().split())
+    if not words:
+        return False
+    link_words = sum(len(link.text_content().split()) for link in element.iter("a"))
+    if link_words >= SHIELD_MAX_LINK_SHARE * words:
+        return False
+    return any(len(paragraph.text_content().split()) >= PROSE_MIN_WORDS for paragraph in element.iter("p"))
+
+
+def shield_prose(html: str) -> HtmlElement | str:
+    """The page as an lxml tree for ``trafilatura.extract``, with the prose trafilatura's
+    discard expressions would delete unmarked; ``html`` itself when it does not parse."""
+    tree = load_html(html)
+    if tree is None:
+        return html
+    for expression in OVERALL_DISCARD_XPATH:
+        for element in expression(tree):
+            if holds_prose(element):
+                for name in DISCARD_ATTRIBUTES:
+                    element.attrib.pop(name, None)
+    return tree
