@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 import trafilatura
+from lxml.html import tostring
+from trafilatura.utils import load_html
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from pipeline.extract import article
 from pipeline.extract.article import ExtractOptions, extract_article
-from pipeline.extract.html.shield import holds_prose, shield_prose
+from pipeline.extract.html.shield import DISCARD_ATTRIBUTES, holds_prose, shield_prose
 from pipeline.items import KnownMetadata, Page
 from pipeline.utils.benchmark import load_benchmark, word_score
 from tests.conftest import BENCHMARKS_DIR, needs_shared
@@ -62,6 +64,19 @@ def test_link_lists_and_widgets_stay_discarded() -> None:
 def test_a_shielded_element_matches_no_discard_expression(attribute: str) -> None:
     tree = shield_prose(page(f"<div {attribute}>{PROSE}</div>"))
     assert [e for expression in OVERALL_DISCARD_XPATH for e in expression(tree)] == []
+
+
+def test_asking_the_long_paragraphs_ancestors_is_asking_the_whole_page() -> None:
+    html = page(SLIDES, ACCORDION, RELATED, SHARE, f'<div class="post-meta"><div class="sidebar-x">{PROSE}</div>'
+                f'<p class="author-note">{SENTENCE * 3}</p></div>', f'<aside id="nav-2"><p>{SENTENCE}</p></aside>')
+    whole = load_html(html)
+    for expression in OVERALL_DISCARD_XPATH:
+        for element in expression(whole):
+            if holds_prose(element):
+                for name in DISCARD_ATTRIBUTES:
+                    element.attrib.pop(name, None)
+    assert tostring(shield_prose(html)) == tostring(whole)
+    assert tostring(shield_prose(html)) != tostring(load_html(html))
 
 
 def test_holds_prose() -> None:
