@@ -10,8 +10,9 @@ listicle's slides, a guide's accordion panels (hidden until clicked), a table em
 sliver of the page, and its favor_recall run keeps the same sliver.
 
 ``shield_prose`` parses the page as trafilatura would and takes off, from each element those
-expressions match and that holds prose (``holds_prose``), the attributes the expressions test;
-elements without prose are left for trafilatura to delete. It runs only in the recall retry
+expressions match and that holds prose (``holds_prose``), the attributes the expressions test,
+keeping the id and class names that match nothing on their own (``_unmark``); elements without
+prose are left for trafilatura to delete. It runs only in the recall retry
 (``article.extract_body``), on pages whose text is already a small part of the page.
 """
 
@@ -66,8 +67,33 @@ def shield_prose(html: str) -> HtmlElement | str:
         element = paragraph
         while element is not None and element not in asked:
             asked.add(element)
-            if any(expression(element) for expression in SELF_DISCARD_XPATH) and holds_prose(element):
-                for name in DISCARD_ATTRIBUTES:
-                    element.attrib.pop(name, None)
+            if _discarded(element) and holds_prose(element):
+                _unmark(element)
             element = element.getparent()
     return tree
+
+
+def _discarded(element: HtmlElement) -> bool:
+    return any(expression(element) for expression in SELF_DISCARD_XPATH)
+
+
+def _unmark(element: HtmlElement) -> None:
+    """Takes off the tested attributes, then puts back the id and the class names that match
+    nothing on their own: trafilatura finds the article's container by those names
+    ("entry-content", "article-body"), and an element that lost them is no longer found."""
+    ident, classes = element.get("id"), (element.get("class") or "").split()
+    for name in DISCARD_ATTRIBUTES:
+        element.attrib.pop(name, None)
+    if ident is not None:
+        element.set("id", ident)
+        if _discarded(element):
+            del element.attrib["id"]
+    kept: list[str] = []
+    for name in classes:
+        element.set("class", " ".join([*kept, name]))
+        if _discarded(element):
+            element.set("class", " ".join(kept))
+        else:
+            kept.append(name)
+    if not kept:
+        element.attrib.pop("class", None)

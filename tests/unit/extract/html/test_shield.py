@@ -12,7 +12,7 @@ from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from pipeline.extract import article
 from pipeline.extract.article import ExtractOptions, extract_article
-from pipeline.extract.html.shield import DISCARD_ATTRIBUTES, holds_prose, shield_prose
+from pipeline.extract.html.shield import _unmark, holds_prose, shield_prose
 from pipeline.items import KnownMetadata, Page
 from pipeline.utils.benchmark import load_benchmark, word_score
 from tests.conftest import BENCHMARKS_DIR, needs_shared
@@ -73,10 +73,21 @@ def test_asking_the_long_paragraphs_ancestors_is_asking_the_whole_page() -> None
     for expression in OVERALL_DISCARD_XPATH:
         for element in expression(whole):
             if holds_prose(element):
-                for name in DISCARD_ATTRIBUTES:
-                    element.attrib.pop(name, None)
+                _unmark(element)
     assert tostring(shield_prose(html)) == tostring(whole)
     assert tostring(shield_prose(html)) != tostring(load_html(html))
+
+
+@pytest.mark.parametrize(("attributes", "left"), [
+    ('class="entry-content sidebar-layout"', {"class": "entry-content"}),
+    ('class="post-meta slide" id="article-body"', {"id": "article-body"}),
+    ('id="nav-2" class="story" style="display:none" aria-hidden="true"', {"class": "story"}),
+    ('class="x" role="navigation"', {"class": "x"}),
+])
+def test_unmark_keeps_the_names_that_match_nothing(attributes: str, left: dict[str, str]) -> None:
+    element = shield_prose(f"<html><body><div {attributes}>text</div></body></html>").find(".//div")
+    _unmark(element)
+    assert dict(element.attrib) == left
 
 
 def test_holds_prose() -> None:
