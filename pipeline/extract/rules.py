@@ -198,10 +198,11 @@ TEXT_LINE_RULES: tuple[LineRule, ...] = (
 # Headings that open a block of links to other stories: the body does not continue past them
 # (a text capture's max-run search treats them as strong negative evidence).
 SECTION_END_HEADING = re.compile(
-    r"^(news ?feed|more news|more stories|latest( news| stories| headlines)?|most (read|popular|viewed|shared)|"
+    r"^(news ?feed|more news|more stories|latest( news| stories| headlines)?|"
+    r"most (read|popular|viewed|shared)( (articles|stories|posts|news)| (in|on|from) .{1,40})?|"
     r"trending( now| stories)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
     r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
-    r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now)?|"
+    r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
     r"also read|further reading|see also|what to read next|read next|up next|in other news|"
     r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
     r"in case you missed it|elsewhere on .{1,40})\s*:?$",

@@ -36,6 +36,8 @@ NOISE = [
     ("Leave a Reply", "comments", "comment_form"),
     ("Already a subscriber?", "paywall", "paywall_prompt"),
     ("Most read", "news_feed", "section_end_heading"),
+    ("Most read in Business", "news_feed", "section_end_heading"),
+    ("Popular articles", "news_feed", "section_end_heading"),
 ]
 
 
