@@ -18,6 +18,10 @@ TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PROSE_MIN_WORDS = 7  # with a sentence ending
 PROSE_ANY_WORDS = 20  # without one
+# ... unless nearly every word is capitalised: a drop-down's options or a row of names and links
+# ("Select Country Albania Algeria ..."), not a sentence.
+NAME_ROW_MIN_SHARE = 0.8
+TERM_LIST_MAX_WORDS_PER_COMMA = 6  # a comma every few words: a list of terms, which articles hold
 CJK_PROSE_MIN_CHARS = 25
 HEADING_MAX_WORDS = 25
 MENU_MAX_WORDS = 3
@@ -68,8 +72,20 @@ def is_prose(text: str) -> bool:
     if is_cjk(text):
         return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
     words = len(text.split())
-    return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text))
-                                        and not TRUNCATED.search(text))
+    if words >= PROSE_ANY_WORDS and not is_name_row(text):
+        return True
+    return words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text)) and not TRUNCATED.search(text)
+
+
+def is_name_row(text: str) -> bool:
+    """Nearly every word (of those starting with a letter) capitalised and no sentence ending: a
+    drop-down's options or a menu run together. Not with a comma every few words: that is a list
+    of terms ("Key services: Web Design, Paid Search, ..."), which articles hold."""
+    tokens = text.split()
+    if SENTENCE_END.search(text) or text.count(",") * TERM_LIST_MAX_WORDS_PER_COMMA >= len(tokens):
+        return False
+    initials = [w[0] for w in tokens if w[0].isalpha()]
+    return bool(initials) and sum(c.isupper() for c in initials) >= NAME_ROW_MIN_SHARE * len(initials)
 
 
 def is_lede(text: str) -> bool:
