@@ -60,7 +60,10 @@ ITEM_MIN_STAMPS = 3
 ITEM_MAX_GAP = 12
 ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
 STAMP_MAX_WORDS = 12
-INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
+INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a lede, a byline)
+# The body resumes after such a box with two prose lines in a row: one alone is a teaser's lede,
+# and the box is a list of other stories.
+INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
@@ -112,6 +115,13 @@ def mark_feeds(lines: list[Line]) -> None:
                 in_item = False
 
 
+def resumes_article(lines: list[Line], first: Line) -> bool:
+    """The article goes on at ``first``: INLINE_BOX_RESUME_LINES unclaimed prose lines in a row."""
+    following = lines[first.index:first.index + INLINE_BOX_RESUME_LINES]
+    return len(following) == INLINE_BOX_RESUME_LINES and all(
+        f.noise_class is None and is_prose(f.text) for f in following)
+
+
 def mark_inline_boxes(lines: list[Line]) -> None:
     """A section-end heading ("Don't miss", "Related articles") over a few links, after which the
     article's paragraphs resume: a promotion box set inside the body, not the body's end. The
@@ -123,7 +133,7 @@ def mark_inline_boxes(lines: list[Line]) -> None:
         for nxt in lines[line.index + 1:]:
             if nxt.noise_class in INLINE_NOISE:
                 continue
-            if nxt.noise_class is None and nxt.gap_before and is_prose(nxt.text) and items:
+            if nxt.noise_class is None and nxt.gap_before and items and resumes_article(lines, nxt):
                 for item in [line, *items]:
                     item.noise_class, item.rule = None, None
                     item.mark("inline_box")

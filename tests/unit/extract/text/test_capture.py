@@ -269,3 +269,13 @@ def test_without_a_slug_the_headline_is_the_heading_nearest_the_body() -> None:
     text = capture("Menu of the site here", "Council opens new library in the old station", *STORY)
     result = clean_text_capture(text, url="https://example.org/marker/54885/")
     assert result.title == "Council opens new library in the old station"
+
+
+def test_a_related_box_whose_lede_is_followed_by_no_paragraph_ends_the_article() -> None:
+    # "Related stories" over a headline and its one-sentence lede, then a byline: no paragraph
+    # resumes the article after the box, so the box and what follows are not the article
+    box = ("Related stories\n\nOther story about a thing\n\n"
+           "A one-sentence summary of that other story tells readers why they should click on it.\n\nBy Jane Doe")
+    tail = "A reader's long comment about something else entirely, which goes on for a while and then ends."
+    result = clean_text_capture(capture(*STORY, box, tail))
+    assert result.paragraphs == STORY
