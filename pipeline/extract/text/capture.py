@@ -45,6 +45,10 @@ WEIGHT_RULE_NOISE = -10
 # "Read more" link) says little about where the article ends: it barely weighs against the run.
 INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CAPTION, rules.AUDIO_NOTICE})
 WEIGHT_INLINE_NOISE = -4
+# Noise classes that say more than WEIGHT_RULE_NOISE against the run: a sign-up box sits after
+# the article or beside it far more often than inside it (at -200, a section end, it cuts the few
+# articles that hold one).
+NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50}
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 # ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs
@@ -228,7 +232,7 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.noise_class in INLINE_NOISE:
         return WEIGHT_INLINE_NOISE
     if line.noise_class:
-        return WEIGHT_RULE_NOISE
+        return NOISE_CLASS_WEIGHT.get(line.noise_class, WEIGHT_RULE_NOISE)
     if is_prose(line.text):
         weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR

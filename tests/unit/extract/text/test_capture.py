@@ -279,3 +279,13 @@ def test_a_related_box_whose_lede_is_followed_by_no_paragraph_ends_the_article()
     tail = "A reader's long comment about something else entirely, which goes on for a while and then ends."
     result = clean_text_capture(capture(*STORY, box, tail))
     assert result.paragraphs == STORY
+
+
+def test_a_sign_up_box_after_the_article_ends_it() -> None:
+    # three sign-up lines weigh -50 each: the promotional paragraph under them does not outweigh them
+    box = "Our weekly newsletter\nGet the best stories in your inbox every week.\nSubscribe"
+    promo = ("Our editors pick the stories that matter most to readers in the city and send them every Friday "
+             "morning, along with the events of the weekend and the best places to eat out.")
+    result = clean_text_capture(capture(*STORY, box, promo))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.NEWSLETTER] == 3
