@@ -289,3 +289,10 @@ def test_a_sign_up_box_after_the_article_ends_it() -> None:
     result = clean_text_capture(capture(*STORY, box, promo))
     assert result.paragraphs == STORY
     assert result.removed[rules.NEWSLETTER] == 3
+
+
+def test_a_lone_date_after_the_article_ends_it() -> None:
+    # a date line weighs -80: the next story's lede under it does not extend the run
+    lede = "The next story on the site tells readers about a market that opened in the old station."
+    result = clean_text_capture(capture(*STORY, "March 3, 2024", lede))
+    assert result.paragraphs == STORY
