@@ -48,8 +48,9 @@ WEIGHT_INLINE_NOISE = -4
 # Noise classes that say more than WEIGHT_RULE_NOISE against the run. A sign-up box sits after
 # the article or beside it far more often than inside it (at -200, a section end, it cuts the few
 # articles that hold one). A line that is only a date, a time or a reading time stands over the
-# article or between the items of a story list, seldom inside a body.
-NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50, rules.DATELINE: -80}
+# article or between the items of a story list, seldom inside a body. A share row closes the
+# article more often than it opens it (at -40 it cuts an article whose share row sits above it).
+NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50, rules.DATELINE: -80, rules.SHARE: -20}
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 # ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs

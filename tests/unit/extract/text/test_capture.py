@@ -296,3 +296,11 @@ def test_a_lone_date_after_the_article_ends_it() -> None:
     lede = "The next story on the site tells readers about a market that opened in the old station."
     result = clean_text_capture(capture(*STORY, "March 3, 2024", lede))
     assert result.paragraphs == STORY
+
+
+def test_a_share_row_after_the_article_ends_it() -> None:
+    # two share lines weigh -20 each: the next story's lede (30 words) under them does not extend the run
+    lede = ("The next story on the site tells readers about a market that opened in the old station last "
+            "week, with forty stalls, a bakery and a small stage for the bands of the town.")
+    result = clean_text_capture(capture(*STORY, "Share this article\nShare on Facebook", lede))
+    assert result.paragraphs == STORY
