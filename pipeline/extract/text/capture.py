@@ -50,7 +50,9 @@ WEIGHT_INLINE_NOISE = -4
 # articles that hold one). A line that is only a date, a time or a reading time stands over the
 # article or between the items of a story list, seldom inside a body. A share row closes the
 # article more often than it opens it (at -40 it cuts an article whose share row sits above it).
-NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50, rules.DATELINE: -80, rules.SHARE: -20}
+# A comment widget or form ("Leave a reply", "12 comments") opens the thread under the article.
+NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50, rules.DATELINE: -80, rules.SHARE: -20,
+                                      rules.COMMENTS: -50}
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 # ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs

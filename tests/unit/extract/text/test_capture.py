@@ -304,3 +304,11 @@ def test_a_share_row_after_the_article_ends_it() -> None:
             "week, with forty stalls, a bakery and a small stage for the bands of the town.")
     result = clean_text_capture(capture(*STORY, "Share this article\nShare on Facebook", lede))
     assert result.paragraphs == STORY
+
+
+def test_a_comment_widget_after_the_article_ends_it() -> None:
+    # the widget's line weighs -50: the comment under it (30 words) does not extend the run
+    comment = ("I read this story on the train this morning and I think the council should have acted years "
+               "ago, when the first cracks in the houses of the street were found by the owners.")
+    result = clean_text_capture(capture(*STORY, "View all comments", comment))
+    assert result.paragraphs == STORY
