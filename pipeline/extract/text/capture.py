@@ -25,6 +25,7 @@ from pipeline.extract.text.lines import (
     Line,
     body_of,
     is_cjk,
+    is_code_line,
     is_heading_like,
     is_lede,
     is_menu_like,
@@ -59,6 +60,9 @@ WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list ite
 # half: articles hold lists and tables of such lines, and a label of one to three words ("Share",
 # "Sign in") is page furniture far more often.
 WEIGHT_WORDY_SHORT_LINE = -2
+# A code block's lines are short and no prose, but a technical article goes on after them: they
+# weigh nothing either way (as short lines, a long block cut the article in two).
+WEIGHT_CODE_LINE = 0
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -240,6 +244,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if is_prose(line.text):
         weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
+    if lines is not None and is_code_line(line, lines):
+        return WEIGHT_CODE_LINE
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE

@@ -32,6 +32,15 @@ WORD = re.compile(r"\w+")
 # A list item's marker as a text rendering writes it ("* ", "+ ", "• ", "1. "): not part of its words.
 LIST_MARKER = re.compile(r"^(?:[*+•·▪◦‣>-]|\d{1,2}[.)])\s+")
 BARE_MARKER = re.compile(r"^[*+•·▪◦‣>|-]+$")
+# A line of program code: it ends in a bracket or a semicolon, opens with a closing bracket, a
+# comment, a tag or a keyword, or holds an assignment or a comparison.
+CODE_LINE = re.compile(r"""
+    (?:[{};(\[] | \)[;,]? | \],? | \},? | />)$
+  | ^(?:[})\]] | // | /\* | \#! | \#include\b | </?[a-zA-Z][\w-]*[\s>/]
+       | (?:import|from|def|class|const|let|var|return|if|for|while|function|public|private|async|await
+           |fn|func|package|SELECT|INSERT)\b.*[^.!?]$)
+  | \s(?:={1,3}|=>|!==?|\+=|->)\s
+""", re.VERBOSE)
 
 
 @dataclass
@@ -110,6 +119,18 @@ def is_menu_like(line: Line, lines: list[Line]) -> bool:
     prev = lines[line.index - 1] if line.index > 0 else None
     nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
     return bool((prev and not line.gap_before and short(prev)) or (nxt and not line.gap_after and short(nxt)))
+
+
+def is_code_line(line: Line, lines: list[Line]) -> bool:
+    """A line of a code block: shaped like code (``CODE_LINE``, no prose), next to another such line."""
+    def code(other: Line) -> bool:
+        return bool(CODE_LINE.search(other.text)) and not is_prose(other.text)
+
+    if not code(line):
+        return False
+    prev = lines[line.index - 1] if line.index > 0 else None
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool((prev and code(prev)) or (nxt and code(nxt)))
 
 
 def split_lines(text: str) -> list[Line]:

@@ -312,3 +312,10 @@ def test_a_comment_widget_after_the_article_ends_it() -> None:
                "ago, when the first cracks in the houses of the street were found by the owners.")
     result = clean_text_capture(capture(*STORY, "View all comments", comment))
     assert result.paragraphs == STORY
+
+
+def test_a_code_block_inside_the_article_does_not_cut_it() -> None:
+    # twenty lines of code weigh nothing: as short lines (-2 to -5 each) they split the article in two
+    code = "\n".join(f"const value{n} = compute({n});" for n in range(20))
+    result = clean_text_capture(capture(STORY[0], code, *MORE))
+    assert result.paragraphs == [STORY[0], *code.split("\n"), *MORE]

@@ -8,6 +8,7 @@ from pipeline.extract.text.lines import (
     Line,
     body_of,
     is_cjk,
+    is_code_line,
     is_heading_like,
     is_lede,
     is_menu_like,
@@ -169,3 +170,12 @@ def menu_flags(text: str) -> list[bool]:
 ], ids=["menu", "spaced", "glued-to-prose", "menu-then-prose", "sentence-end", "four-words", "alone"])
 def test_is_menu_like(text: str, flags: list[bool]) -> None:
     assert menu_flags(text) == flags
+
+
+# ----------------------------------------------------------------------------- is_code_line
+
+def test_is_code_line_needs_a_block_of_code_shaped_lines() -> None:
+    lines = split_lines("const total = items.length;\nif (total > 0) {\nrender(items);\n}\n\n"
+                        "Share\n\nThe function returns early when the list is empty, as the docs say.\n\n"
+                        "print(total)\n")
+    assert [is_code_line(line, lines) for line in lines] == [True, True, True, True, False, False, False]
