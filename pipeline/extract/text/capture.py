@@ -80,6 +80,10 @@ WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: 
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
+# A line that is only a byline ("By Jane Doe", "Written by John Roe") past the first paragraph under
+# the headline (anywhere, without one) opens an author box or another story: the article's own
+# byline sits above its body. (-50 and -200 lose pages the -100 keeps; see the README.)
+WEIGHT_LATE_BYLINE = -100
 
 
 @dataclass
@@ -255,7 +259,8 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
     """``[start, end)`` of the contiguous span with the greatest total weight (Kadane).
 
     A line seen before on the page weighs nothing for it: repeated blocks are page furniture
-    (a dialog, a menu) more often than the article.
+    (a dialog, a menu) more often than the article. A byline after ``anchor`` weighs
+    WEIGHT_LATE_BYLINE.
     """
     best, best_span = 0, (0, 0)
     total, start = 0, 0
@@ -268,6 +273,8 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
             weight = min(weight, 0)
         if i == anchor:
             weight += WEIGHT_ANCHOR_BONUS
+        elif (anchor is None or i > anchor) and line.noise_class is None and stamp_kind(line.text) == "byline":
+            weight = min(weight, WEIGHT_LATE_BYLINE)
         seen.add(line.text)
         total += weight
         if total > best:

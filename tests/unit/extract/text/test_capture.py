@@ -319,3 +319,11 @@ def test_a_code_block_inside_the_article_does_not_cut_it() -> None:
     code = "\n".join(f"const value{n} = compute({n});" for n in range(20))
     result = clean_text_capture(capture(STORY[0], code, *MORE))
     assert result.paragraphs == [STORY[0], *code.split("\n"), *MORE]
+
+
+def test_a_byline_after_the_article_ends_it() -> None:
+    # past the body's start a byline line weighs -100: the author box (or next story) under it goes
+    bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "
+           "schools and transport for a weekly in the north of the county for ten years.")
+    result = clean_text_capture(capture(*STORY, "By Jane Doe", bio))
+    assert result.paragraphs == STORY
