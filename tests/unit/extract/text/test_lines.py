@@ -107,12 +107,12 @@ def test_is_cjk(text: str, cjk: bool) -> None:
     ("市議会は火曜日、橋は春に再び開通すると発表し、修理費用は多くかかったと述べた", False),  # no ending
     (COUNTRIES, False),  # a drop-down's options: names, no sentence
     (COUNTRIES + ".", True),  # a sentence ending: judged as a sentence, whatever its words
-    ("Key Services: Web Design, Paid Search, Social Media Marketing, Email Marketing, Brand Strategy, "
-     "Content Creation, Video Production, Local SEO, Mobile Apps", True),  # a comma every few words: terms
-    ("Home News Sport Business Technology Science Health Education Entertainment Arts Travel Weather "
-     "Opinion Video Audio Podcasts Newsletters Games Puzzles Crosswords", False),  # a menu run together
-    ("The council said the bridge would reopen in the spring after a decade of repairs to its "
-     "Victorian Iron Frame", True),  # lowercase words: prose
+    (("Key Services: Web Design, Paid Search, Social Media Marketing, Email Marketing, Brand Strategy, "
+      "Content Creation, Video Production, Local SEO, Mobile Apps"), True),  # a comma every few words: terms
+    (("Home News Sport Business Technology Science Health Education Entertainment Arts Travel Weather "
+      "Opinion Video Audio Podcasts Newsletters Games Puzzles Crosswords"), False),  # a menu run together
+    (("The council said the bridge would reopen in the spring after a decade of repairs to its "
+      "Victorian Iron Frame"), True),  # lowercase words: prose
 ], ids=["sentence", "no-ending", "too-short", "closing-quote", "question", "twenty-words", "nineteen-words",
         "truncated-dots", "truncated-bracket", "list-item", "short-list-item", "cjk", "cjk-short",
         "cjk-no-ending", "name-row", "name-row-full-stop", "term-list", "menu-row", "prose-no-ending"])
