@@ -25,6 +25,7 @@ from pipeline.extract.text.lines import (
     Line,
     body_of,
     is_cjk,
+    is_code_line,
     is_heading_like,
     is_lede,
     is_menu_like,
@@ -45,12 +46,23 @@ WEIGHT_RULE_NOISE = -10
 # "Read more" link) says little about where the article ends: it barely weighs against the run.
 INLINE_NOISE = frozenset({rules.ADVERT, rules.PAYWALL, rules.READ_MORE, rules.CAPTION, rules.AUDIO_NOTICE})
 WEIGHT_INLINE_NOISE = -4
+# Noise classes that say more than WEIGHT_RULE_NOISE against the run. A sign-up box sits after
+# the article or beside it far more often than inside it (at -200, a section end, it cuts the few
+# articles that hold one). A line that is only a date, a time or a reading time stands over the
+# article or between the items of a story list, seldom inside a body. A share row closes the
+# article more often than it opens it (at -40 it cuts an article whose share row sits above it).
+# A comment widget or form ("Leave a reply", "12 comments") opens the thread under the article.
+NOISE_CLASS_WEIGHT: dict[str, int] = {rules.NEWSLETTER: -50, rules.DATELINE: -80, rules.SHARE: -20,
+                                      rules.COMMENTS: -50}
 WEIGHT_NON_PROSE = -5  # menus, buttons, bare list markers
 WEIGHT_SHORT_LINE = -4  # a short line that is no menu: a subheading, a list item, a label
 # ... of more than MENU_MAX_WORDS words (a subheading, a list item that says something) weighs
 # half: articles hold lists and tables of such lines, and a label of one to three words ("Share",
 # "Sign in") is page furniture far more often.
 WEIGHT_WORDY_SHORT_LINE = -2
+# A code block's lines are short and no prose, but a technical article goes on after them: they
+# weigh nothing either way (as short lines, a long block cut the article in two).
+WEIGHT_CODE_LINE = 0
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -60,11 +72,18 @@ ITEM_MIN_STAMPS = 3
 ITEM_MAX_GAP = 12
 ITEM_MAX_EXTEND = 3  # lines of an item that may lie before its first stamp or after its last
 STAMP_MAX_WORDS = 12
-INLINE_BOX_MAX_ITEMS = 4  # links in a promotion box inside the body
+INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a lede, a byline)
+# The body resumes after such a box with two prose lines in a row: one alone is a teaser's lede,
+# and the box is a list of other stories.
+INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
+# A line that is only a byline ("By Jane Doe", "Written by John Roe") past the first paragraph under
+# the headline (anywhere, without one) opens an author box or another story: the article's own
+# byline sits above its body. (-50 and -200 lose pages the -100 keeps; see the README.)
+WEIGHT_LATE_BYLINE = -100
 
 
 @dataclass
@@ -112,6 +131,13 @@ def mark_feeds(lines: list[Line]) -> None:
                 in_item = False
 
 
+def resumes_article(lines: list[Line], first: Line) -> bool:
+    """The article goes on at ``first``: INLINE_BOX_RESUME_LINES unclaimed prose lines in a row."""
+    following = lines[first.index:first.index + INLINE_BOX_RESUME_LINES]
+    return len(following) == INLINE_BOX_RESUME_LINES and all(
+        f.noise_class is None and is_prose(f.text) for f in following)
+
+
 def mark_inline_boxes(lines: list[Line]) -> None:
     """A section-end heading ("Don't miss", "Related articles") over a few links, after which the
     article's paragraphs resume: a promotion box set inside the body, not the body's end. The
@@ -123,7 +149,7 @@ def mark_inline_boxes(lines: list[Line]) -> None:
         for nxt in lines[line.index + 1:]:
             if nxt.noise_class in INLINE_NOISE:
                 continue
-            if nxt.noise_class is None and nxt.gap_before and is_prose(nxt.text) and items:
+            if nxt.noise_class is None and nxt.gap_before and items and resumes_article(lines, nxt):
                 for item in [line, *items]:
                     item.noise_class, item.rule = None, None
                     item.mark("inline_box")
@@ -218,10 +244,12 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.noise_class in INLINE_NOISE:
         return WEIGHT_INLINE_NOISE
     if line.noise_class:
-        return WEIGHT_RULE_NOISE
+        return NOISE_CLASS_WEIGHT.get(line.noise_class, WEIGHT_RULE_NOISE)
     if is_prose(line.text):
         weight = min(line.words, 120) if not is_cjk(line.text) else min(len(line.text) // 2, 120)
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
+    if lines is not None and is_code_line(line, lines):
+        return WEIGHT_CODE_LINE
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
@@ -231,7 +259,8 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
     """``[start, end)`` of the contiguous span with the greatest total weight (Kadane).
 
     A line seen before on the page weighs nothing for it: repeated blocks are page furniture
-    (a dialog, a menu) more often than the article.
+    (a dialog, a menu) more often than the article. A byline after ``anchor`` weighs
+    WEIGHT_LATE_BYLINE.
     """
     best, best_span = 0, (0, 0)
     total, start = 0, 0
@@ -244,6 +273,8 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
             weight = min(weight, 0)
         if i == anchor:
             weight += WEIGHT_ANCHOR_BONUS
+        elif (anchor is None or i > anchor) and line.noise_class is None and stamp_kind(line.text) == "byline":
+            weight = min(weight, WEIGHT_LATE_BYLINE)
         seen.add(line.text)
         total += weight
         if total > best:

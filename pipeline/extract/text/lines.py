@@ -18,6 +18,10 @@ TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PROSE_MIN_WORDS = 7  # with a sentence ending
 PROSE_ANY_WORDS = 20  # without one
+# ... unless nearly every word is capitalised: a drop-down's options or a row of names and links
+# ("Select Country Albania Algeria ..."), not a sentence.
+NAME_ROW_MIN_SHARE = 0.8
+TERM_LIST_MAX_WORDS_PER_COMMA = 6  # a comma every few words: a list of terms, which articles hold
 CJK_PROSE_MIN_CHARS = 25
 HEADING_MAX_WORDS = 25
 MENU_MAX_WORDS = 3
@@ -28,6 +32,15 @@ WORD = re.compile(r"\w+")
 # A list item's marker as a text rendering writes it ("* ", "+ ", "• ", "1. "): not part of its words.
 LIST_MARKER = re.compile(r"^(?:[*+•·▪◦‣>-]|\d{1,2}[.)])\s+")
 BARE_MARKER = re.compile(r"^[*+•·▪◦‣>|-]+$")
+# A line of program code: it ends in a bracket or a semicolon, opens with a closing bracket, a
+# comment, a tag or a keyword, or holds an assignment or a comparison.
+CODE_LINE = re.compile(r"""
+    (?:[{};(\[] | \)[;,]? | \],? | \},? | />)$
+  | ^(?:[})\]] | // | /\* | \#! | \#include\b | </?[a-zA-Z][\w-]*[\s>/]
+       | (?:import|from|def|class|const|let|var|return|if|for|while|function|public|private|async|await
+           |fn|func|package|SELECT|INSERT)\b.*[^.!?]$)
+  | \s(?:={1,3}|=>|!==?|\+=|->)\s
+""", re.VERBOSE)
 
 
 @dataclass
@@ -68,8 +81,20 @@ def is_prose(text: str) -> bool:
     if is_cjk(text):
         return len(text) >= CJK_PROSE_MIN_CHARS and bool(SENTENCE_END.search(text))
     words = len(text.split())
-    return words >= PROSE_ANY_WORDS or (words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text))
-                                        and not TRUNCATED.search(text))
+    if words >= PROSE_ANY_WORDS and not is_name_row(text):
+        return True
+    return words >= PROSE_MIN_WORDS and bool(SENTENCE_END.search(text)) and not TRUNCATED.search(text)
+
+
+def is_name_row(text: str) -> bool:
+    """Nearly every word (of those starting with a letter) capitalised and no sentence ending: a
+    drop-down's options or a menu run together. Not with a comma every few words: that is a list
+    of terms ("Key services: Web Design, Paid Search, ..."), which articles hold."""
+    tokens = text.split()
+    if SENTENCE_END.search(text) or text.count(",") * TERM_LIST_MAX_WORDS_PER_COMMA >= len(tokens):
+        return False
+    initials = [w[0] for w in tokens if w[0].isalpha()]
+    return bool(initials) and sum(c.isupper() for c in initials) >= NAME_ROW_MIN_SHARE * len(initials)
 
 
 def is_lede(text: str) -> bool:
@@ -94,6 +119,18 @@ def is_menu_like(line: Line, lines: list[Line]) -> bool:
     prev = lines[line.index - 1] if line.index > 0 else None
     nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
     return bool((prev and not line.gap_before and short(prev)) or (nxt and not line.gap_after and short(nxt)))
+
+
+def is_code_line(line: Line, lines: list[Line]) -> bool:
+    """A line of a code block: shaped like code (``CODE_LINE``, no prose), next to another such line."""
+    def code(other: Line) -> bool:
+        return bool(CODE_LINE.search(other.text)) and not is_prose(other.text)
+
+    if not code(line):
+        return False
+    prev = lines[line.index - 1] if line.index > 0 else None
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool((prev and code(prev)) or (nxt and code(nxt)))
 
 
 def split_lines(text: str) -> list[Line]:

@@ -269,3 +269,61 @@ def test_without_a_slug_the_headline_is_the_heading_nearest_the_body() -> None:
     text = capture("Menu of the site here", "Council opens new library in the old station", *STORY)
     result = clean_text_capture(text, url="https://example.org/marker/54885/")
     assert result.title == "Council opens new library in the old station"
+
+
+def test_a_related_box_whose_lede_is_followed_by_no_paragraph_ends_the_article() -> None:
+    # "Related stories" over a headline and its one-sentence lede, then a byline: no paragraph
+    # resumes the article after the box, so the box and what follows are not the article
+    box = ("Related stories\n\nOther story about a thing\n\n"
+           "A one-sentence summary of that other story tells readers why they should click on it.\n\nBy Jane Doe")
+    tail = "A reader's long comment about something else entirely, which goes on for a while and then ends."
+    result = clean_text_capture(capture(*STORY, box, tail))
+    assert result.paragraphs == STORY
+
+
+def test_a_sign_up_box_after_the_article_ends_it() -> None:
+    # three sign-up lines weigh -50 each: the promotional paragraph under them does not outweigh them
+    box = "Our weekly newsletter\nGet the best stories in your inbox every week.\nSubscribe"
+    promo = ("Our editors pick the stories that matter most to readers in the city and send them every Friday "
+             "morning, along with the events of the weekend and the best places to eat out.")
+    result = clean_text_capture(capture(*STORY, box, promo))
+    assert result.paragraphs == STORY
+    assert result.removed[rules.NEWSLETTER] == 3
+
+
+def test_a_lone_date_after_the_article_ends_it() -> None:
+    # a date line weighs -80: the next story's lede under it does not extend the run
+    lede = "The next story on the site tells readers about a market that opened in the old station."
+    result = clean_text_capture(capture(*STORY, "March 3, 2024", lede))
+    assert result.paragraphs == STORY
+
+
+def test_a_share_row_after_the_article_ends_it() -> None:
+    # two share lines weigh -20 each: the next story's lede (30 words) under them does not extend the run
+    lede = ("The next story on the site tells readers about a market that opened in the old station last "
+            "week, with forty stalls, a bakery and a small stage for the bands of the town.")
+    result = clean_text_capture(capture(*STORY, "Share this article\nShare on Facebook", lede))
+    assert result.paragraphs == STORY
+
+
+def test_a_comment_widget_after_the_article_ends_it() -> None:
+    # the widget's line weighs -50: the comment under it (30 words) does not extend the run
+    comment = ("I read this story on the train this morning and I think the council should have acted years "
+               "ago, when the first cracks in the houses of the street were found by the owners.")
+    result = clean_text_capture(capture(*STORY, "View all comments", comment))
+    assert result.paragraphs == STORY
+
+
+def test_a_code_block_inside_the_article_does_not_cut_it() -> None:
+    # twenty lines of code weigh nothing: as short lines (-2 to -5 each) they split the article in two
+    code = "\n".join(f"const value{n} = compute({n});" for n in range(20))
+    result = clean_text_capture(capture(STORY[0], code, *MORE))
+    assert result.paragraphs == [STORY[0], *code.split("\n"), *MORE]
+
+
+def test_a_byline_after_the_article_ends_it() -> None:
+    # past the body's start a byline line weighs -100: the author box (or next story) under it goes
+    bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "
+           "schools and transport for a weekly in the north of the county for ten years.")
+    result = clean_text_capture(capture(*STORY, "By Jane Doe", bio))
+    assert result.paragraphs == STORY

@@ -8,6 +8,7 @@ from pipeline.extract.text.lines import (
     Line,
     body_of,
     is_cjk,
+    is_code_line,
     is_heading_like,
     is_lede,
     is_menu_like,
@@ -16,6 +17,8 @@ from pipeline.extract.text.lines import (
 )
 
 SENTENCE = "The council met on Tuesday to vote."  # 7 words, the fewest prose may have
+COUNTRIES = ("Select Country Albania Algeria Argentina Australia Austria Bahrain Bangladesh Belgium Bolivia "
+             "Brazil Bulgaria Canada Chile China Colombia Croatia Cyprus Denmark Egypt Estonia Finland France")
 
 
 # ----------------------------------------------------------------------------- split_lines
@@ -102,9 +105,17 @@ def test_is_cjk(text: str, cjk: bool) -> None:
     ("市議会は火曜日、橋は春に再び開通すると発表し、修理費用は多くかかったと述べた。", True),
     ("市議会は火曜日、橋は春に再び開通した。", False),  # too few characters
     ("市議会は火曜日、橋は春に再び開通すると発表し、修理費用は多くかかったと述べた", False),  # no ending
+    (COUNTRIES, False),  # a drop-down's options: names, no sentence
+    (COUNTRIES + ".", True),  # a sentence ending: judged as a sentence, whatever its words
+    (("Key Services: Web Design, Paid Search, Social Media Marketing, Email Marketing, Brand Strategy, "
+      "Content Creation, Video Production, Local SEO, Mobile Apps"), True),  # a comma every few words: terms
+    (("Home News Sport Business Technology Science Health Education Entertainment Arts Travel Weather "
+      "Opinion Video Audio Podcasts Newsletters Games Puzzles Crosswords"), False),  # a menu run together
+    (("The council said the bridge would reopen in the spring after a decade of repairs to its "
+      "Victorian Iron Frame"), True),  # lowercase words: prose
 ], ids=["sentence", "no-ending", "too-short", "closing-quote", "question", "twenty-words", "nineteen-words",
         "truncated-dots", "truncated-bracket", "list-item", "short-list-item", "cjk", "cjk-short",
-        "cjk-no-ending"])
+        "cjk-no-ending", "name-row", "name-row-full-stop", "term-list", "menu-row", "prose-no-ending"])
 def test_is_prose(text: str, prose: bool) -> None:
     assert is_prose(text) is prose
 
@@ -133,9 +144,10 @@ def test_is_lede(text: str, lede: bool) -> None:
     ("Council opens new library in the old station after a decade of work", True),
     (SENTENCE, False),  # prose
     (" ".join(["Word"] * 19), True),
-    (" ".join(["Word"] * 20), False),  # twenty words are prose
+    (" ".join(["word"] * 20), False),  # twenty words are prose
+    (" ".join(["Word"] * 20), True),  # ... unless every word is capitalised: no prose then
 ], ids=["headline", "three-words", "two-words", "full-stop", "comma", "semicolon", "long-headline", "prose",
-        "nineteen-words", "twenty-words"])
+        "nineteen-words", "twenty-words", "twenty-capitalised-words"])
 def test_is_heading_like(text: str, heading: bool) -> None:
     assert is_heading_like(text) is heading
 
@@ -158,3 +170,12 @@ def menu_flags(text: str) -> list[bool]:
 ], ids=["menu", "spaced", "glued-to-prose", "menu-then-prose", "sentence-end", "four-words", "alone"])
 def test_is_menu_like(text: str, flags: list[bool]) -> None:
     assert menu_flags(text) == flags
+
+
+# ----------------------------------------------------------------------------- is_code_line
+
+def test_is_code_line_needs_a_block_of_code_shaped_lines() -> None:
+    lines = split_lines("const total = items.length;\nif (total > 0) {\nrender(items);\n}\n\n"
+                        "Share\n\nThe function returns early when the list is empty, as the docs say.\n\n"
+                        "print(total)\n")
+    assert [is_code_line(line, lines) for line in lines] == [True, True, True, True, False, False, False]
