@@ -24,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,36 @@ def takes_wider(page: dict[str, Any], pair: Pair) -> bool:
     return page["precise"] < check * page["page"] and page["precise"] < max_share * page["wider_distinct"]
 
 
+def pooled_pages(folders: list[Path], n_folds: int, cache: Path | None,
+                 extract: Callable[[Pool, list[str]], dict[str, dict[str, Any]]],
+                 ) -> tuple[Pool, list[str], list[list[str]], dict[str, dict[str, Any]]]:
+    """The pages of ``folders`` pooled, their ids, their folds by site, and per page what
+    ``extract`` records plus bare trafilatura's text (``bare_text``); ``cache`` is read when it
+    exists, else written."""
+    pool = Pool()
+    for folder in folders:
+        pool.add(folder)
+    ids = sorted(pool.truth)
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    folds = make_folds({i: site_of(pool.urls.get(i, i), extractor) for i in ids}, n_folds)
+    if cache and cache.is_file():
+        pages = json.loads(cache.read_text())
+    else:
+        pages = extract(pool, ids)
+        bare = bare_predictions(pool, ids)
+        for i in ids:
+            pages[i]["bare_text"] = bare[i]
+        if cache:
+            cache.write_text(json.dumps(pages))
+    return pool, ids, folds, pages
+
+
+def scores_of(pool: Pool, pages: dict[str, dict[str, Any]], key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Shingle and word scores of each page's ``key`` text."""
+    return ({i: score_page(i, pool.truth[i], page[key]) for i, page in pages.items()},
+            {i: word_score(pool.truth[i], page[key]) for i, page in pages.items()})
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folders", nargs="*", type=Path, default=[BENCHMARKS / "aeb-dev", BENCHMARKS / "wcxb-dev"])
@@ -102,25 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
 
-    pool = Pool()
-    for folder in args.folders:
-        pool.add(folder)
-    ids = sorted(pool.truth)
-    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    folds = make_folds({i: site_of(pool.urls.get(i, i), extractor) for i in ids}, args.folds)
-    if args.cache and args.cache.is_file():
-        pages = json.loads(args.cache.read_text())
-    else:
-        pages = extract_both(pool, ids)
-        bare = bare_predictions(pool, ids)
-        for i in ids:
-            pages[i]["bare_text"] = bare[i]
-        if args.cache:
-            args.cache.write_text(json.dumps(pages))
+    pool, ids, folds, pages = pooled_pages(args.folders, args.folds, args.cache, extract_both)
 
     def scored(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return ({i: score_page(i, pool.truth[i], pages[i][key]) for i in ids},
-                {i: word_score(pool.truth[i], pages[i][key]) for i in ids})
+        return scores_of(pool, pages, key)
 
     (precise_s, precise_w), (wider_s, wider_w), (bare_s, bare_w) = scored("precise_text"), scored("wider_text"), \
         scored("bare_text")

@@ -38,22 +38,11 @@ sys.path.insert(0, str(PROJECT_DIR / "bench"))
 import pipeline.extract  # noqa: F401
 
 # isort: split
-import tldextract
 from ablation import PostCleanCache
-from cv_html import (
-    BENCHMARKS,
-    Pool,
-    bare_predictions,
-    f1_of,
-    make_folds,
-    patched,
-    site_of,
-    word_f1_of,
-)
-from cv_recall import as_record_text
+from cv_html import BENCHMARKS, Pool, f1_of, patched, word_f1_of
+from cv_recall import as_record_text, pooled_pages, scores_of
 
 from pipeline.extract import article
-from pipeline.utils.benchmark import score_page, word_score
 
 MEASURES = ("page", "article")
 Cell = tuple[str, float, float]  # measure, share, ratio
@@ -111,25 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
 
-    pool = Pool()
-    for folder in args.folders:
-        pool.add(folder)
-    ids = sorted(pool.truth)
-    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    folds = make_folds({i: site_of(pool.urls.get(i, i), extractor) for i in ids}, args.folds)
-    if args.cache and args.cache.is_file():
-        pages = json.loads(args.cache.read_text())
-    else:
-        pages = extract_both(pool, ids)
-        bare = bare_predictions(pool, ids)
-        for i in ids:
-            pages[i]["bare_text"] = bare[i]
-        if args.cache:
-            args.cache.write_text(json.dumps(pages))
+    pool, ids, folds, pages = pooled_pages(args.folders, args.folds, args.cache, extract_both)
 
     def scored(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return ({i: score_page(i, pool.truth[i], pages[i][key]) for i in ids},
-                {i: word_score(pool.truth[i], pages[i][key]) for i in ids})
+        return scores_of(pool, pages, key)
 
     (first_s, first_w), (wider_s, wider_w), (bare_s, bare_w) = scored("first_text"), scored("wider_text"), \
         scored("bare_text")
