@@ -57,21 +57,19 @@ def as_record_text(text: str) -> str:
     return text if text and not not_prose(text) else ""
 
 
-def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Per page: the record's text with the precise body and with the wider one, and the three
-    lengths the fallback compares (precise body, pre-cleaned page text, wider distinct text)."""
+def replay_two_bodies(pool: Pool, ids: list[str], bodies: Callable[..., tuple[str, str, dict[str, int]]],
+                      names: tuple[str, str], no_body: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Per page: the record's text with each of the two bodies ``bodies(real_extract_body, tree,
+    page_url, options)`` gives (the pipeline goes on with the first), as ``<name>_text``, and the
+    lengths it gives (``no_body`` for a page that never reached trafilatura)."""
     lengths: dict[str, dict[str, int]] = {}
-    wider: dict[str, str] = {}
+    second: dict[str, str] = {}
     current: dict[str, str] = {}
     real_body = article.extract_body
 
     def recording_body(tree: Any, page_url: str, options: article.ExtractOptions) -> str:
-        with patched(article, RECALL_CHECK_SHARE=0.0):
-            precise = real_body(tree, page_url, options)
-        wider[current["id"]] = real_body(tree, page_url, dataclasses.replace(options, favor_precision=False))
-        lengths[current["id"]] = {"precise": len(precise), "page": article.page_text_length(tree),
-                                  "wider_distinct": article.distinct_length(wider[current["id"]])}
-        return precise
+        first, second[current["id"]], lengths[current["id"]] = bodies(real_body, tree, page_url, options)
+        return first
 
     cache = PostCleanCache()
     records: dict[str, str] = {}
@@ -80,12 +78,29 @@ def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
             current["id"] = page_id
             records.update(cache.fill(pool, [page_id]))
     # a page read as a text capture (or rejected before trafilatura) has no body: its record stands
-    precise_texts = {**records, **cache.predictions(list(wider))}
-    for page_id, body in wider.items():
+    first_texts = {**records, **cache.predictions(list(second))}
+    for page_id, body in second.items():
         cache.inputs[page_id] = (body, cache.inputs[page_id][1])
-    wider_texts = {**records, **cache.predictions(list(wider))}
-    return {i: {"precise_text": as_record_text(precise_texts[i]), "wider_text": as_record_text(wider_texts[i]),
-                **lengths.get(i, {"precise": 0, "page": 0, "wider_distinct": 0})} for i in ids}
+    second_texts = {**records, **cache.predictions(list(second))}
+    return {i: {f"{names[0]}_text": as_record_text(first_texts[i]), f"{names[1]}_text": as_record_text(second_texts[i]),
+                **lengths.get(i, no_body)} for i in ids}
+
+
+def precise_and_wider(real_body: Callable[..., str], tree: Any, page_url: str,
+                      options: article.ExtractOptions) -> tuple[str, str, dict[str, int]]:
+    """The precise body, the wider one, and the three lengths the fallback compares (precise
+    body, pre-cleaned page text, wider distinct text)."""
+    with patched(article, RECALL_CHECK_SHARE=0.0):
+        precise = real_body(tree, page_url, options)
+    wider = real_body(tree, page_url, dataclasses.replace(options, favor_precision=False))
+    return precise, wider, {"precise": len(precise), "page": article.page_text_length(tree),
+                            "wider_distinct": article.distinct_length(wider)}
+
+
+def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per page: the record's text with the precise body and with the wider one, and the lengths."""
+    return replay_two_bodies(pool, ids, precise_and_wider, ("precise", "wider"),
+                             {"precise": 0, "page": 0, "wider_distinct": 0})
 
 
 def takes_wider(page: dict[str, Any], pair: Pair) -> bool:
@@ -135,11 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
     pool, ids, folds, pages = pooled_pages(args.folders, args.folds, args.cache, extract_both)
 
-    def scored(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return scores_of(pool, pages, key)
-
-    (precise_s, precise_w), (wider_s, wider_w), (bare_s, bare_w) = scored("precise_text"), scored("wider_text"), \
-        scored("bare_text")
+    (precise_s, precise_w), (wider_s, wider_w), (bare_s, bare_w) = (
+        scores_of(pool, pages, f"{name}_text") for name in ("precise", "wider", "bare"))
     grid = [(c, m) for c in map(float, args.check.split(",")) for m in map(float, args.max.split(","))
             if c or m == float(args.max.split(",")[0])]  # with check 0 the second threshold is moot
     chosen = {pair: {i for i in ids if takes_wider(pages[i], pair)} for pair in grid}

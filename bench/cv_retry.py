@@ -26,6 +26,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,8 @@ sys.path.insert(0, str(PROJECT_DIR / "bench"))
 import pipeline.extract  # noqa: F401
 
 # isort: split
-from ablation import PostCleanCache
 from cv_html import BENCHMARKS, Pool, f1_of, patched, word_f1_of
-from cv_recall import as_record_text, pooled_pages, scores_of
+from cv_recall import pooled_pages, replay_two_bodies, scores_of
 
 from pipeline.extract import article
 
@@ -48,37 +48,22 @@ MEASURES = ("page", "article")
 Cell = tuple[str, float, float]  # measure, share, ratio
 
 
+def first_and_retry(real_body: Callable[..., str], tree: Any, page_url: str,
+                    options: article.ExtractOptions) -> tuple[str, str, dict[str, int]]:
+    """The first run's body, the retry's, and the lengths the trigger compares (first body, page
+    text both ways, retry's distinct text)."""
+    first = real_body(tree, page_url, dataclasses.replace(options, recall_retry_share=0.0))
+    # share 2: the retry always runs; ratio 0: its text is always taken
+    with patched(article, RECALL_RETRY_RATIO=0.0):
+        wider = real_body(tree, page_url, dataclasses.replace(options, recall_retry_share=2.0))
+    return first, wider, {"first": len(first), "page": article.page_text_length(tree),
+                          "article": article.article_text_length(tree), "wider_distinct": article.distinct_length(wider)}
+
+
 def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Per page: the record's text with the first run's body and with the retry's, and the
-    lengths the trigger compares (first body, page text both ways, retry's distinct text)."""
-    lengths: dict[str, dict[str, int]] = {}
-    wider: dict[str, str] = {}
-    current: dict[str, str] = {}
-    real_body = article.extract_body
-
-    def recording_body(tree: Any, page_url: str, options: article.ExtractOptions) -> str:
-        first = real_body(tree, page_url, dataclasses.replace(options, recall_retry_share=0.0))
-        # share 2: the retry always runs; ratio 0: its text is always taken
-        with patched(article, RECALL_RETRY_RATIO=0.0):
-            wider[current["id"]] = real_body(tree, page_url, dataclasses.replace(options, recall_retry_share=2.0))
-        lengths[current["id"]] = {"first": len(first), "page": article.page_text_length(tree),
-                                  "article": article.article_text_length(tree),
-                                  "wider_distinct": article.distinct_length(wider[current["id"]])}
-        return first
-
-    cache = PostCleanCache()
-    records: dict[str, str] = {}
-    with patched(article, extract_body=recording_body):
-        for page_id in ids:
-            current["id"] = page_id
-            records.update(cache.fill(pool, [page_id]))
-    first_texts = {**records, **cache.predictions(list(wider))}
-    for page_id, body in wider.items():
-        cache.inputs[page_id] = (body, cache.inputs[page_id][1])
-    wider_texts = {**records, **cache.predictions(list(wider))}
-    empty = {"first": 0, "page": 0, "article": 0, "wider_distinct": 0}
-    return {i: {"first_text": as_record_text(first_texts[i]), "wider_text": as_record_text(wider_texts[i]),
-                **lengths.get(i, empty)} for i in ids}
+    """Per page: the record's text with the first run's body and with the retry's, and the lengths."""
+    return replay_two_bodies(pool, ids, first_and_retry, ("first", "wider"),
+                             {"first": 0, "page": 0, "article": 0, "wider_distinct": 0})
 
 
 def runs_again(page: dict[str, Any], cell: Cell) -> bool:
@@ -102,11 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
     pool, ids, folds, pages = pooled_pages(args.folders, args.folds, args.cache, extract_both)
 
-    def scored(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return scores_of(pool, pages, key)
-
-    (first_s, first_w), (wider_s, wider_w), (bare_s, bare_w) = scored("first_text"), scored("wider_text"), \
-        scored("bare_text")
+    (first_s, first_w), (wider_s, wider_w), (bare_s, bare_w) = (
+        scores_of(pool, pages, f"{name}_text") for name in ("first", "wider", "bare"))
     shares, ratios = [float(s) for s in args.shares.split(",")], [float(r) for r in args.ratios.split(",")]
     grids = {m: [(m, s, r) for s in shares for r in ratios] for m in MEASURES}
     chosen = {cell: {i for i in ids if takes_wider(pages[i], cell)} for grid in grids.values() for cell in grid}
