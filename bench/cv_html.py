@@ -50,6 +50,11 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+# First, before trafilatura loads numpy: the package sets one BLAS thread (see its __init__);
+# imported after it, extract_article took 31-36 CPU-ms a page instead of 15 (aeb-dev, 2 busy cores).
+import pipeline.extract  # noqa: E402, F401
+
+# isort: split
 import tldextract  # noqa: E402
 import trafilatura  # noqa: E402
 

@@ -24,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,21 +57,19 @@ def as_record_text(text: str) -> str:
     return text if text and not not_prose(text) else ""
 
 
-def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Per page: the record's text with the precise body and with the wider one, and the three
-    lengths the fallback compares (precise body, pre-cleaned page text, wider distinct text)."""
+def replay_two_bodies(pool: Pool, ids: list[str], bodies: Callable[..., tuple[str, str, dict[str, int]]],
+                      names: tuple[str, str], no_body: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Per page: the record's text with each of the two bodies ``bodies(real_extract_body, tree,
+    page_url, options)`` gives (the pipeline goes on with the first), as ``<name>_text``, and the
+    lengths it gives (``no_body`` for a page that never reached trafilatura)."""
     lengths: dict[str, dict[str, int]] = {}
-    wider: dict[str, str] = {}
+    second: dict[str, str] = {}
     current: dict[str, str] = {}
     real_body = article.extract_body
 
     def recording_body(tree: Any, page_url: str, options: article.ExtractOptions) -> str:
-        with patched(article, RECALL_CHECK_SHARE=0.0):
-            precise = real_body(tree, page_url, options)
-        wider[current["id"]] = real_body(tree, page_url, dataclasses.replace(options, favor_precision=False))
-        lengths[current["id"]] = {"precise": len(precise), "page": article.page_text_length(tree),
-                                  "wider_distinct": article.distinct_length(wider[current["id"]])}
-        return precise
+        first, second[current["id"]], lengths[current["id"]] = bodies(real_body, tree, page_url, options)
+        return first
 
     cache = PostCleanCache()
     records: dict[str, str] = {}
@@ -79,17 +78,64 @@ def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
             current["id"] = page_id
             records.update(cache.fill(pool, [page_id]))
     # a page read as a text capture (or rejected before trafilatura) has no body: its record stands
-    precise_texts = {**records, **cache.predictions(list(wider))}
-    for page_id, body in wider.items():
+    first_texts = {**records, **cache.predictions(list(second))}
+    for page_id, body in second.items():
         cache.inputs[page_id] = (body, cache.inputs[page_id][1])
-    wider_texts = {**records, **cache.predictions(list(wider))}
-    return {i: {"precise_text": as_record_text(precise_texts[i]), "wider_text": as_record_text(wider_texts[i]),
-                **lengths.get(i, {"precise": 0, "page": 0, "wider_distinct": 0})} for i in ids}
+    second_texts = {**records, **cache.predictions(list(second))}
+    return {i: {f"{names[0]}_text": as_record_text(first_texts[i]), f"{names[1]}_text": as_record_text(second_texts[i]),
+                **lengths.get(i, no_body)} for i in ids}
+
+
+def precise_and_wider(real_body: Callable[..., str], tree: Any, page_url: str,
+                      options: article.ExtractOptions) -> tuple[str, str, dict[str, int]]:
+    """The precise body, the wider one, and the three lengths the fallback compares (precise
+    body, pre-cleaned page text, wider distinct text)."""
+    with patched(article, RECALL_CHECK_SHARE=0.0):
+        precise = real_body(tree, page_url, options)
+    wider = real_body(tree, page_url, dataclasses.replace(options, favor_precision=False))
+    return precise, wider, {"precise": len(precise), "page": article.page_text_length(tree),
+                            "wider_distinct": article.distinct_length(wider)}
+
+
+def extract_both(pool: Pool, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per page: the record's text with the precise body and with the wider one, and the lengths."""
+    return replay_two_bodies(pool, ids, precise_and_wider, ("precise", "wider"),
+                             {"precise": 0, "page": 0, "wider_distinct": 0})
 
 
 def takes_wider(page: dict[str, Any], pair: Pair) -> bool:
     check, max_share = pair
     return page["precise"] < check * page["page"] and page["precise"] < max_share * page["wider_distinct"]
+
+
+def pooled_pages(folders: list[Path], n_folds: int, cache: Path | None,
+                 extract: Callable[[Pool, list[str]], dict[str, dict[str, Any]]],
+                 ) -> tuple[Pool, list[str], list[list[str]], dict[str, dict[str, Any]]]:
+    """The pages of ``folders`` pooled, their ids, their folds by site, and per page what
+    ``extract`` records plus bare trafilatura's text (``bare_text``); ``cache`` is read when it
+    exists, else written."""
+    pool = Pool()
+    for folder in folders:
+        pool.add(folder)
+    ids = sorted(pool.truth)
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    folds = make_folds({i: site_of(pool.urls.get(i, i), extractor) for i in ids}, n_folds)
+    if cache and cache.is_file():
+        pages = json.loads(cache.read_text())
+    else:
+        pages = extract(pool, ids)
+        bare = bare_predictions(pool, ids)
+        for i in ids:
+            pages[i]["bare_text"] = bare[i]
+        if cache:
+            cache.write_text(json.dumps(pages))
+    return pool, ids, folds, pages
+
+
+def scores_of(pool: Pool, pages: dict[str, dict[str, Any]], key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Shingle and word scores of each page's ``key`` text."""
+    return ({i: score_page(i, pool.truth[i], page[key]) for i, page in pages.items()},
+            {i: word_score(pool.truth[i], page[key]) for i, page in pages.items()})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,28 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
 
-    pool = Pool()
-    for folder in args.folders:
-        pool.add(folder)
-    ids = sorted(pool.truth)
-    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    folds = make_folds({i: site_of(pool.urls.get(i, i), extractor) for i in ids}, args.folds)
-    if args.cache and args.cache.is_file():
-        pages = json.loads(args.cache.read_text())
-    else:
-        pages = extract_both(pool, ids)
-        bare = bare_predictions(pool, ids)
-        for i in ids:
-            pages[i]["bare_text"] = bare[i]
-        if args.cache:
-            args.cache.write_text(json.dumps(pages))
+    pool, ids, folds, pages = pooled_pages(args.folders, args.folds, args.cache, extract_both)
 
-    def scored(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return ({i: score_page(i, pool.truth[i], pages[i][key]) for i in ids},
-                {i: word_score(pool.truth[i], pages[i][key]) for i in ids})
-
-    (precise_s, precise_w), (wider_s, wider_w), (bare_s, bare_w) = scored("precise_text"), scored("wider_text"), \
-        scored("bare_text")
+    (precise_s, precise_w), (wider_s, wider_w), (bare_s, bare_w) = (
+        scores_of(pool, pages, f"{name}_text") for name in ("precise", "wider", "bare"))
     grid = [(c, m) for c in map(float, args.check.split(",")) for m in map(float, args.max.split(","))
             if c or m == float(args.max.split(",")[0])]  # with check 0 the second threshold is moot
     chosen = {pair: {i for i in ids if takes_wider(pages[i], pair)} for pair in grid}

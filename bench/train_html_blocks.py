@@ -145,7 +145,8 @@ def _grams(words: list[str]) -> list[tuple[str, ...]]:
 # What the cached pages depend on (the pipeline's text is taken with the block model off).
 CACHE_INPUTS = ("pipeline/extract/html/blocks.py", "pipeline/extract/html/preclean.py",
                 "pipeline/extract/html/metadata.py", "pipeline/extract/paragraphs.py", "pipeline/extract/rules.py",
-                "pipeline/extract/decode.py", "pipeline/extract/text/capture.py")
+                "pipeline/extract/decode.py", "pipeline/extract/text/capture.py",
+                "pipeline/items.py")  # ExtractOptions' defaults (the recall retry's share)
 
 
 def code_hash() -> str:
@@ -156,7 +157,8 @@ def code_hash() -> str:
     digest = hashlib.sha1()
     for name in CACHE_INPUTS:
         digest.update((PROJECT_DIR / name).read_bytes())
-    for function in (article.extract_body, article.drop_headline, article.assemble_blocks):
+    for function in (article.extract_body, article.drop_headline, article.assemble_blocks,
+                     article.article_text_length):
         digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()[:12]
 

@@ -22,8 +22,8 @@ class ExtractOptions:
     max_page_bytes: int = 10 * 1024 * 1024
     favor_precision: bool = False
     # NEWSCLEAN_RECALL_RETRY_SHARE: without favor_precision, a text under this share of the page's
-    # is extracted again with favor_recall (article.extract_body); 0 = never
-    recall_retry_share: float = 0.7
+    # article text is extracted again with favor_recall (article.extract_body); 0 = never
+    recall_retry_share: float = 0.85
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap

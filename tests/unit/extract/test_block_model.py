@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.023111404402857035,
-    "Council votes to rebuild river bridge": 0.13922171395454058,
-    STORY: 0.9657548375122672,
-    SECOND: 0.9815025663328774,
-    THIRD: 0.928958432263391,
-    "Most read": 0.14897584196474914,
-    "Five things to do this weekend": 0.07411182176663221,
-    "Road closures in the city centre": 0.06566356521767683,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.005955627429347538,
+    "Home News Sport": 0.02020547839193147,
+    "Council votes to rebuild river bridge": 0.18869840014283748,
+    STORY: 0.9725182191038517,
+    SECOND: 0.9780205609362538,
+    THIRD: 0.9495564153894048,
+    "Most read": 0.14666495138553215,
+    "Five things to do this weekend": 0.05363259689721519,
+    "Road closures in the city centre": 0.06137320245819092,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.006823540623284415,
 }
 
 

@@ -1,6 +1,6 @@
-"""Without favor_precision, a text under ``recall_retry_share`` of the pre-cleaned page is
-extracted again with favor_recall, and the wider text is taken when it is more than
-``RECALL_RETRY_RATIO`` times as long. The decision is checked with a stand-in trafilatura (which
+"""Without favor_precision, a text under ``recall_retry_share`` of the pre-cleaned page's text
+outside its furniture is extracted again with favor_recall, and the wider text is taken when it
+is more than ``RECALL_RETRY_RATIO`` times as long. The decision is checked with a stand-in trafilatura (which
 run was made, which text was taken); the effect on wcxb-dev pages where trafilatura stops after
 the article's first blocks (skipped without ../shared)."""
 
@@ -66,6 +66,27 @@ def test_share_zero_never_extracts_again(monkeypatch: pytest.MonkeyPatch) -> Non
     assert text == "a" * 10 and len(stand_in.calls) == 1
 
 
+FURNISHED = LexborHTMLParser(
+    "<html><body><header>" + "menu " * 60 + "<nav>" + "link " * 20 + "</nav></header>"
+    "<article><p>" + "word " * 80 + "</p><aside><footer>" + "more " * 10 + "</footer></aside></article>"
+    "<footer>" + "foot " * 40 + "</footer></body></html>")
+
+
+def test_the_page_is_measured_without_its_furniture() -> None:
+    before = FURNISHED.html
+    assert article.page_text_length(FURNISHED) == 300 + 100 + 400 + 50 + 200 - 5  # five fragments, each stripped
+    # nested furniture (nav in header, footer in aside) is subtracted once, with its outermost element
+    assert article.article_text_length(FURNISHED) == len(("word " * 80).strip())
+    assert FURNISHED.html == before  # measured, not decomposed: trafilatura reads this tree next
+
+
+def test_furniture_text_does_not_send_a_page_to_a_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in = StandIn("w" * 380, "b" * 900)  # 95% of the article's 399 characters, 36% of the page's
+    monkeypatch.setattr(article, "trafilatura", stand_in)
+    assert extract_body(FURNISHED, "https://example.com/a", ExtractOptions()) == "w" * 380
+    assert len(stand_in.calls) == 1
+
+
 def test_the_setting_reaches_the_options() -> None:
     from scrapy.settings import Settings
 
@@ -73,7 +94,7 @@ def test_the_setting_reaches_the_options() -> None:
 
     settings = Settings()
     settings.setmodule(project_settings)
-    assert options_from_settings(settings).recall_retry_share == 0.7 == ExtractOptions().recall_retry_share
+    assert options_from_settings(settings).recall_retry_share == 0.85 == ExtractOptions().recall_retry_share
     settings.set("NEWSCLEAN_RECALL_RETRY_SHARE", "0", priority="cmdline")
     assert options_from_settings(settings).recall_retry_share == 0.0
 
