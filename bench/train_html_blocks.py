@@ -146,7 +146,8 @@ def _grams(words: list[str]) -> list[tuple[str, ...]]:
 CACHE_INPUTS = ("pipeline/extract/html/blocks.py", "pipeline/extract/html/preclean.py",
                 "pipeline/extract/html/metadata.py", "pipeline/extract/paragraphs.py", "pipeline/extract/rules.py",
                 "pipeline/extract/decode.py", "pipeline/extract/text/capture.py",
-                "pipeline/items.py")  # ExtractOptions' defaults (the recall retry's share)
+                "pipeline/items.py",  # ExtractOptions' defaults (the recall retry's share)
+                "pipeline/extract/html/shield.py")  # what the recall retry's run reads
 
 
 def code_hash() -> str:

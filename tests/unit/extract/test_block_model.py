@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.02020547839193147,
-    "Council votes to rebuild river bridge": 0.18869840014283748,
-    STORY: 0.9725182191038517,
-    SECOND: 0.9780205609362538,
-    THIRD: 0.9495564153894048,
-    "Most read": 0.14666495138553215,
-    "Five things to do this weekend": 0.05363259689721519,
-    "Road closures in the city centre": 0.06137320245819092,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.006823540623284415,
+    "Home News Sport": 0.02568527376715284,
+    "Council votes to rebuild river bridge": 0.18580411890309106,
+    STORY: 0.9677030455064181,
+    SECOND: 0.9780235220447597,
+    THIRD: 0.9251565430650693,
+    "Most read": 0.22370844797910017,
+    "Five things to do this weekend": 0.12377913589210436,
+    "Road closures in the city centre": 0.12769158709905448,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.007671451134521155,
 }
 
 
