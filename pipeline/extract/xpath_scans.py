@@ -26,12 +26,17 @@ compares each scan with its XPath on random trees and on pages.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from lxml.etree import Element, _Element
-from trafilatura import xpaths
+from trafilatura import settings, xpaths
+
+# The module (``trafilatura.baseline`` is also the name of its function, which the package exports).
+baseline = importlib.import_module("trafilatura.baseline")
 
 # The regular expressions of the expressions below, as trafilatura's source spells them.
 OVERALL_ID = re.compile(xpaths._alt(xpaths._OVERALL_DISCARD_BOTH_TOKENS + xpaths._OVERALL_DISCARD_ID_TOKENS))
@@ -55,6 +60,8 @@ STORY_CLASS = re.compile(xpaths._alt(xpaths._STORY_CLASS_TOKENS))
 FULLTEXT = re.compile("fulltext", re.IGNORECASE)  # re:test(..., 'i')
 MAIN_CONTENT_ID = re.compile(xpaths._alt(xpaths._MAIN_CONTENT_ID_TOKENS))
 MAIN_CONTENT_CLASS = re.compile(xpaths._alt(xpaths._MAIN_CONTENT_CLASS_TOKENS))
+FURNITURE_TAGS = frozenset(("aside", "fencedframe", "footer", "script", "style", "svg", "template"))
+COOKIE_CONSENT = re.compile(settings._COOKIE_CONSENT_RE, re.IGNORECASE)  # re:test(..., 'i')
 # Whether an element without id and class matches the vocabulary (it does not; asked, not assumed).
 OVERALL_EMPTY = OVERALL_ID.search("") is not None or OVERALL_CLASS.search("") is not None
 
@@ -247,29 +254,68 @@ class MainElement(Scan):
         return any((get(name) or "").startswith("main") for name in ("class", "id", "role"))
 
 
-# trafilatura's list, the position in it, and the scan that answers for that expression.
-SCANS = (
-    (xpaths.OVERALL_DISCARD_XPATH, 0, OverallVocabulary),
-    (xpaths.OVERALL_DISCARD_XPATH, 1, OverallHidden),
-    (xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH, 0, CommentSections),
-    (xpaths.RAW_TREE_PRUNE_XPATH, 0, EndlessScroll),
-    (xpaths.RAW_TREE_PRUNE_XPATH, 1, ShareButtons),
-    (xpaths.BODY_XPATH, 0, ArticleBody),
-    (xpaths.BODY_XPATH, 2, StoryBody),
-    (xpaths.BODY_XPATH, 3, MainContent),
-    (xpaths.BODY_XPATH, 4, MainElement),
+class PageFurniture(Scan):
+    """``BASIC_CLEAN_XPATH`` (baseline and ``html2txt``, which measures the page for trafilatura's
+    recall escalation): asides, footers, scripts, styles, svg, templates, cookie banners."""
+
+    def __call__(self, tree: Any, **variables: Any) -> list[_Element]:
+        if variables or not isinstance(tree, _Element):
+            return self.expression(tree, **variables)
+        return [element for element in tree.iterdescendants(Element) if self.matches(element)]
+
+    def matches(self, element: _Element) -> bool:
+        tag = element.tag
+        if tag in FURNITURE_TAGS:
+            return True
+        classes, ident = element.get("class"), element.get("id")
+        if classes is None and ident is None:
+            return False
+        return ((tag == "div" and "footer" in _first_of(element, "class", "id"))
+                or COOKIE_CONSENT.search(classes or "") is not None or COOKIE_CONSENT.search(ident or "") is not None)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where trafilatura keeps one expression: an item of one of its lists, or a module global."""
+
+    name: str
+    holder: Any
+    key: int | str
+
+    def get(self) -> Any:
+        return self.holder[self.key] if isinstance(self.key, int) else getattr(self.holder, self.key)
+
+    def put(self, expression: Any) -> None:
+        if isinstance(self.key, int):
+            self.holder[self.key] = expression
+        else:
+            setattr(self.holder, self.key, expression)
+
+
+SLOTS = (
+    (Slot("OVERALL_DISCARD_XPATH[0]", xpaths.OVERALL_DISCARD_XPATH, 0), OverallVocabulary),
+    (Slot("OVERALL_DISCARD_XPATH[1]", xpaths.OVERALL_DISCARD_XPATH, 1), OverallHidden),
+    (Slot("REMOVE_COMMENTS_AND_LISTS_XPATH[0]", xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH, 0), CommentSections),
+    (Slot("RAW_TREE_PRUNE_XPATH[0]", xpaths.RAW_TREE_PRUNE_XPATH, 0), EndlessScroll),
+    (Slot("RAW_TREE_PRUNE_XPATH[1]", xpaths.RAW_TREE_PRUNE_XPATH, 1), ShareButtons),
+    (Slot("BODY_XPATH[0]", xpaths.BODY_XPATH, 0), ArticleBody),
+    (Slot("BODY_XPATH[2]", xpaths.BODY_XPATH, 2), StoryBody),
+    (Slot("BODY_XPATH[3]", xpaths.BODY_XPATH, 3), MainContent),
+    (Slot("BODY_XPATH[4]", xpaths.BODY_XPATH, 4), MainElement),
+    (Slot("baseline.BASIC_CLEAN_XPATH", baseline, "BASIC_CLEAN_XPATH"), PageFurniture),
 )
-SCANNED = [(expressions, position, scan(expressions[position])) for expressions, position, scan in SCANS]
+# Each slot and the scan that answers for the expression it holds.
+SCANNED = [(slot, scan(slot.get())) for slot, scan in SLOTS]
 
 
 @contextlib.contextmanager
 def scanned_xpaths() -> Iterator[None]:
     """trafilatura calls inside this block ask the expressions above by the scans."""
-    originals = [(expressions, position, expressions[position]) for expressions, position, _ in SCANNED]
-    for expressions, position, scan in SCANNED:
-        expressions[position] = scan
+    originals = [(slot, slot.get()) for slot, _ in SCANNED]
+    for slot, scan in SCANNED:
+        slot.put(scan)
     try:
         yield
     finally:
-        for expressions, position, expression in originals:
-            expressions[position] = expression
+        for slot, expression in originals:
+            slot.put(expression)

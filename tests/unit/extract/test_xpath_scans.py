@@ -14,14 +14,14 @@ import random
 import pytest
 from lxml.html import HtmlElement, document_fromstring
 from selectolax.lexbor import LexborHTMLParser
-from trafilatura import htmlprocessing, main_extractor, xpaths
+from trafilatura import htmlprocessing, main_extractor
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from pipeline.extract import article
 from pipeline.extract.html.preclean import preclean, protect_standfirst
-from pipeline.extract.xpath_scans import SCANNED, _first_of, scanned_xpaths
+from pipeline.extract.xpath_scans import SCANNED, _first_of, baseline, scanned_xpaths
 from pipeline.items import ExtractOptions, KnownMetadata, Page
 from pipeline.utils.benchmark import load_benchmark
 from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR, needs_shared
@@ -37,38 +37,34 @@ PINNED_EXPRESSIONS = {
     "REMOVE_COMMENTS_AND_LISTS_XPATH[0]": "9cc18d34e6e2d258",
     "RAW_TREE_PRUNE_XPATH[0]": "01e7c660fd6406f2",
     "RAW_TREE_PRUNE_XPATH[1]": "3c7afe92279543d5",
+    "baseline.BASIC_CLEAN_XPATH": "db6c25acd08aef99",
 }
 # The code that asks them: it calls each list item with the tree and nothing else.
-PINNED_CALLERS = {"htmlprocessing.prune_unwanted_nodes": "4731f8e24ef86449", "main_extractor._extract": "3e0e39ed3e03e8e4"}
+PINNED_CALLERS = {"htmlprocessing.prune_unwanted_nodes": "4731f8e24ef86449", "main_extractor._extract": "3e0e39ed3e03e8e4",
+                  "baseline.basic_cleaning": "80877b2ccdefda2d"}
 
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def expression_name(expressions: list, position: int) -> str:
-    name = next(n for n in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "REMOVE_COMMENTS_AND_LISTS_XPATH", "RAW_TREE_PRUNE_XPATH")
-                if getattr(xpaths, n) is expressions)
-    return f"{name}[{position}]"
-
-
 def test_the_scanned_expressions_are_the_ones_checked() -> None:
-    assert {expression_name(e, p): digest(e[p].path) for e, p, _ in SCANNED} == PINNED_EXPRESSIONS
+    assert {slot.name: digest(slot.get().path) for slot, _ in SCANNED} == PINNED_EXPRESSIONS
     callers = {"htmlprocessing.prune_unwanted_nodes": htmlprocessing.prune_unwanted_nodes,
-               "main_extractor._extract": main_extractor._extract}
+               "main_extractor._extract": main_extractor._extract, "baseline.basic_cleaning": baseline.basic_cleaning}
     assert {name: digest(inspect.getsource(code)) for name, code in callers.items()} == PINNED_CALLERS
 
 
 def test_the_scans_stand_in_only_inside_the_block() -> None:
-    originals = [expressions[position] for expressions, position, _ in SCANNED]
+    originals = [slot.get() for slot, _ in SCANNED]
     with scanned_xpaths():
         # trafilatura's modules share the lists, so its extractor sees the scans too
-        assert main_extractor.OVERALL_DISCARD_XPATH[0] is SCANNED[0][2]
-        assert [expressions[position] for expressions, position, _ in SCANNED] == [s for _, _, s in SCANNED]
-    assert [expressions[position] for expressions, position, _ in SCANNED] == originals
+        assert main_extractor.OVERALL_DISCARD_XPATH[0] is SCANNED[0][1]
+        assert [slot.get() for slot, _ in SCANNED] == [scan for _, scan in SCANNED]
+    assert [slot.get() for slot, _ in SCANNED] == originals
     with contextlib.suppress(RuntimeError), scanned_xpaths():
         raise RuntimeError
-    assert [expressions[position] for expressions, position, _ in SCANNED] == originals
+    assert [slot.get() for slot, _ in SCANNED] == originals
 
 
 def test_first_of_two_attributes_is_the_one_written_first() -> None:
@@ -83,12 +79,13 @@ VALUES = {
     "id": ["cookie-bar", "main", "share", "Nav", "nav1", "reply-3", "hidden-box", "reader-comments", "comment-1",
            "Comments", "commentary", "comol", "disqus_thread", "dsq-comments", "infinite-scroll", "mvp-post-add-box",
            "ad-top", "x-ad-", "", "story", "articleContent", "article", "primary-col", "content", "mainbox",
-           "Main-Content", "content-main", "article-body"],
+           "Main-Content", "content-main", "article-body", "footer-nav", "CookieBot", "consent_manager"],
     "class": ["entry-content", "cookie", "reply-to", "comments-title", "comments-title x", "x hidden", "hide-me",
               "menu-item", "sidebar", "article-comments", "commentary", "comment-body", "infinitescroll",
               "mvp-post-add-wrap", "elementor-share-buttons", " ad ", "x ad-y", "byline", "post", "", "Footer",
               "entry", "entry-content", "articleBody x", "FullText", "story", "text", "cell", "content", "main",
-              "main-wrap", "MAIN-CONTENT", "page-Content", "story-content", "^article x", "article x"],
+              "main-wrap", "MAIN-CONTENT", "page-Content", "story-content", "^article x", "article x",
+              "site-footer", "Cookie-Banner", "x onetrust-y", "cookies-not-set"],
     "style": ["display:none", "display: none", "color: red", "visibility:hidden", ""],
     "role": ["navigation", "Navigation", "NAV", "main", "mainpart", "article", ""],
     "itemprop": ["articleBody", "articlebody", ""],
@@ -96,7 +93,8 @@ VALUES = {
     "data-component": ["MostPopularStories", "mostpopularstories", ""],
     "data-lp-replacement-content": ["", "x"],
 }
-TAGS = ["div", "span", "p", "section", "item", "list", "ol", "ul", "aside", "details", "article", "main", "h1", "li"]
+TAGS = ["div", "span", "p", "section", "item", "list", "ol", "ul", "aside", "details", "article", "main", "h1", "li",
+        "footer", "script", "style", "svg", "template"]
 
 
 def random_tree(rng: random.Random) -> HtmlElement:
@@ -112,13 +110,13 @@ def random_tree(rng: random.Random) -> HtmlElement:
 
 def test_the_scans_find_what_the_expressions_find_on_random_trees() -> None:
     rng = random.Random(11)
-    found = {scan.__class__.__name__: 0 for _, _, scan in SCANNED}
+    found = {scan.__class__.__name__: 0 for _, scan in SCANNED}
     for _ in range(400):
         tree = random_tree(rng)
         # the root, and elements that may match themselves (``.//*`` leaves the context out)
         for context in (tree, tree.find("body"), *rng.sample(list(tree.find("body")), 2)):
-            for expressions, position, scan in SCANNED:
-                expected = expressions[position](context)
+            for slot, scan in SCANNED:
+                expected = slot.get()(context)
                 assert scan(context) == expected, (scan.__class__.__name__, [e.attrib for e in expected])
                 found[scan.__class__.__name__] += len(expected)
     assert min(found.values()) > 20  # every expression matched often enough to tell
@@ -141,13 +139,13 @@ FIXTURE_PAGES = sorted((FIXTURES / "noise" / "html").glob("*.html")) + [FIXTURES
 @pytest.mark.parametrize("path", FIXTURE_PAGES, ids=lambda p: p.name)
 def test_the_scans_find_what_the_expressions_find_on_pages(path) -> None:
     for tree in page_trees(path.read_text(encoding="utf-8")):
-        for expressions, position, scan in SCANNED:
-            assert scan(tree) == expressions[position](tree)
+        for slot, scan in SCANNED:
+            assert scan(tree) == slot.get()(tree)
 
 
 def test_other_contexts_go_to_the_expression() -> None:
     tree = document_fromstring('<html><body><div id="share">x</div></body></html>').getroottree()
-    scan = SCANNED[0][2]
+    scan = SCANNED[0][1]
     assert scan(tree) == scan.expression(tree) and len(scan(tree)) == 1
 
 
