@@ -176,9 +176,15 @@ class ArticleBody(Scan):
         found = super().__call__(tree, **variables)
         if variables or not isinstance(tree, _Element):
             return found
-        return [element for element in found
-                if not any(sibling.tag in BODY_TAGS and self.matches(sibling)
-                           for sibling in element.itersiblings(preceding=True))]
+        # In document order, a parent's first matching child comes before its other ones.
+        parents: set[_Element] = set()
+        first = []
+        for element in found:
+            parent = element.getparent()
+            if parent not in parents:
+                parents.add(parent)
+                first.append(element)
+        return first
 
     def matches(self, element: _Element) -> bool:
         get = element.get
