@@ -100,17 +100,13 @@ class OverallVocabulary(Scan):
 
     def matches(self, element: _Element) -> bool:
         get = element.get
+        if (get("data-lp-replacement-content") is not None or "nav" in (get("role") or "").replace("N", "n")
+                or "MostPopularStories" in (get("data-component") or "")):
+            return True
         ident, classes = get("id"), get("class")
         if ident is None and classes is None:
-            return (get("data-lp-replacement-content") is not None
-                    or "nav" in (get("role") or "").replace("N", "n")
-                    or "MostPopularStories" in (get("data-component") or "")
-                    or OVERALL_EMPTY)
-        return (get("data-lp-replacement-content") is not None
-                or "nav" in (get("role") or "").replace("N", "n")
-                or "MostPopularStories" in (get("data-component") or "")
-                or "cookie" in _first_of(element, "id", "class")
-                or OVERALL_ID.search(ident or "") is not None
+            return OVERALL_EMPTY
+        return ("cookie" in _first_of(element, "id", "class") or OVERALL_ID.search(ident or "") is not None
                 or OVERALL_CLASS.search(classes or "") is not None)
 
 
