@@ -26,6 +26,7 @@ from pipeline.extract.text.lines import (
     body_of,
     is_cjk,
     is_code_line,
+    is_table_row,
     is_heading_like,
     is_lede,
     is_menu_like,
@@ -63,6 +64,8 @@ WEIGHT_WORDY_SHORT_LINE = -2
 # A code block's lines are short and no prose, but a technical article goes on after them: they
 # weigh nothing either way (as short lines, a long block cut the article in two).
 WEIGHT_CODE_LINE = 0
+# A table's rows (``lines.is_table_row``) likewise: a ranking or a price table goes on the article.
+WEIGHT_TABLE_ROW = 0
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -250,6 +253,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
     if lines is not None and is_code_line(line, lines):
         return WEIGHT_CODE_LINE
+    if lines is not None and is_table_row(line, lines):
+        return WEIGHT_TABLE_ROW
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
@@ -295,14 +300,15 @@ def announced_list_end(lines: list[Line], start: int, end: int) -> int:
 
 def keep_in_run(line: Line, lines: list[Line]) -> bool:
     """Inside the main run: prose stays, and so does every short line between prose (list
-    items, subheadings, short sentences), except bare markers and menu-like clusters."""
+    items, subheadings, short sentences), except bare markers and menu-like clusters (a table's
+    rows of three words or fewer are no menu)."""
     if line.noise_class:
         return False
     if is_prose(line.text):
         return True
     if BARE_MARKER.match(line.text):
         return False
-    return not is_menu_like(line, lines)
+    return not is_menu_like(line, lines) or is_table_row(line, lines)
 
 
 def model_candidates(lines: list[Line], start: int, end: int) -> list[int]:

@@ -321,6 +321,13 @@ def test_a_code_block_inside_the_article_does_not_cut_it() -> None:
     assert result.paragraphs == [STORY[0], *code.split("\n"), *MORE]
 
 
+def test_a_table_inside_the_article_does_not_cut_it() -> None:
+    # thirty rows weigh nothing and stay, short ones too (as short lines they split the article in two)
+    rows = [f"{n} Town number {n} {n * 3}% ${n * 1000:,}" for n in range(1, 21)] + [f"{n} Town{n} {n}%" for n in range(21, 31)]
+    result = clean_text_capture(capture(STORY[0], "\n".join(rows), *MORE))
+    assert result.paragraphs == [STORY[0], *rows, *MORE]
+
+
 def test_a_byline_after_the_article_ends_it() -> None:
     # past the body's start a byline line weighs -100: the author box (or next story) under it goes
     bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "
