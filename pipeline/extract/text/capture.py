@@ -80,6 +80,7 @@ INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a l
 # and the box is a list of other stories.
 INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
+SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
@@ -240,7 +241,7 @@ def mark_item_lists(lines: list[Line]) -> None:
 def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.rule == "section_end_heading":
         return WEIGHT_SECTION_END
-    if line.rule in ("comments_heading", "author_bio_heading"):
+    if line.rule in SECTION_HEADINGS:
         return WEIGHT_SECTION_HEADING
     if line.noise_class == rules.NEWS_FEED:
         return -line.words - 1
@@ -285,6 +286,13 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span
+
+
+def section_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved up to the first comment thread's or author box's heading inside it:
+    the body never goes on past one. The run search weighs such a heading at
+    WEIGHT_SECTION_HEADING only, and a long thread's comments (or a long bio) outweighed it."""
+    return next((line.index for line in lines[start:end] if line.rule in SECTION_HEADINGS), end)
 
 
 def announced_list_end(lines: list[Line], start: int, end: int) -> int:
@@ -363,6 +371,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_glued_blocks(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
+    end = section_end(lines, start, end)
     end = announced_list_end(lines, start, end)
     header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
                             anchor_headline=anchor[0] if anchor else None)

@@ -328,6 +328,17 @@ def test_a_table_inside_the_article_does_not_cut_it() -> None:
     assert result.paragraphs == [STORY[0], *rows, *MORE]
 
 
+def test_a_long_comment_thread_does_not_outweigh_its_heading() -> None:
+    # past the heading (-200), ten comments of 36 words (+360, less their names' -4 each) extended
+    # the run of a long article (24 paragraphs); the body still ends at the heading
+    article = [f"{line} It was paragraph number {n} of the report." for n in range(4) for line in STORY + MORE]
+    comment = ("I read this story on the train this morning and I think the council should have acted years "
+               "ago, when the first cracks in the houses of the street were found by the owners.")
+    thread = [f"Reader number {n}\n\n{comment} This is comment number {n}." for n in range(10)]
+    result = clean_text_capture(capture(*article, "12 Comments", *thread))
+    assert result.paragraphs == article
+
+
 def test_a_byline_after_the_article_ends_it() -> None:
     # past the body's start a byline line weighs -100: the author box (or next story) under it goes
     bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "
