@@ -9,6 +9,7 @@ before it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -81,6 +82,15 @@ INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a l
 INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
 SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
+# An author's bio without a heading ("Jane Doe is a reporter who covers ...", "John Roe, a CPA,
+# ...") among the run's last BIO_TAIL_LINES prose lines ends the article there: the bio closes the
+# page's article far more often than a paragraph about someone closes the article itself (two lines
+# lose a wcxb-dev-text fold). A name of two to four words, not a pronoun or determiner, then "is a",
+# "was an" or an apposition.
+BIO_TAIL_LINES = 1
+AUTHOR_BIO_LINE = re.compile(
+    r"^\(?(?!(?:The|This|That|These|Our|Your|Its|It|He|She|They|We)\b)(?:[A-Z][\w'’.-]+|[A-Z]\.)"
+    r"(?:\s+(?:[A-Z][\w'’.-]+|[A-Z]\.|de|van|von|da|del|la|le)){1,3}(?:,|\s+(?:is|was))\s+(?:a|an)\s")
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
@@ -295,6 +305,16 @@ def section_end(lines: list[Line], start: int, end: int) -> int:
     return next((line.index for line in lines[start:end] if line.rule in SECTION_HEADINGS), end)
 
 
+def author_bio_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved up to an author's bio (``AUTHOR_BIO_LINE``) among its last
+    BIO_TAIL_LINES prose lines, the first excepted."""
+    prose = [line for line in lines[start:end] if line.noise_class is None and is_prose(line.text)]
+    for line in prose[1:][-BIO_TAIL_LINES:]:
+        if AUTHOR_BIO_LINE.match(line.text):
+            return line.index
+    return end
+
+
 def announced_list_end(lines: list[Line], start: int, end: int) -> int:
     """The run's end, moved past the block a last line ending in a colon announces ("Tour dates:",
     "What's new:"): a list or a table of short lines that the run search alone weighs as furniture."""
@@ -351,7 +371,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
        weigh against it, and prose glued into a block counts a third, so it stops where the
-       article stops; a last line ending in a colon takes the list it announces.
+       article stops; it ends at a comment thread's or author box's heading inside it and at an
+       author's bio among its last lines; a last line ending in a colon takes the list it announces.
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a
@@ -372,6 +393,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
     end = section_end(lines, start, end)
+    end = author_bio_end(lines, start, end)
     end = announced_list_end(lines, start, end)
     header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
                             anchor_headline=anchor[0] if anchor else None)

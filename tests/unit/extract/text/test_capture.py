@@ -339,6 +339,24 @@ def test_a_long_comment_thread_does_not_outweigh_its_heading() -> None:
     assert result.paragraphs == article
 
 
+@pytest.mark.parametrize("bio, ends", [
+    ("Jane Doe is a reporter who covers the city council and its budget, and before that wrote about schools.", True),
+    ("Jane Q. Doe, a reporter at the paper since 2010, covers the city council and its budget for readers.", True),
+    ("The council is a body of nine members who are elected every four years by the people of the town.", False),
+])
+def test_an_author_bio_closing_the_run_ends_it(bio: str, ends: bool) -> None:
+    # a bio among the run's last prose lines is cut with what follows; a sentence of that shape
+    # with no name in front stays
+    result = clean_text_capture(capture(*STORY, bio))
+    assert result.paragraphs == (STORY if ends else [*STORY, bio])
+
+
+def test_a_bio_shaped_paragraph_inside_the_article_stays() -> None:
+    bio = "Jane Doe is a reporter who covers the city council and its budget, and before that wrote about schools."
+    result = clean_text_capture(capture(STORY[0], bio, *MORE))
+    assert result.paragraphs == [STORY[0], bio, *MORE]
+
+
 def test_a_byline_after_the_article_ends_it() -> None:
     # past the body's start a byline line weighs -100: the author box (or next story) under it goes
     bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "
