@@ -27,11 +27,11 @@ from pipeline.extract.text.lines import (
     body_of,
     is_cjk,
     is_code_line,
-    is_table_row,
     is_heading_like,
     is_lede,
     is_menu_like,
     is_prose,
+    is_table_row,
     split_lines,
 )
 
