@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: shingle F1 and word F1 per held-out fold (gains: pipeline minus reference)")
         print(f"{'fold':>6} {'pages':>5} {'sites':>5} {'P':>6} {'R':>6} {'F1':>6} {'word':>6}"
               + "".join(f" {r[:8]:>8} {'gain':>7} {'word':>6} {'gain':>7}" for r in references)
-              + (f" {'F1 was':>6} {'delta':>7} {'up':>3} {'down':>4}" if before else ""))
+              + (f" {'F1 was':>6} {'delta':>7} {'up':>3} {'down':>4} {'word was':>8} {'delta':>7}" if before else ""))
         gains: dict[str, list[float]] = {r: [] for r in references}
         for fold in range(args.folds):
             ids = sorted(i for i in truth if fold_of[i] == fold and set_of[i] == name)
@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                 up = sum(f1_of[i] > before["pages"].get(i, 0.0) + MOVED for i in ids)
                 down = sum(f1_of[i] < before["pages"].get(i, 0.0) - MOVED for i in ids)
                 row += f" {fold_before[-1]:.4f} {agg['f1'] - fold_before[-1]:+.4f} {up:>3} {down:>4}"
+                if key in before.get("word_folds", {}):
+                    row += f" {before['word_folds'][key]:>8.4f} {word - before['word_folds'][key]:+.4f}"
             print(row + ("  (holdout)" if fold == args.holdout else ""))
         in_set = [i for i in truth if set_of[i] == name]
         total = scorer.aggregate([per_page[i] for i in in_set])
@@ -197,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
             name, fold = key.rsplit(":", 1)
             folds[key] = scorer.aggregate([per_page[i] for i in truth if set_of[i] == name
                                            and fold_of[i] == int(fold)])["f1"]
-        args.save.write_text(json.dumps({"folds": folds, "pages": f1_of}, indent=1))
+        word_folds = {key: 0.0 for key in folds}
+        for key in word_folds:
+            name, fold = key.rsplit(":", 1)
+            ids = [i for i in truth if set_of[i] == name and fold_of[i] == int(fold)]
+            word_folds[key] = sum(words[i].f1 for i in ids) / len(ids)
+        args.save.write_text(json.dumps({"folds": folds, "pages": f1_of, "word_folds": word_folds,
+                                         "word_pages": {i: w.f1 for i, w in words.items()}}, indent=1))
     return 0
 
 

@@ -9,6 +9,7 @@ before it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ from pipeline.extract.text.lines import (
     is_lede,
     is_menu_like,
     is_prose,
+    is_table_row,
     split_lines,
 )
 
@@ -63,6 +65,8 @@ WEIGHT_WORDY_SHORT_LINE = -2
 # A code block's lines are short and no prose, but a technical article goes on after them: they
 # weigh nothing either way (as short lines, a long block cut the article in two).
 WEIGHT_CODE_LINE = 0
+# A table's rows (``lines.is_table_row``) likewise: a ranking or a price table goes on the article.
+WEIGHT_TABLE_ROW = 0
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -77,6 +81,16 @@ INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a l
 # and the box is a list of other stories.
 INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
+SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
+# An author's bio without a heading ("Jane Doe is a reporter who covers ...", "John Roe, a CPA,
+# ...") among the run's last BIO_TAIL_LINES prose lines ends the article there: the bio closes the
+# page's article far more often than a paragraph about someone closes the article itself (two lines
+# lose a wcxb-dev-text fold). A name of two to four words, not a pronoun or determiner, then "is a",
+# "was an" or an apposition.
+BIO_TAIL_LINES = 1
+AUTHOR_BIO_LINE = re.compile(
+    r"^\(?(?!(?:The|This|That|These|Our|Your|Its|It|He|She|They|We)\b)(?:[A-Z][\w'’.-]+|[A-Z]\.)"
+    r"(?:\s+(?:[A-Z][\w'’.-]+|[A-Z]\.|de|van|von|da|del|la|le)){1,3}(?:,|\s+(?:is|was))\s+(?:a|an)\s")
 # The first paragraph under the headline (``header.headline_anchor``) gets a bonus, so a long
 # footer or comment thread cannot outweigh a short story.
 WEIGHT_ANCHOR_BONUS = 60
@@ -237,7 +251,7 @@ def mark_item_lists(lines: list[Line]) -> None:
 def line_weight(line: Line, lines: list[Line] | None = None) -> int:
     if line.rule == "section_end_heading":
         return WEIGHT_SECTION_END
-    if line.rule in ("comments_heading", "author_bio_heading"):
+    if line.rule in SECTION_HEADINGS:
         return WEIGHT_SECTION_HEADING
     if line.noise_class == rules.NEWS_FEED:
         return -line.words - 1
@@ -250,6 +264,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         return weight if line.gap_before else weight // GLUED_PROSE_DIVISOR
     if lines is not None and is_code_line(line, lines):
         return WEIGHT_CODE_LINE
+    if lines is not None and is_table_row(line, lines):
+        return WEIGHT_TABLE_ROW
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE
@@ -282,6 +298,23 @@ def main_run(lines: list[Line], anchor: int | None = None) -> tuple[int, int]:
     return best_span
 
 
+def section_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved up to the first comment thread's or author box's heading inside it:
+    the body never goes on past one. The run search weighs such a heading at
+    WEIGHT_SECTION_HEADING only, and a long thread's comments (or a long bio) outweighed it."""
+    return next((line.index for line in lines[start:end] if line.rule in SECTION_HEADINGS), end)
+
+
+def author_bio_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved up to an author's bio (``AUTHOR_BIO_LINE``) among its last
+    BIO_TAIL_LINES prose lines, the first excepted."""
+    prose = [line for line in lines[start:end] if line.noise_class is None and is_prose(line.text)]
+    for line in prose[1:][-BIO_TAIL_LINES:]:
+        if AUTHOR_BIO_LINE.match(line.text):
+            return line.index
+    return end
+
+
 def announced_list_end(lines: list[Line], start: int, end: int) -> int:
     """The run's end, moved past the block a last line ending in a colon announces ("Tour dates:",
     "What's new:"): a list or a table of short lines that the run search alone weighs as furniture."""
@@ -295,14 +328,15 @@ def announced_list_end(lines: list[Line], start: int, end: int) -> int:
 
 def keep_in_run(line: Line, lines: list[Line]) -> bool:
     """Inside the main run: prose stays, and so does every short line between prose (list
-    items, subheadings, short sentences), except bare markers and menu-like clusters."""
+    items, subheadings, short sentences), except bare markers and menu-like clusters (a table's
+    rows of three words or fewer are no menu)."""
     if line.noise_class:
         return False
     if is_prose(line.text):
         return True
     if BARE_MARKER.match(line.text):
         return False
-    return not is_menu_like(line, lines)
+    return not is_menu_like(line, lines) or is_table_row(line, lines)
 
 
 def model_candidates(lines: list[Line], start: int, end: int) -> list[int]:
@@ -337,7 +371,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
        weigh against it, and prose glued into a block counts a third, so it stops where the
-       article stops; a last line ending in a colon takes the list it announces.
+       article stops; it ends at a comment thread's or author box's heading inside it and at an
+       author's bio among its last lines; a last line ending in a colon takes the list it announces.
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a
@@ -357,6 +392,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     mark_glued_blocks(lines)
     anchor = headline_anchor(lines, url, title_hint)
     start, end = main_run(lines, anchor[1] if anchor else None)
+    end = section_end(lines, start, end)
+    end = author_bio_end(lines, start, end)
     end = announced_list_end(lines, start, end)
     header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
                             anchor_headline=anchor[0] if anchor else None)

@@ -42,6 +42,12 @@ CODE_LINE = re.compile(r"""
   | \s(?:={1,3}|=>|!==?|\+=|->)\s
 """, re.VERBOSE)
 
+# A table's row as a text rendering writes it ("3 UPenn Wharton 1 (tie) 35% / 50% $175,000"): two
+# figures or more, glued to another such row. Articles hold tables (rankings, prices, results); as
+# short lines they weighed against the run, and a long one cut the article in two.
+TABLE_ROW_MIN_NUMBERS = 2
+NUMBER = re.compile(r"\d")
+
 
 @dataclass
 class Line:
@@ -131,6 +137,19 @@ def is_code_line(line: Line, lines: list[Line]) -> bool:
     prev = lines[line.index - 1] if line.index > 0 else None
     nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
     return bool((prev and code(prev)) or (nxt and code(nxt)))
+
+
+def is_table_row(line: Line, lines: list[Line]) -> bool:
+    """A row of a table: TABLE_ROW_MIN_NUMBERS figures or more and no prose, glued to another such row."""
+    def row(other: Line) -> bool:
+        return (sum(bool(NUMBER.search(w)) for w in other.text.split()) >= TABLE_ROW_MIN_NUMBERS
+                and not is_prose(other.text))
+
+    if not row(line):
+        return False
+    prev = lines[line.index - 1] if line.index > 0 else None
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool((prev and not line.gap_before and row(prev)) or (nxt and not line.gap_after and row(nxt)))
 
 
 def split_lines(text: str) -> list[Line]:

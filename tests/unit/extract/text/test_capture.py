@@ -321,6 +321,42 @@ def test_a_code_block_inside_the_article_does_not_cut_it() -> None:
     assert result.paragraphs == [STORY[0], *code.split("\n"), *MORE]
 
 
+def test_a_table_inside_the_article_does_not_cut_it() -> None:
+    # thirty rows weigh nothing and stay, short ones too (as short lines they split the article in two)
+    rows = [f"{n} Town number {n} {n * 3}% ${n * 1000:,}" for n in range(1, 21)] + [f"{n} Town{n} {n}%" for n in range(21, 31)]
+    result = clean_text_capture(capture(STORY[0], "\n".join(rows), *MORE))
+    assert result.paragraphs == [STORY[0], *rows, *MORE]
+
+
+def test_a_long_comment_thread_does_not_outweigh_its_heading() -> None:
+    # past the heading (-200), ten comments of 36 words (+360, less their names' -4 each) extended
+    # the run of a long article (24 paragraphs); the body still ends at the heading
+    article = [f"{line} It was paragraph number {n} of the report." for n in range(4) for line in STORY + MORE]
+    comment = ("I read this story on the train this morning and I think the council should have acted years "
+               "ago, when the first cracks in the houses of the street were found by the owners.")
+    thread = [f"Reader number {n}\n\n{comment} This is comment number {n}." for n in range(10)]
+    result = clean_text_capture(capture(*article, "12 Comments", *thread))
+    assert result.paragraphs == article
+
+
+@pytest.mark.parametrize("bio, ends", [
+    ("Jane Doe is a reporter who covers the city council and its budget, and before that wrote about schools.", True),
+    ("Jane Q. Doe, a reporter at the paper since 2010, covers the city council and its budget for readers.", True),
+    ("The council is a body of nine members who are elected every four years by the people of the town.", False),
+])
+def test_an_author_bio_closing_the_run_ends_it(bio: str, ends: bool) -> None:
+    # a bio among the run's last prose lines is cut with what follows; a sentence of that shape
+    # with no name in front stays
+    result = clean_text_capture(capture(*STORY, bio))
+    assert result.paragraphs == (STORY if ends else [*STORY, bio])
+
+
+def test_a_bio_shaped_paragraph_inside_the_article_stays() -> None:
+    bio = "Jane Doe is a reporter who covers the city council and its budget, and before that wrote about schools."
+    result = clean_text_capture(capture(STORY[0], bio, *MORE))
+    assert result.paragraphs == [STORY[0], bio, *MORE]
+
+
 def test_a_byline_after_the_article_ends_it() -> None:
     # past the body's start a byline line weighs -100: the author box (or next story) under it goes
     bio = ("Jane Doe covers the city council and its budget for the paper, and before that she wrote about "

@@ -13,6 +13,7 @@ from pipeline.extract.text.lines import (
     is_lede,
     is_menu_like,
     is_prose,
+    is_table_row,
     split_lines,
 )
 
@@ -179,3 +180,13 @@ def test_is_code_line_needs_a_block_of_code_shaped_lines() -> None:
                         "Share\n\nThe function returns early when the list is empty, as the docs say.\n\n"
                         "print(total)\n")
     assert [is_code_line(line, lines) for line in lines] == [True, True, True, True, False, False, False]
+
+
+# ----------------------------------------------------------------------------- is_table_row
+
+def test_is_table_row_needs_two_figures_and_a_glued_neighbour_row() -> None:
+    lines = split_lines("Rank State Rate\n1 Alaska $14.55\n2 Wyoming $43.88\n\n3 Montana $45.57\n\n"
+                        "See all 12 deals\n4 Idaho $50.10\n"
+                        "In 2024 the state with the lowest rate was Alaska, at 14.55 dollars an hour.\n"
+                        "Its rate was 2 dollars under the 2023 figure.\n")
+    assert [is_table_row(line, lines) for line in lines] == [False, True, True, False, False, False, False, False]
