@@ -167,6 +167,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"you must be logged in to (post|leave) a comment\b|your e-?mail address will not be published\b|"
           r"(leave|post|write) a (reply|comment|response)\b|(cancel|post) (reply|comment)$|required fields are marked\b)"
           r".{0,120}$", 30),
+    # a comment widget's reply link, alone on its line: "Reply", "Reply to Jane Doe" (a name: capitalised)
+    _rule("reply_link", COMMENTS, r"^reply( to (?-i:[A-Z][\w.'’-]*)( (?-i:[A-Z][\w.'’-]*)){0,3})?$", 6),
     _rule("caption_trailing_credit", CAPTION,
           r"(\bcredits?|(?-i:(?<=[a-z])Credits?)|\bphoto|\bimage|\bpicture|\bfoto|\bfotó|\bbild)\s*:\s*[^.:;]{2,60}$|^courtesy (of )?[^.]{2,60}$|"
           r"\((image|photo|picture|video) (credit|courtesy|by|source)\s*:?[^()]{2,80}\)$", 60,
@@ -203,7 +205,7 @@ SECTION_END_HEADING = re.compile(
     r"trending( now| stories)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
     r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
     r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
-    r"also read|further reading|see also|what to read next|read next|up next|in other news|"
+    r"also read|recent( posts| articles| stories)|similar( posts| articles| stories)|more (posts|articles)|further reading|see also|what to read next|read next|up next|in other news|"
     r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
     r"in case you missed it|elsewhere on .{1,40})\s*:?$",
     re.IGNORECASE,
@@ -211,8 +213,8 @@ SECTION_END_HEADING = re.compile(
 # Headings that open a comment thread: the body is over (class COMMENTS).
 COMMENTS_HEADING = re.compile(
     r"^(\d+|no|one|two) (responses?|thoughts?|comments?|replies|reactions?) (to|on)\b.{0,200}$|"
-    r"^(comments?|discussion|reader comments|leave a reply|leave a comment|add a comment|join the discussion|"
-    r"(\d+ )?comments?( \(\d+\))?|what do you think\??|have your say)\s*:?$",
+    r"^(comments?|discussion( about this (post|article|story))?|reader comments|leave a reply|leave a comment|"
+    r"add a comment|join the discussion|(\d+ )?comments?( \(\d+\)| \d+)?|what do you think\??|have your say)\s*:?$",
     re.IGNORECASE,
 )
 # An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".

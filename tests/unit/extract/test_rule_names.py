@@ -44,6 +44,7 @@ LINE_RULE_EXAMPLES = {
     "advert_label": "Advertisement",
     "share_click_to": "Click to share on Facebook",
     "comment_form": "Save my name, email, and website in this browser for the next time I comment.",
+    "reply_link": "Reply to Jane Doe",
     "caption_trailing_credit": "Fans celebrate the title in the city centre. Credit: Jane Doe",
     "newsletter_inbox_pitch": "Get the best stories delivered to your inbox every morning",
     "copyright_line": "© 2025 Example Media. All rights reserved.",

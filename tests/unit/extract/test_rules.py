@@ -24,6 +24,8 @@ NOISE = [
     ("* Click to share on Twitter (Opens in new window)", "share_click_to"),
     ("Save my name, email, and website in this browser for the next time I comment.", "comment_form"),
     ("Leave a Reply", "comment_form"),
+    ("Reply", "reply_link"),
+    ("Reply to Jane Doe", "reply_link"),
     ("A rover crosses the crater floor in this artist's view. Credit: Space Agency", "caption_trailing_credit"),
     ("Courtesy of the city museum", "caption_trailing_credit"),
     ("© 2024 Example Media Ltd", "copyright_line"),
@@ -59,6 +61,7 @@ PROSE = [
     "The newsletter, which began as a single printed page in 1998, now reaches 40,000 homes every week.",
     "Subscribers to the streaming service will pay two dollars more each month from January.",
     "The council says it will discredit: nothing.",
+    "Reply to the consultation by Friday, the council said.",
 ]
 
 
@@ -70,6 +73,11 @@ def test_prose_is_left_alone(line: str) -> None:
 @pytest.mark.parametrize(("heading", "pattern"), [
     ("34 responses to “The story”", rules.COMMENTS_HEADING),
     ("10 thoughts on “Business focus”", rules.COMMENTS_HEADING),
+    ("Comments 115", rules.COMMENTS_HEADING),
+    ("Discussion about this post", rules.COMMENTS_HEADING),
+    ("Recent Posts", rules.SECTION_END_HEADING),
+    ("Similar articles", rules.SECTION_END_HEADING),
+    ("More articles", rules.SECTION_END_HEADING),
     ("About the author", rules.AUTHOR_BIO_HEADING),
     ("About Jane Doe", rules.AUTHOR_BIO_HEADING),
     ("Wednesday November 20, 2019", rules.STAMP_DATE),
