@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from pipeline.extract.text.capture import Line, mark_feeds, mark_line_rules
+from pipeline.extract.text.capture import Line, mark_feeds, mark_line_rules, mark_tables_of_contents
 
 _SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
@@ -29,6 +29,7 @@ def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], li
     mark_restarted_copy(lines)
     mark_feeds(lines)
     mark_line_rules(lines)
+    mark_tables_of_contents(lines)
     kept: list[str] = []
     removed: Counter[str] = Counter()
     removed_lines: list[tuple[str, str, str]] = []

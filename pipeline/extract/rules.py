@@ -217,6 +217,15 @@ COMMENTS_HEADING = re.compile(
     r"add a comment|join the discussion|(\d+ )?comments?( \(\d+\)| \d+)?|what do you think\??|have your say)\s*:?$",
     re.IGNORECASE,
 )
+# A table of contents' heading, with the toggle labels templates glue on ("Table of ContentsToggle
+# Table of Content", "Table of Contents [hide]"). Group ``named`` is set for the headings that
+# name a table of contents (a line "In this guide" also heads a guide's own first section).
+TOC_HEADING = re.compile(
+    r"^((?P<named>table of contents?|contents|on this page|jump to( section)?|quick (links|navigation)|"
+    r"(article|page) contents)|in this (article|post|guide|story|piece))\s*:?"
+    r"(\s*(toggle|show|hide|\[show\]|\[hide\]|open|close|expand|collapse)( table of contents?)?)*\s*$",
+    re.IGNORECASE,
+)
 # An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".
 AUTHOR_BIO_HEADING = re.compile(
     r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?)\s*:?$|"
@@ -243,6 +252,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "author_bio_heading": AUTHOR_BIO,
     "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
     "caption_label": CAPTION,  # a short label line glued to a caption line
+    "table_of_contents": SITE_CHROME,  # its heading, and entries that come back below as subheadings
     "outside_main_run": FURNITURE,  # not in the main run of prose and claimed by no rule
     "short_non_prose": FURNITURE,
     "line_model": FURNITURE,  # a line the rules kept and the text line model drops

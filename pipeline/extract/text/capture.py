@@ -23,6 +23,7 @@ from pipeline.extract.text.lines import (
     BARE_MARKER,
     MENU_MAX_WORDS,
     PROSE_MIN_WORDS,
+    WORD,
     Line,
     body_of,
     is_cjk,
@@ -38,7 +39,7 @@ from pipeline.extract.text.lines import (
 if TYPE_CHECKING:
     from pipeline.extract.model import TreeModel
 
-__all__ = ["Line", "TextResult", "clean_text_capture", "mark_feeds", "mark_line_rules"]
+__all__ = ["Line", "TextResult", "clean_text_capture", "mark_feeds", "mark_line_rules", "mark_tables_of_contents"]
 
 FEED_STAMP_WINDOW = 8
 # Max-subarray weights: how much a line says for or against "the article is here".
@@ -88,6 +89,8 @@ SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
 # lose a wcxb-dev-text fold). A name of two to four words, not a pronoun or determiner, then "is a",
 # "was an" or an apposition.
 BIO_TAIL_LINES = 1
+TOC_MIN_ENTRIES = 2
+TOC_ENTRY_MAX_WORDS = 20
 AUTHOR_BIO_LINE = re.compile(
     r"^\(?(?!(?:The|This|That|These|Our|Your|Its|It|He|She|They|We)\b)(?:[A-Z][\w'’.-]+|[A-Z]\.)"
     r"(?:\s+(?:[A-Z][\w'’.-]+|[A-Z]\.|de|van|von|da|del|la|le)){1,3}(?:,|\s+(?:is|was))\s+(?:a|an)\s")
@@ -201,6 +204,36 @@ def mark_sections(lines: list[Line]) -> None:
             line.mark("comments_heading")
         elif rules.AUTHOR_BIO_HEADING.match(line.text):
             line.mark("author_bio_heading")
+
+
+def _words_key(text: str) -> str:
+    return " ".join(WORD.findall(body_of(text).lower()))
+
+
+def mark_tables_of_contents(lines: list[Line]) -> None:
+    """A table of contents: its heading (``rules.TOC_HEADING``), and the short lines under it
+    that come back further down as the article's own subheadings (the same words): the article
+    keeps each once, where it heads its section. At least TOC_MIN_ENTRIES entries; a heading that
+    names a table of contents goes even when none follows (a collapsed table)."""
+    headings = [(line, match) for line in lines
+                if line.noise_class is None and (match := rules.TOC_HEADING.match(line.text))]
+    if not headings:
+        return
+    last_index: dict[str, int] = {}
+    for line in lines:
+        last_index[_words_key(line.text)] = line.index
+    for heading, match in headings:
+        entries = []
+        for line in lines[heading.index + 1:]:
+            key = _words_key(line.text)
+            if not key or line.words > TOC_ENTRY_MAX_WORDS or last_index[key] == line.index:
+                break
+            entries.append(line)
+        if len(entries) < TOC_MIN_ENTRIES:
+            entries = []
+        if entries or match.group("named"):
+            for line in [heading, *entries]:
+                line.mark("table_of_contents")
 
 
 def stamp_kind(text: str) -> str | None:
@@ -395,6 +428,10 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     end = section_end(lines, start, end)
     end = author_bio_end(lines, start, end)
     end = announced_list_end(lines, start, end)
+    # After the run search: a table of contents says where the article's sections are, not where
+    # the article is (weighed as furniture, it pushed the run past the first sections under it).
+    # Before the header: its heading is no headline.
+    mark_tables_of_contents(lines)
     header = extract_header(lines, start, site_name=site_name, url=url, title_hint=title_hint,
                             anchor_headline=anchor[0] if anchor else None)
     result.title, result.description, result.authors = header.title, header.description, header.authors

@@ -76,6 +76,10 @@ def test_prose_is_left_alone(line: str) -> None:
     ("Comments 115", rules.COMMENTS_HEADING),
     ("Discussion about this post", rules.COMMENTS_HEADING),
     ("Recent Posts", rules.SECTION_END_HEADING),
+    ("Table of Contents", rules.TOC_HEADING),
+    ("Table of ContentsToggle Table of Content", rules.TOC_HEADING),
+    ("Contents [hide]", rules.TOC_HEADING),
+    ("In this article:", rules.TOC_HEADING),
     ("Similar articles", rules.SECTION_END_HEADING),
     ("More articles", rules.SECTION_END_HEADING),
     ("About the author", rules.AUTHOR_BIO_HEADING),
@@ -87,9 +91,11 @@ def test_section_patterns(heading: str, pattern) -> None:
     assert pattern.match(heading)
 
 
-@pytest.mark.parametrize("line", ["About two hundred people came.", "Comments from the mayor followed"])
+@pytest.mark.parametrize("line", ["About two hundred people came.", "Comments from the mayor followed",
+                                  "Contents of the report were leaked on Monday."])
 def test_section_patterns_leave_sentences(line: str) -> None:
     assert not rules.COMMENTS_HEADING.match(line) and not rules.AUTHOR_BIO_HEADING.match(line)
+    assert not rules.TOC_HEADING.match(line)
 
 
 def test_a_bare_audio_heading_is_no_player_label() -> None:

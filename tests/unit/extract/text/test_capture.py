@@ -363,3 +363,23 @@ def test_a_byline_after_the_article_ends_it() -> None:
            "schools and transport for a weekly in the north of the county for ten years.")
     result = clean_text_capture(capture(*STORY, "By Jane Doe", bio))
     assert result.paragraphs == STORY
+
+
+def test_a_table_of_contents_goes_and_its_sections_stay() -> None:
+    toc = "Table of Contents\n* Why it matters\n* What happens next"
+    text = capture(toc, STORY[0], "Why it matters", STORY[1], "What happens next", STORY[2])
+    result = clean_text_capture(text)
+    assert result.paragraphs == [STORY[0], "Why it matters", STORY[1], "What happens next", STORY[2]]
+    assert [(rule, cls) for rule, cls, _ in result.removed_lines] == [("table_of_contents", rules.SITE_CHROME)] * 3
+
+
+def test_a_list_after_a_contents_heading_that_never_comes_back_stays() -> None:
+    items = "* Check the forecast before you leave.\n* Carry water."
+    result = clean_text_capture(capture(STORY[0], "Contents", items, STORY[1]))
+    assert result.paragraphs == [STORY[0], *items.split("\n"), STORY[1]]  # only the heading goes
+    assert result.removed["site_chrome"] == 1
+
+
+def test_in_this_guide_without_a_table_under_it_is_a_section_heading() -> None:
+    text = capture(STORY[0], "In this guide", STORY[1], STORY[2])
+    assert clean_text_capture(text).paragraphs == [STORY[0], "In this guide", STORY[1], STORY[2]]
