@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 
 GROUP = "workers"
 FIELD = b"request"
+# The stream (KEYS[1]) and the keys that go with it are deleted only if the stream is empty, in
+# one step: a request another worker adds between a check and a delete would be lost with them.
+DELETE_IF_EMPTY = """
+if redis.call('XLEN', KEYS[1]) > 0 then return 0 end
+redis.call('DEL', unpack(KEYS))
+return 1
+"""
 
 
 class StreamQueue(Base):
@@ -31,6 +38,7 @@ class StreamQueue(Base):
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None, consumer: str = "worker"):
         super().__init__(server, spider, key, serializer)
         self.consumer = consumer
+        self.delete_if_empty_script = server.register_script(DELETE_IF_EMPTY)
         self.create_group()
 
     def create_group(self) -> None:
@@ -43,6 +51,11 @@ class StreamQueue(Base):
     def __len__(self) -> int:
         """Requests not done yet: waiting, or read and not acknowledged (by any worker)."""
         return self.server.xlen(self.key)
+
+    def delete_if_empty(self, *keys: str) -> bool:
+        """Delete the stream, and ``keys`` with it, if no request is in it (waiting or pending);
+        whether it did."""
+        return bool(self.delete_if_empty_script(keys=[self.key, *keys]))
 
     def push(self, request: Request) -> None:
         self.server.xadd(self.key, {FIELD: self._encode_request(request)})

@@ -17,7 +17,9 @@ once). On top, for a crawl that must not lose work and must end by itself:
   worker) for ``NEWSCLEAN_REDIS_IDLE_CLOSE`` seconds; until then ``has_pending_requests`` keeps the
   spider open, since another worker may still yield requests. The last worker out deletes the
   stream and the seen set, so the next run (the next cron start) begins afresh; the state (what
-  was written, feed validators) stays.
+  was written, feed validators) stays. The check that the stream is empty and the delete are one
+  Lua script (``StreamQueue.delete_if_empty``): a start request a joining worker adds between
+  the two is not deleted with them.
 - Stats without scrapy-redis's ``spider=`` argument to ``inc_value`` (deprecated since Scrapy 2.15).
 """
 
@@ -134,8 +136,7 @@ class Scheduler(RedisScheduler):
             self.stats.inc_value("newsclean/redis/acked_at_close", len(leftover))
         # Requests read and never processed (a timeout closed the spider) stay pending: another
         # worker, or the next run, claims them after the lease.
-        if len(self.queue) == 0:
-            self.server.delete(self.queue.key, self.df.key)
+        if self.queue.delete_if_empty(self.df.key):
             logger.info("frontier drained: deleted %s and %s", self.queue.key, self.df.key)
 
     def touch(self) -> None:

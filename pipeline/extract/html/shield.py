@@ -18,12 +18,12 @@ prose are left for trafilatura to delete. It runs only in the recall retry
 
 from __future__ import annotations
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH, REGEXP_NS
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from pipeline.extract.html.preclean import PROSE_MIN_WORDS
+from pipeline.extract.xpath_scans import OverallHidden, OverallVocabulary
 
 # The attributes OVERALL_DISCARD_XPATH tests (tests/unit/extract/html/test_shield.py checks that
 # a shielded element no longer matches any of its expressions).
@@ -31,11 +31,10 @@ DISCARD_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden", "data-compo
                       "data-lp-replacement-content")
 # A block of links with long titles (a related-stories list) is not prose.
 SHIELD_MAX_LINK_SHARE = 0.3
-# The same expressions asked of one element: an element holding prose holds a long paragraph, so
-# only the long paragraphs and their ancestors need asking (a tenth of the time of running the
-# expressions over the whole page).
-SELF_DISCARD_XPATH = [XPath(expression.path.replace(".//*", "self::*", 1), namespaces={"re": REGEXP_NS})
-                      for expression in OVERALL_DISCARD_XPATH]
+# The same expressions asked of one element (``xpath_scans``' Python forms: the same answers): an
+# element holding prose holds a long paragraph, so only the long paragraphs and their ancestors
+# need asking (a tenth of the time of running the expressions over the whole page).
+VOCABULARY, HIDDEN = OverallVocabulary(OVERALL_DISCARD_XPATH[0]), OverallHidden(OVERALL_DISCARD_XPATH[1])
 
 
 def _words(element: HtmlElement) -> int:
@@ -74,7 +73,8 @@ def shield_prose(html: str) -> HtmlElement | str:
 
 
 def _discarded(element: HtmlElement) -> bool:
-    return any(expression(element) for expression in SELF_DISCARD_XPATH)
+    """Whether ``OVERALL_DISCARD_XPATH`` would select ``element``."""
+    return (element.tag in VOCABULARY.tags and VOCABULARY.matches(element)) or HIDDEN.matches(element)
 
 
 def _unmark(element: HtmlElement) -> None:

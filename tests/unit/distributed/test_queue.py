@@ -80,3 +80,19 @@ def test_reading_a_deleted_stream_finds_nothing_and_recreates_it(server: RedisSe
     b.touch([b"1-0"])
     a.push(scrapy.Request("https://news.example/next"))
     assert [r.url for _, r in b.read(5)] == ["https://news.example/next"]
+
+
+def test_the_last_worker_deletes_the_frontier_and_seen_set_only_when_empty(server: RedisServer) -> None:
+    a, b = queues(server)
+    redis = server.client()
+    redis.sadd("q:seen", "fingerprint")
+    b.push(scrapy.Request("https://news.example/late"))  # another worker's request, not read yet
+    assert a.delete_if_empty("q:seen") is False
+    assert redis.exists(a.key, "q:seen") == 2
+    (message_id, _), = b.read(1)
+    assert a.delete_if_empty("q:seen") is False  # read, not done: still in the stream
+    b.ack([message_id])
+    assert a.delete_if_empty("q:seen") is True
+    assert redis.exists(a.key, "q:seen") == 0
+    b.push(scrapy.Request("https://news.example/next-run"))  # a new stream, its group made at the first read
+    assert a.read(5) == [] and [r.url for _, r in a.read(5)] == ["https://news.example/next-run"]
