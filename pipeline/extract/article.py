@@ -287,8 +287,9 @@ def distinct_length(text: str) -> int:
 RECALL_RETRY_RATIO = 1.1
 # ... and only when the page holds prose the text lacks (``free_prose_length``) of at least this
 # share of the text's length. Nested cross-validation (bench/cv_retry.py --prose, share and this
-# picked together on the other folds) picks 0.01 on four folds of five and 0.03 on the fifth, with
-# the same held-out gain, and share 0.83 on every fold; at 0.83 and 0.01 the retry runs on 28
+# picked together on the other folds; grid 0-0.1) picks 0.01 on three folds of five, 0.005 and
+# 0.03 on the others, with the same held-out gain (wcxb-dev +0.0162 / +0.0191), and share 0.83 on
+# every fold; at 0.83 and 0.01 the retry runs on 28
 # instead of 34 of 91 aeb-dev pages and 155 instead of 177 of 711 wcxb-dev pages (at 0.85 without
 # it), and every record of the 802 is the same (the skipped runs all gave the first text back).
 RECALL_RETRY_MIN_FREE_PROSE = 0.01
