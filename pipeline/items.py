@@ -23,7 +23,7 @@ class ExtractOptions:
     favor_precision: bool = False
     # NEWSCLEAN_RECALL_RETRY_SHARE: without favor_precision, a text under this share of the page's
     # article text is extracted again with favor_recall (article.extract_body); 0 = never
-    recall_retry_share: float = 0.85
+    recall_retry_share: float = 0.83
     include_tables: bool = True
     max_elements: int = 50_000  # 0 = no limit
     worker_memory_mb: int = 768  # address space of one extraction worker; 0 = no cap

@@ -13,6 +13,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.http import Response
+from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
 from twisted.python.failure import Failure
 
 from pipeline.arguments import Argument, DeclaredArguments, folder
@@ -20,6 +21,20 @@ from pipeline.discovery.files import find_inputs, input_problem, page_kind, read
 from pipeline.items import KnownMetadata, Page
 from pipeline.signals import page_failed
 from pipeline.utils.clock import now_utc
+
+# Scrapy's downloader middlewares that do nothing for a file:// request or its response: request
+# headers (user agent, defaults, cookies, HTTP auth) that reading a file ignores, cookies a file
+# response never sets, a proxy and a download timeout the reactor-thread read never uses. Each
+# cost two calls a page in the reactor process. Retries (of a failed read), meta refresh and the
+# downloader stats stay.
+FILE_NOOP_DOWNLOADER_MIDDLEWARES = (
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.downloadtimeout.DownloadTimeoutMiddleware",
+    "scrapy.downloadermiddlewares.defaultheaders.DefaultHeadersMiddleware",
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",
+)
 
 
 class SeedsSpider(DeclaredArguments, scrapy.Spider):
@@ -37,6 +52,9 @@ class SeedsSpider(DeclaredArguments, scrapy.Spider):
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
         # Read in the reactor thread, not handed to a thread per file (cheaper for local pages).
         "DOWNLOAD_HANDLERS": {"file": "pipeline.downloadhandlers.file.LocalFileDownloadHandler"},
+        # Scrapy's own middlewares less those files do not need (the project's are added to these).
+        "DOWNLOADER_MIDDLEWARES_BASE": {name: order for name, order in DOWNLOADER_MIDDLEWARES_BASE.items()
+                                        if name not in FILE_NOOP_DOWNLOADER_MIDDLEWARES},
     }
 
     def __init__(self, dir: Path | None = None, **kwargs: Any):  # noqa: A002 - `-a dir=` is the CLI name

@@ -213,6 +213,58 @@ def article_text_length(tree: LexborHTMLParser) -> int:
     return length
 
 
+# Blocks whose text ``free_prose_length`` counts: an inline element's text belongs to the nearest.
+PROSE_BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "blockquote", "pre", "figcaption", "div",
+                              "section", "article", "main", "body", "ul", "ol", "table", "tr",
+                              "h1", "h2", "h3", "h4", "h5", "h6"})
+FREE_PROSE_MIN_WORDS = 10
+FREE_PROSE_MIN_CHARS = 50
+FREE_PROSE_LINK_CHARS = 20  # a block holding a link this long is a teaser or a link list, not prose
+FREE_PROSE_PROBE = 40  # characters of a run of text looked up in the first text
+
+
+def free_prose_length(tree: LexborHTMLParser, body: str, enough: float = float("inf")) -> int:
+    """Characters of the pre-cleaned page's prose that ``body`` lacks: runs of text of
+    ``FREE_PROSE_MIN_WORDS`` words whose first ``FREE_PROSE_PROBE`` characters are not in
+    ``body``, outside links, in a block without a link of ``FREE_PROSE_LINK_CHARS`` characters
+    (teasers and related-story lists: the text trafilatura rightly leaves out, and its recall run
+    too). Counting stops past ``enough``. What the recall retry can add to a text is there; on the
+    pages where none is, the retry gave the same text (aeb-dev, wcxb-dev)."""
+    root = tree.body
+    if root is None:
+        return 0
+    text = " ".join(body.split())
+    linked_blocks: dict[int, bool] = {}
+    length = 0
+    for node in root.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        run = node.text_content
+        if not run or len(run) < FREE_PROSE_MIN_CHARS:
+            continue
+        words = run.split()
+        if len(words) < FREE_PROSE_MIN_WORDS:
+            continue
+        run = " ".join(words)
+        if run[:FREE_PROSE_PROBE] in text:
+            continue
+        block, linked = node.parent, False
+        while block is not None and block.tag not in PROSE_BLOCK_TAGS:
+            linked = linked or block.tag == "a"
+            block = block.parent
+        if linked or block is None:
+            continue
+        key = block.mem_id
+        if key not in linked_blocks:
+            linked_blocks[key] = any(len(a.text(deep=True, strip=True)) > FREE_PROSE_LINK_CHARS
+                                     for a in block.css("a"))
+        if not linked_blocks[key]:
+            length += len(run)
+            if length >= enough:
+                break
+    return length
+
+
 def distinct_length(text: str) -> int:
     """Characters of ``text``'s distinct paragraphs: without favor_precision, some templates give
     the article two or three times over (from its JSON-LD and its page copies)."""
@@ -229,10 +281,18 @@ def distinct_length(text: str) -> int:
 # 5 folds; ratio and share picked on the other four) picks 1.1 and a share of 0.83 or more on
 # every fold: held-out gain over bare trafilatura on wcxb-dev +0.0115 against +0.0066 without the
 # retry, every fold above its figure without it; no aeb-dev page takes the retried text. The
-# default 0.85 takes it on the same 28 wcxb-dev pages as any share up to 1 (the highest of them
-# holds 0.82) and runs a second time on 34 of 91 aeb-dev and 177 of 711 wcxb-dev pages: 39 and
+# former default 0.85 takes it on the same 28 wcxb-dev pages as any share up to 1 (the highest of them
+# holds 0.82; the default is now 0.83, below) and runs a second time on 34 of 91 aeb-dev and 177 of 711 wcxb-dev pages: 39 and
 # 135 with the whole page's text at the former default 0.7 (+0.0112 held-out), 76 and 399 at 0.9.
 RECALL_RETRY_RATIO = 1.1
+# ... and only when the page holds prose the text lacks (``free_prose_length``) of at least this
+# share of the text's length. Nested cross-validation (bench/cv_retry.py --prose, share and this
+# picked together on the other folds; grid 0-0.1) picks 0.01 on three folds of five, 0.005 and
+# 0.03 on the others, with the same held-out gain (wcxb-dev +0.0162 / +0.0191), and share 0.83 on
+# every fold; at 0.83 and 0.01 the retry runs on 28
+# instead of 34 of 91 aeb-dev pages and 155 instead of 177 of 711 wcxb-dev pages (at 0.85 without
+# it), and every record of the 802 is the same (the skipped runs all gave the first text back).
+RECALL_RETRY_MIN_FREE_PROSE = 0.01
 
 
 def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions) -> str:
@@ -251,7 +311,8 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
                 wider = trafilatura.extract(html, favor_precision=False, **common) or ""
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
-    elif options.recall_retry_share and len(body) < options.recall_retry_share * article_text_length(tree):
+    elif (options.recall_retry_share and len(body) < options.recall_retry_share * article_text_length(tree)
+          and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
         with scanned_xpaths():

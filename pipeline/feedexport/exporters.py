@@ -53,6 +53,14 @@ class OrjsonLinesExporter(BaseItemExporter):
         self.file = file
 
     def export_item(self, item: Any) -> None:
+        if type(item) is Article and self.fields_to_export is None:
+            # The record's fields in order, as the generic path below gives them with no
+            # FEED_EXPORT_FIELDS (Article's fields have no serializer), in half its CPU. Not
+            # orjson's own dataclass support: it writes the instance's __dict__, so the worker's
+            # story_signature (bytes, no record field) too.
+            record = {name: getattr(item, name) for name in ARTICLE_FIELDS}
+            self.file.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+            return
         record = dict(self.get_serialized_fields(item, include_empty=True))
         self.file.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
 

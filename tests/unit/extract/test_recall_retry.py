@@ -94,7 +94,7 @@ def test_the_setting_reaches_the_options() -> None:
 
     settings = Settings()
     settings.setmodule(project_settings)
-    assert options_from_settings(settings).recall_retry_share == 0.85 == ExtractOptions().recall_retry_share
+    assert options_from_settings(settings).recall_retry_share == 0.83 == ExtractOptions().recall_retry_share
     settings.set("NEWSCLEAN_RECALL_RETRY_SHARE", "0", priority="cmdline")
     assert options_from_settings(settings).recall_retry_share == 0.0
 
@@ -108,3 +108,37 @@ def test_pages_cut_short_get_their_article_back(page_id: str) -> None:
     without = word_score(bench.truth[page_id],
                          extract_article(page, dataclasses.replace(ExtractOptions(), recall_retry_share=0.0)).text).recall
     assert without < 0.55 and with_retry > 0.85
+
+
+SENTENCE = "The council voted on Tuesday to keep the old bridge open for another year. "
+TEASERS = LexborHTMLParser(
+    "<html><body><article><p>" + SENTENCE * 4 + "</p></article>"
+    "<ul><li><a href='/1'>" + SENTENCE + "</a></li>"  # a teaser title: prose inside a link
+    "<li><a href='/2'>A related story with a long title</a> " + SENTENCE + "</li></ul>"  # beside one, in its block
+    "</body></html>")
+
+
+def test_free_prose_leaves_out_what_the_text_has_and_teasers() -> None:
+    # the article's paragraph is in the text; the teasers' prose sits in a link or in a block with one
+    assert article.free_prose_length(TEASERS, SENTENCE * 4) == 0
+    # without the paragraph in the text, only the paragraph counts (one run of text, stripped)
+    assert article.free_prose_length(TEASERS, "") == len((SENTENCE * 4).strip())
+
+
+def test_free_prose_counts_runs_of_text_until_enough() -> None:
+    page = LexborHTMLParser("<html><body>" + f"<p>{SENTENCE}</p>" * 5 + "<p>Too short to count as prose.</p></body></html>")
+    run_length = len(SENTENCE.strip())
+    assert article.free_prose_length(page, "") == 5 * run_length
+    assert article.free_prose_length(page, "", enough=2 * run_length) == 2 * run_length
+    # a run of text is looked up in the text by its first characters, whitespace folded
+    assert article.free_prose_length(page, "  ".join(SENTENCE.split())) == 0
+
+
+def test_no_second_run_when_the_page_has_no_prose_the_text_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in = StandIn(SENTENCE * 4, "b" * 3000)  # the article's text, under half of the page's text
+    monkeypatch.setattr(article, "trafilatura", stand_in)
+    assert extract_body(TEASERS, "https://example.com/a", ExtractOptions()) == SENTENCE * 4
+    assert len(stand_in.calls) == 1
+    # the same page with the prose gate off runs again and takes the wider text
+    monkeypatch.setattr(article, "RECALL_RETRY_MIN_FREE_PROSE", 0.0)
+    assert extract_body(TEASERS, "https://example.com/a", ExtractOptions()) == "b" * 3000

@@ -96,3 +96,15 @@ def test_nested_values_are_written_as_they_are() -> None:
     record = orjson.loads(export(article()))
     assert (record["authors"], record["extractor"], record["removed"], record["word_count"]) == (
         ["Jane Doe"], {"name": "trafilatura"}, {"share": 2}, 2)
+
+
+def test_an_article_is_written_as_its_fields_are_serialized_one_by_one() -> None:
+    # export_item writes an Article with orjson's dataclass support; Scrapy's generic path
+    # (get_serialized_fields, what FEED_EXPORT_FIELDS goes through) must give the same bytes
+    record = article(authors=[], removed={}, published="2024-03-05T08:30:00+00:00", text="Caf\u00e9 \u2014 \U0001f600")
+    record.story_signature = b"\x00\x01"  # set by the worker on the instance; not a record field
+    generic = OrjsonLinesExporter(io.BytesIO())
+    expected = orjson.dumps(dict(generic.get_serialized_fields(record, include_empty=True)),
+                            option=orjson.OPT_APPEND_NEWLINE)
+    assert export(record) == expected
+    assert list(orjson.loads(expected)) == FIELDS
