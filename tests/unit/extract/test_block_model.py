@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.02568527376715284,
-    "Council votes to rebuild river bridge": 0.18580411890309106,
-    STORY: 0.9677030455064181,
-    SECOND: 0.9780235220447597,
-    THIRD: 0.9251565430650693,
-    "Most read": 0.22370844797910017,
-    "Five things to do this weekend": 0.12377913589210436,
-    "Road closures in the city centre": 0.12769158709905448,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.007671451134521155,
+    "Home News Sport": 0.02540967209472156,
+    "Council votes to rebuild river bridge": 0.17038051070797744,
+    STORY: 0.9740246430627093,
+    SECOND: 0.9811877990790336,
+    THIRD: 0.9355444752950088,
+    "Most read": 0.19506124256302035,
+    "Five things to do this weekend": 0.09095274251333513,
+    "Road closures in the city centre": 0.1159682779820587,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.005536221206447048,
 }
 
 
