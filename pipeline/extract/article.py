@@ -41,7 +41,7 @@ from pipeline.extract.readability_gate import readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
-from pipeline.extract.xpath_scans import scanned_xpaths
+from pipeline.extract.xpath_scans import plain_element_classes, scanned_xpaths
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
 from pipeline.utils.url import article_urls
 
@@ -303,11 +303,11 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
     html = tree.html or ""
     common = {"url": page_url, "include_comments": False, "include_tables": options.include_tables,
               "with_metadata": False, "deduplicate": False}
-    with scanned_xpaths(), readability_when_it_can_win():
+    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
         body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
     if options.favor_precision:
         if RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-            with scanned_xpaths(), readability_when_it_can_win():
+            with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
                 wider = trafilatura.extract(html, favor_precision=False, **common) or ""
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
@@ -315,7 +315,7 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
           and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
-        with scanned_xpaths():
+        with scanned_xpaths(), plain_element_classes():
             wider = trafilatura.extract(shield_prose(html), favor_recall=True, fast=True, **common) or ""
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
             return wider

@@ -32,8 +32,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lxml.etree import Element, _Element
-from trafilatura import settings, xpaths
+from lxml.etree import Element, ElementDefaultClassLookup, _Element
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlElementClassLookup,
+    HtmlEntity,
+    HtmlProcessingInstruction,
+)
+from trafilatura import settings, utils, xpaths
 
 # The module (``trafilatura.baseline`` is also the name of its function, which the package exports).
 baseline = importlib.import_module("trafilatura.baseline")
@@ -321,3 +328,21 @@ def scanned_xpaths() -> Iterator[None]:
     finally:
         for slot, expression in originals:
             slot.put(expression)
+
+
+# lxml.html's class lookup is a Python method called for every element proxy lxml creates (half a
+# million a second); it gives form, input, select, textarea and label elements their own classes,
+# which trafilatura never uses. The same classes for everything else, looked up in C:
+PLAIN_CLASSES = ElementDefaultClassLookup(element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction,
+                                          entity=HtmlEntity)
+
+
+@contextlib.contextmanager
+def plain_element_classes() -> Iterator[None]:
+    """Pages trafilatura parses inside this block get ``PLAIN_CLASSES`` (same text: every
+    element is still an ``HtmlElement``); its parser is lxml.html's again afterwards."""
+    utils.HTML_PARSER.set_element_class_lookup(PLAIN_CLASSES)
+    try:
+        yield
+    finally:
+        utils.HTML_PARSER.set_element_class_lookup(HtmlElementClassLookup())

@@ -12,7 +12,7 @@ import inspect
 import random
 
 import pytest
-from lxml.html import HtmlElement, document_fromstring
+from lxml.html import FormElement, HtmlElement, InputElement, document_fromstring
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import htmlprocessing, main_extractor
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
@@ -21,7 +21,13 @@ from trafilatura.utils import load_html
 
 from pipeline.extract import article
 from pipeline.extract.html.preclean import preclean, protect_standfirst
-from pipeline.extract.xpath_scans import SCANNED, _first_of, baseline, scanned_xpaths
+from pipeline.extract.xpath_scans import (
+    SCANNED,
+    _first_of,
+    baseline,
+    plain_element_classes,
+    scanned_xpaths,
+)
 from pipeline.items import ExtractOptions, KnownMetadata, Page
 from pipeline.utils.benchmark import load_benchmark
 from tests.conftest import BENCHMARKS_DIR, PROJECT_DIR, needs_shared
@@ -160,6 +166,18 @@ def dev_page(folder: str, page_id: str) -> Page:
     return Page(source_url=path.as_uri(), body=path.read_bytes(), known=KnownMetadata(url=bench.urls.get(page_id)))
 
 
+def test_plain_element_classes_only_inside_the_block() -> None:
+    html = "<html><body><form><input name='q'></form><p>text</p></body></html>"
+    assert type(load_html(html).find(".//form")) is FormElement
+    with plain_element_classes():
+        tree = load_html(html)
+        assert {type(element) for element in tree.iter()} == {HtmlElement}
+    assert type(load_html(html).find(".//form")) is FormElement
+    with contextlib.suppress(RuntimeError), plain_element_classes():
+        raise RuntimeError
+    assert type(load_html(html).find(".//input")) is InputElement
+
+
 def test_records_are_the_same_with_and_without_the_scans(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every sixth aeb-dev page and every thirtieth wcxb-dev page (all 802 were compared when
     the scans came in: the same text on every page)."""
@@ -167,6 +185,7 @@ def test_records_are_the_same_with_and_without_the_scans(monkeypatch: pytest.Mon
     pages += [dev_page("wcxb-dev", page_id) for page_id in sorted(benchmark("wcxb-dev").truth)[::30]]
     scanned = [article.extract_article(page, ExtractOptions()) for page in pages]
     monkeypatch.setattr(article, "scanned_xpaths", contextlib.nullcontext)
+    monkeypatch.setattr(article, "plain_element_classes", contextlib.nullcontext)
     plain = [article.extract_article(page, ExtractOptions()) for page in pages]
     for page, a, b in zip(pages, scanned, plain):
         a.fetched_at = b.fetched_at
