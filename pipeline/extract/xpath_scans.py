@@ -267,11 +267,6 @@ class PageFurniture(Scan):
     """``BASIC_CLEAN_XPATH`` (baseline and ``html2txt``, which measures the page for trafilatura's
     recall escalation): asides, footers, scripts, styles, svg, templates, cookie banners."""
 
-    def __call__(self, tree: Any, **variables: Any) -> list[_Element]:
-        if variables or not isinstance(tree, _Element):
-            return self.expression(tree, **variables)
-        return [element for element in tree.iterdescendants(Element) if self.matches(element)]
-
     def matches(self, element: _Element) -> bool:
         tag = element.tag
         if tag in FURNITURE_TAGS:
