@@ -8,6 +8,7 @@ blocks; each ``Line`` remembers whether a blank line stood before and after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.extract import rules
@@ -120,11 +121,7 @@ def is_menu_like(line: Line, lines: list[Line]) -> bool:
     def short(other: Line) -> bool:
         return other.words <= MENU_MAX_WORDS and not SENTENCE_END.search(other.text)
 
-    if not short(line):
-        return False
-    prev = lines[line.index - 1] if line.index > 0 else None
-    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-    return bool((prev and not line.gap_before and short(prev)) or (nxt and not line.gap_after and short(nxt)))
+    return _beside_one_like_it(line, lines, short, glued=True)
 
 
 def is_code_line(line: Line, lines: list[Line]) -> bool:
@@ -132,11 +129,7 @@ def is_code_line(line: Line, lines: list[Line]) -> bool:
     def code(other: Line) -> bool:
         return bool(CODE_LINE.search(other.text)) and not is_prose(other.text)
 
-    if not code(line):
-        return False
-    prev = lines[line.index - 1] if line.index > 0 else None
-    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-    return bool((prev and code(prev)) or (nxt and code(nxt)))
+    return _beside_one_like_it(line, lines, code, glued=False)
 
 
 def is_table_row(line: Line, lines: list[Line]) -> bool:
@@ -145,11 +138,18 @@ def is_table_row(line: Line, lines: list[Line]) -> bool:
         return (sum(bool(NUMBER.search(w)) for w in other.text.split()) >= TABLE_ROW_MIN_NUMBERS
                 and not is_prose(other.text))
 
-    if not row(line):
+    return _beside_one_like_it(line, lines, row, glued=True)
+
+
+def _beside_one_like_it(line: Line, lines: list[Line], shaped: Callable[[Line], bool], glued: bool) -> bool:
+    """``line`` is ``shaped``, and so is the line above or below it (with no blank line between
+    them, when ``glued``)."""
+    if not shaped(line):
         return False
     prev = lines[line.index - 1] if line.index > 0 else None
     nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-    return bool((prev and not line.gap_before and row(prev)) or (nxt and not line.gap_after and row(nxt)))
+    return bool((prev and not (glued and line.gap_before) and shaped(prev))
+                or (nxt and not (glued and line.gap_after) and shaped(nxt)))
 
 
 def split_lines(text: str) -> list[Line]:

@@ -306,11 +306,13 @@ def test_a_share_row_after_the_article_ends_it() -> None:
     assert result.paragraphs == STORY
 
 
+READER_COMMENT = ("I read this story on the train this morning and I think the council should have acted years "
+                  "ago, when the first cracks in the houses of the street were found by the owners.")
+
+
 def test_a_comment_widget_after_the_article_ends_it() -> None:
     # the widget's line weighs -50: the comment under it (30 words) does not extend the run
-    comment = ("I read this story on the train this morning and I think the council should have acted years "
-               "ago, when the first cracks in the houses of the street were found by the owners.")
-    result = clean_text_capture(capture(*STORY, "View all comments", comment))
+    result = clean_text_capture(capture(*STORY, "View all comments", READER_COMMENT))
     assert result.paragraphs == STORY
 
 
@@ -332,9 +334,7 @@ def test_a_long_comment_thread_does_not_outweigh_its_heading() -> None:
     # past the heading (-200), ten comments of 36 words (+360, less their names' -4 each) extended
     # the run of a long article (24 paragraphs); the body still ends at the heading
     article = [f"{line} It was paragraph number {n} of the report." for n in range(4) for line in STORY + MORE]
-    comment = ("I read this story on the train this morning and I think the council should have acted years "
-               "ago, when the first cracks in the houses of the street were found by the owners.")
-    thread = [f"Reader number {n}\n\n{comment} This is comment number {n}." for n in range(10)]
+    thread = [f"Reader number {n}\n\n{READER_COMMENT} This is comment number {n}." for n in range(10)]
     result = clean_text_capture(capture(*article, "12 Comments", *thread))
     assert result.paragraphs == article
 
