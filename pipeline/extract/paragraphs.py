@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from pipeline.extract import rules
+from pipeline.extract.byline import parse_byline
 from pipeline.extract.text.capture import Line, mark_feeds, mark_line_rules, mark_tables_of_contents
 
 _SPACE = re.compile(r"\s+")
@@ -29,6 +31,8 @@ def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], li
     mark_restarted_copy(lines)
     mark_feeds(lines)
     mark_line_rules(lines)
+    mark_bylines(lines)
+    mark_author_box(lines)
     mark_tables_of_contents(lines)
     kept: list[str] = []
     removed: Counter[str] = Counter()
@@ -40,6 +44,39 @@ def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], li
             continue
         kept.append(line.text)
     return kept, removed, removed_lines
+
+
+def mark_bylines(lines: list[Line]) -> None:
+    """A line that is only a byline ("By Jane Doe", "Written by John Roe, May 2, 2025").
+
+    The record's authors come from the page's metadata and byline elements, so the line is noise
+    in the body wherever it stands (top, or an author box at the end). A name of one word is a
+    heading ("By Audience", "By Function"), not a byline. Text captures read the byline under
+    their headline themselves (``pipeline.extract.text.header``) and do not call this.
+    """
+    for line in lines:
+        if line.noise_class is None:
+            parsed = parse_byline(line.text)
+            if parsed and any(" " in author for author in parsed[0]):
+                line.mark("byline")
+
+
+# An author box is a name, a title and a short bio: more lines under its heading are the
+# article going on (a book review's "About the author" section, say).
+AUTHOR_BOX_MAX_LINES = 15
+
+
+def mark_author_box(lines: list[Line]) -> None:
+    """From an "About the author" heading in the second half of the body to the end, when at most
+    AUTHOR_BOX_MAX_LINES lines follow it: the box templates print under the article."""
+    for line in lines[len(lines) // 2:]:
+        if line.noise_class is None and rules.AUTHOR_BOX_HEADING.match(line.text):
+            if len(lines) - line.index - 1 <= AUTHOR_BOX_MAX_LINES:
+                line.mark("author_bio_heading")
+                for after in lines[line.index + 1:]:
+                    if after.noise_class is None:
+                        after.mark("author_box")
+            return
 
 
 # A template that prints the article twice or three times (JSON-LD, AMP or print copies beside

@@ -123,10 +123,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$"),
     # share and social widgets
     _rule("share_widget", SHARE,
-          r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|"
+          r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
           r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger)"
           r"[:!]?$"),
-    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$", 14),
+    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|suivez-nous|síguenos)[:!]?$", 14),
     # page chrome
     _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$"),
     _rule("edit_link", SITE_CHROME, r"^(edit|manage|delete) (post|article|page|story|entry)$"),
@@ -136,8 +136,13 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("updated_label", DATELINE,
           rf"^((last )?updated|published|posted|modified)( on| at)?:?( {_DATE})?(,? {_CLOCK})?$"),
     _rule("bare_date", DATELINE, rf"^({_DATE})(,?\s+{_CLOCK})?$|^{_CLOCK}(,?\s+{_DATE})?$|^{_AGO}$"),
-    _rule("reading_time", DATELINE, r"^\d+\s*(min|mins|minute|minutes)( read)?$"),
-    _rule("tag_list_label", TAGS, r"^(tags?|topics?|filed under|categories|category|related topics)\s*:.{0,200}$", 30),
+    _rule("reading_time", DATELINE,
+          r"^(-\s*)?\d+\s*(min|mins|minute|minutes)\.?( read| read time| reading time| to read)?$|"
+          r"^(reading time|read time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura)\s*:?\s*"
+          r"(ca\.\s*)?\d+\s*\w*\.?$|^\d+\s*(minuten|min\.?)\s*(lesezeit|lesen)$"),
+    _rule("page_counter", SITE_CHROME, r"^(page|seite|página|pagina) \d+ (of|von|de|di|/) \d+$"),
+    _rule("tag_list_label", TAGS,
+          r"^(tags?|topics?|filed under|categories|category|related topics)\s*:.{0,200}$|^(tags|tagged( with)?|related topics)$", 30),
     # captions and credits
     _rule("caption_credit", CAPTION, _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
@@ -157,10 +162,18 @@ LINE_RULES: tuple[LineRule, ...] = (
     # "read more" links and teaser labels
     _rule("read_more_link", READ_MORE,
           r"^(read|see|watch|listen)( more| also| next| the full story| full article)\b\s*[:>»›-]?.{0,150}$|"
-          r"^(related|more|also read|recommended|further reading|see also)\s*:.{0,150}$|^(continue|keep) reading\b.{0,40}$", 30),
+          r"^(related|more|also read|recommended|further reading|see also)( reading| articles?| posts?| stories| story| links)?\s*:"
+          r".{0,150}$|^you (may|might) (also )?(like|enjoy)\s*:.{1,150}$|^(continue|keep) reading\b.{0,40}$|"
+          r"^(learn more|find out more)[.!]?$", 30),
     _rule("advert_label", ADVERT,
-          r"^(advertisement|advert|ad|sponsored( content)?|promoted( content)?|paid content|"
+          r"^((advertisement|advert)+|ad|sponsored( content)?|promoted( content)?|paid content|anzeige|werbung|publicidad|publicité|"
+          r"(advertiser|advertising|affiliate) disclosure|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
+    # a shop's or a vendor's button: "Book a demo", "Check Price on Amazon", "Download now"
+    _rule("call_to_action", ADVERT,
+          r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
+          r"( today| now| here)?[.!]?$|^(get started|start) (today|now)[.!]?$|^(shop|buy|order|download) now[.!]?$|"
+          r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|^check (the )?price( on \w+)?$", 8),
     _rule("share_click_to", SHARE, r"^(click|tap) to (share|email|print|tweet)\b.{0,60}$|\(opens in (a )?new window\)$", 14),
     _rule("comment_form", COMMENTS,
           r"^(save my name,? e-?mail,? and website\b|notify me (of|via e-?mail)\b|this site uses akismet\b|"
@@ -182,7 +195,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
                  "terms", "privacy")),
     _rule("post_navigation", SITE_CHROME,
-          r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$", 8),
+          r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
+          r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"
+          r"^(back to|return to) (the |all |our )?(blogs?|news|posts|articles|stories|home ?page|overview|blog index)$|"
+          r"^(blog index|all posts|all articles|all stories)$", 20),
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
     # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
     _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
@@ -202,12 +218,12 @@ TEXT_LINE_RULES: tuple[LineRule, ...] = (
 SECTION_END_HEADING = re.compile(
     r"^(news ?feed|more news|more stories|latest( news| stories| headlines)?|"
     r"most (read|popular|viewed|shared)( (articles|stories|posts|news)| (in|on|from) .{1,40})?|"
-    r"trending( now| stories)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
-    r"related( articles| stories| news| content| posts| coverage| reading)?|you (may|might) (also )?"
+    r"trending( now| stories| news| posts| articles)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
+    r"related( articles| stories| news| content| posts| coverage| reading)?( and links| from .{1,40})?|you (may|might) (also )?"
     r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
     r"also read|recent( posts| articles| stories)|similar( posts| articles| stories)|more (posts|articles)|further reading|see also|what to read next|read next|up next|in other news|"
     r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
-    r"in case you missed it|elsewhere on .{1,40})\s*:?$",
+    r"in case you missed it|elsewhere on .{1,40})\s*(:|\.\.\.|…)?$",
     re.IGNORECASE,
 )
 # Headings that open a comment thread: the body is over (class COMMENTS).
@@ -226,10 +242,13 @@ TOC_HEADING = re.compile(
     r"(\s*(toggle|show|hide|\[show\]|\[hide\]|open|close|expand|collapse)( table of contents?)?)*\s*$",
     re.IGNORECASE,
 )
-# An author box heading: "About the author", "About Jane Doe", "Über ...", "Sobre ...".
+# An author box heading that says so: "About the author", "Über den Autor", "Sobre el autor".
+_AUTHOR_BOX = r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the |den |die |el |la )?(author|writer|autor|autora|autorin|l'auteur)s?)\s*:?$"
+AUTHOR_BOX_HEADING = re.compile(_AUTHOR_BOX)
+# ... or one that names the author: "About Jane Doe" (a capture's run search only: in an
+# article body "About Lisbon" heads a section).
 AUTHOR_BIO_HEADING = re.compile(
-    r"^(?i:(about|über|sobre|à propos de|o autorze|об авторе)\s+(the )?(author|writer|autor|autora|l'auteur)s?)\s*:?$|"
-    r"^(?i:about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
+    _AUTHOR_BOX + r"|^(?i:about|über|sobre)\s+[A-Z\u00c0-\u024f][\w.'’-]+(\s+[A-Z\u00c0-\u024f][\w.'’-]+){0,3}\s*$",
 )
 # A line that is only a date or time, maybe with a weekday and a label: a story list's stamp.
 STAMP_DATE = re.compile(
@@ -250,6 +269,7 @@ STRUCTURAL_RULES: dict[str, str] = {
     "inline_box": TEASER,  # a section-end heading over a few links, with the body resuming after it
     "comments_heading": COMMENTS,  # "12 thoughts on ...", "Leave a Reply": the body is over
     "author_bio_heading": AUTHOR_BIO,
+    "author_box": AUTHOR_BIO,  # the lines under an author box's heading at the end of an HTML body
     "item_list": TEASER,  # a list of stories: titles between repeated dates or bylines
     "caption_label": CAPTION,  # a short label line glued to a caption line
     "table_of_contents": SITE_CHROME,  # its heading, and entries that come back below as subheadings

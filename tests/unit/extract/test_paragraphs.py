@@ -38,6 +38,23 @@ NOISE = [
     ("Most read", "news_feed", "section_end_heading"),
     ("Most read in Business", "news_feed", "section_end_heading"),
     ("Popular articles", "news_feed", "section_end_heading"),
+    ("You may also like...", "news_feed", "section_end_heading"),
+    ("- 11 min read", "dateline", "reading_time"),
+    ("Lesezeit: 4 Minuten", "dateline", "reading_time"),
+    ("Page 1 of 8", "site_chrome", "page_counter"),
+    ("Next article: The bridge reopens", "site_chrome", "post_navigation"),
+    ("Back to all posts", "site_chrome", "post_navigation"),
+    ("AdvertisementAdvertisement", "advert", "advert_label"),
+    ("Anzeige", "advert", "advert_label"),
+    ("Check Price on Amazon", "advert", "call_to_action"),
+    ("Request a free quote today!", "advert", "call_to_action"),
+    ("Learn more", "read_more", "read_more_link"),
+    ("Related Reading: the bridge in pictures", "read_more", "read_more_link"),
+    ("Tags", "tags", "tag_list_label"),
+    ("PIN FOR LATER", "share", "share_widget"),
+    ("Follow us", "share", "follow_us"),
+    ("Written by Jane Doe", "byline", "byline"),
+    ("By Jane Doe and John Roe", "byline", "byline"),
 ]
 
 
@@ -47,6 +64,32 @@ def test_noise_paragraph_is_removed_and_counted_under_its_class(noise: str, nois
     assert kept == [PROSE, PROSE]
     assert dict(removed) == {noise_class: 1}
     assert removed_lines == [(rule, noise_class, noise)]
+
+
+@pytest.mark.parametrize("line", [
+    "By Audience",  # a heading: a name has two words at least
+    "Get started",  # a tutorial's first section
+    "Next, the committee will meet.",
+    "Follow the money",
+    "Page one of the report was missing.",
+])
+def test_lines_like_noise_are_kept(line: str) -> None:
+    assert clean_paragraphs([PROSE, line, PROSE])[0] == [PROSE, line, PROSE]
+
+
+def test_author_box_at_the_end_is_removed_from_its_heading() -> None:
+    box = ["About the Author", "Jane Doe", "Jane Doe covers city hall for the paper."]
+    kept, removed, removed_lines = clean_paragraphs([PROSE, LEDE, PROSE, LEDE] + box)
+    assert kept == [PROSE, LEDE, PROSE, LEDE]
+    assert dict(removed) == {"author_bio": 3}
+    assert [rule for rule, _, _ in removed_lines] == ["author_bio_heading", "author_box", "author_box"]
+
+
+def test_author_heading_stays_in_the_first_half_or_over_a_long_section() -> None:
+    early = [PROSE, "About the author", PROSE, LEDE, PROSE]
+    assert clean_paragraphs(early)[0] == early
+    long_section = [PROSE] * 4 + ["About the author"] + [f"{LEDE} {n}" for n in range(16)]
+    assert clean_paragraphs(long_section)[0] == long_section
 
 
 def test_counts_add_up_per_class() -> None:
