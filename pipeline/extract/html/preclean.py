@@ -103,6 +103,11 @@ NOISE_CONTAINERS: dict[str, NoiseNames] = {
 # Names that take a container out of a noise class: a social-media embed (a quoted tweet or
 # post) is the article's content, not a share widget, though its name says "social".
 NOT_NOISE_NAMES: dict[str, re.Pattern[str]] = {rules.SHARE: re.compile(r"embed")}
+# Pop-ups a template shows on hover: a person's card with headlines under a name in the text, a
+# glossary or feature tooltip. Their text sits inside the article's sentences, hidden until
+# hovered. The trigger is often named like its pop-up ("rollover-people" around the name's link
+# and "rollover-people-block"): only the innermost named element goes, never a link.
+POPUP_NAMES = re.compile(r"popover|tooltip|hovercard|hover-card|rollover")
 # Elements that are one noise class whatever their names.
 NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
 _CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
@@ -289,19 +294,41 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     # "hr-shared-services"), not a template's name for a widget: only a heading's class counts.
     todo = _Removals()
     main_path = main_text_path(tree)
+    popups: list[LexborNode] = []
     for node in tree.css("[class], [id]"):
         attrs = node.attrs
         names = attrs.get("class") or ""
         if node.tag not in HEADING_TAGS:
             names += " " + (attrs.get("id") or "")
-        noise_class = noise_class_of_names(names.lower())
+        names = names.lower()
+        noise_class = noise_class_of_names(names)
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path):
             todo.add(node, noise_class)
+        elif POPUP_NAMES.search(names):
+            popups.append(node)
+    _add_innermost_popups(popups, page_text, main_path, todo)
     for tag, noise_class in NOISE_TAGS.items():
         for node in tree.css(tag):
             if not holds_article(node, page_text, main_path):
                 todo.add(node, noise_class)
     todo.apply(removed)
+
+
+def _add_innermost_popups(popups: list[LexborNode], page_text: int, main_path: frozenset[int],
+                          todo: _Removals) -> None:
+    """The pop-ups (``POPUP_NAMES``) that hold no other: a trigger wrapped around its pop-up keeps
+    the words it shows in the text."""
+    ids = {node.mem_id for node in popups}
+    outer: set[int] = set()
+    for node in popups:
+        parent = node.parent
+        while parent is not None:
+            if parent.mem_id in ids:
+                outer.add(parent.mem_id)
+            parent = parent.parent
+    for node in popups:
+        if node.mem_id not in outer and node.tag != "a" and not holds_article(node, page_text, main_path):
+            todo.add(node, rules.SITE_CHROME)
 
 
 def _remove_markers(tree: LexborHTMLParser, text_lower: str, page_text: int, main_path: frozenset[int],

@@ -119,6 +119,23 @@ def test_heading_ids_written_from_their_text_are_not_widget_names() -> None:
     assert removed == {"share": 2}
 
 
+def test_hover_card_goes_and_the_name_it_pops_from_stays() -> None:
+    card = ('<p>Rep. <span class="rollover-people"><a class="rollover-people-link" href="/people/jane-doe">Jane Doe</a>'
+            '<span class="rollover-people-block"><img src="/j.jpg"><a class="name" href="/people/jane-doe">Jane Doe</a>'
+            '<a href="/news/1">Budget talks stall again</a></span></span> voted against the plan.</p>')
+    text, removed = run(PROSE + card + PROSE)
+    assert " ".join(text.split()).count("Rep. Jane Doe voted against the plan.") == 1
+    assert "Budget talks" not in text
+    assert removed == {"site_chrome": 1}
+
+
+def test_tooltip_label_inside_its_trigger_goes_alone() -> None:
+    icon = '<div class="icon-tooltip"><img src="/v.svg"><span class="icon-tooltip-text">Vegan</span></div>'
+    text, removed = run(PROSE + icon + PROSE)
+    assert "Vegan" not in text
+    assert removed == {"site_chrome": 1}
+
+
 def test_social_media_embed_is_content_not_a_share_widget() -> None:
     quote = '<div class="social-media-embed"><blockquote>Yes this is real, said the governor.</blockquote></div>'
     text, removed = run(f"<div class='body'>{PROSE}{quote}{PROSE}</div><div class='social-links'>Follow</div>")
