@@ -79,6 +79,8 @@ _CLOCK = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
 _AGO = r"\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\s+ago"
 _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|"
          r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})")
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
+_ISO_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 # A photographer/agency credit closing a caption: "(Jane Doe/AP)", "(Name/AFP via Getty Images)".
 _CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*[A-Z][^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
 _AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA Media|Alamy|"
@@ -126,7 +128,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
           r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger)"
           r"[:!]?$"),
-    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|suivez-nous|síguenos)[:!]?$", 14),
+    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|suivez-nous|síguenos)[:!]?$|"
+          r"^(follow|like) (?-i:[A-Z])[^.]{0,60} on (instagram|facebook|twitter|youtube|tiktok|linkedin|x|threads|bluesky)\b[^.]{0,80}\.?$|"
+          r"^subscribe to (the )?[^.]{1,40}\b(youtube|podcast|channel)\b.{0,80}$", 25),
     # page chrome
     _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$"),
     _rule("edit_link", SITE_CHROME, r"^(edit|manage|delete) (post|article|page|story|entry)$"),
@@ -134,8 +138,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(menu|search|home|close|log ?in|log ?out|sign ?in|sign ?out|register|my account|account|"
           r"open menu|close menu|toggle navigation|back to top|go to top|top)$"),
     _rule("updated_label", DATELINE,
-          rf"^((last )?updated|published|posted|modified)( on| at)?:?( {_DATE})?(,? {_CLOCK})?$"),
-    _rule("bare_date", DATELINE, rf"^({_DATE})(,?\s+{_CLOCK})?$|^{_CLOCK}(,?\s+{_DATE})?$|^{_AGO}$"),
+          rf"^((last )?updated|published|posted|modified)( on| at)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
+    _rule("bare_date", DATELINE, rf"^({_DATE})(,?\s+{_CLOCK})?$|^{_CLOCK}(,?\s+{_DATE})?$|^{_AGO}$|^{_ISO_DATETIME}$"),
     _rule("reading_time", DATELINE,
           r"^(-\s*)?\d+\s*(min|mins|minute|minutes)\.?( read| read time| reading time| to read)?$|"
           r"^(reading time|read time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura)\s*:?\s*"
@@ -143,6 +147,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("page_counter", SITE_CHROME, r"^(page|seite|página|pagina) \d+ (of|von|de|di|/) \d+$"),
     _rule("tag_list_label", TAGS,
           r"^(tags?|topics?|filed under|categories|category|related topics)\s*:.{0,200}$|^(tags|tagged( with)?|related topics)$", 30),
+    # a reporter's credit under the story (the record's authors come from the byline)
+    _rule("reporting_credit", BYLINE,
+          r"^(additional |with |contributed )?reporting (by|from)\s+.{2,100}$|^.{2,80}\bcontributed reporting( to this (report|story|article))?\.?$", 25),
     # captions and credits
     _rule("caption_credit", CAPTION, _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,

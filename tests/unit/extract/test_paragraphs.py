@@ -54,6 +54,11 @@ NOISE = [
     ("PIN FOR LATER", "share", "share_widget"),
     ("Follow us", "share", "follow_us"),
     ("Written by Jane Doe", "byline", "byline"),
+    ("Jane Doe contributed reporting to this story.", "byline", "reporting_credit"),
+    ("UPDATED: Tue., Nov. 19, 2019", "dateline", "updated_label"),
+    ("2019-11-19T08:57:40+01:00", "dateline", "bare_date"),
+    ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "share", "follow_us"),
+    ("Subscribe to our YouTube channel for more videos", "share", "follow_us"),
     ("By Jane Doe and John Roe", "byline", "byline"),
 ]
 
