@@ -239,7 +239,8 @@ def without_heading_class(noise_class: str) -> Callable[[], contextlib.AbstractC
 
 
 def without_line_rule(name: str) -> Callable[[], contextlib.AbstractContextManager]:
-    return lambda: patched(rules, LINE_RULES=tuple(r for r in rules.LINE_RULES if r.name != name))
+    return lambda: patched(rules, LINE_RULES=tuple(r for r in rules.LINE_RULES if r.name != name),
+                           HTML_LINE_RULES=tuple(r for r in rules.HTML_LINE_RULES if r.name != name))
 
 
 def without_never_content(tags: tuple[str, ...]) -> Callable[[], contextlib.AbstractContextManager]:
@@ -319,7 +320,7 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         table[f"markers:{noise_class}"] = without_marker_class(noise_class)
     for noise_class in preclean.SECTION_HEADINGS:
         table[f"sections:{noise_class}"] = without_heading_class(noise_class)
-    for rule in rules.LINE_RULES:
+    for rule in rules.LINE_RULES + rules.HTML_LINE_RULES:
         table[f"post:rule:{rule.name}"] = without_line_rule(rule.name)
     return table
 

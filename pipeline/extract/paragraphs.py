@@ -30,7 +30,7 @@ def clean_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str], li
              for i, p in enumerate(p for p in paragraphs if p.strip())]
     mark_restarted_copy(lines)
     mark_feeds(lines)
-    mark_line_rules(lines)
+    mark_line_rules(lines, rules.HTML_LINE_RULES)
     mark_bylines(lines)
     mark_author_box(lines)
     mark_tables_of_contents(lines)

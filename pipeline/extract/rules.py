@@ -122,7 +122,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^comments (are|have been) (closed|disabled|turned off|not available)\b.{0,60}$", 20),
     _rule("comments_widget", COMMENTS,
           r"^((\d+|no) )?comments?( \(\d+\))?$|^(leave|post|add|view|show|read|load|see) (a |all |the |more )?"
-          r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$"),
+          r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$|^(tell us|let us know) what you think\b.{0,40}$"),
     # share and social widgets
     _rule("share_widget", SHARE,
           r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
@@ -176,6 +176,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^((advertisement|advert)+|ad|sponsored( content)?|promoted( content)?|paid content|anzeige|werbung|publicidad|publicité|"
           r"(advertiser|advertising|affiliate) disclosure|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
+    # a CMS shortcode the template printed instead of running: "[button link=...]Send us ...[/button]"
+    _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40),
     # a shop's or a vendor's button: "Book a demo", "Check Price on Amazon", "Download now"
     _rule("call_to_action", ADVERT,
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
@@ -210,6 +212,14 @@ LINE_RULES: tuple[LineRule, ...] = (
     # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
     _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
     _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
+)
+
+# Rules for HTML bodies only: a capture finds these lines by its own structure (a promotion box's
+# links under "Don't miss", which claimed as teasers here would no longer show the box).
+HTML_LINE_RULES: tuple[LineRule, ...] = (
+    # another story's headline with its media tag: "Storm hits the coast [VIDEO]"
+    _rule("tagged_teaser", TEASER,
+          r"^.{10,200}\s\[(video|videos|photos?|pictures|pics|gallery|insight|reaction|poll|analysis|live|watch|podcast)\]\s*\|?$", 25),
 )
 
 # Rules for text captures only: safe on a whole page's lines, too broad for an article body
@@ -296,7 +306,8 @@ STRUCTURAL_RULES: dict[str, str] = {
 def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | None:
     """The first rule that claims ``line`` as noise, or ``None`` for a line no rule claims.
 
-    ``extra`` rules (``TEXT_LINE_RULES`` for text captures) are tried after ``LINE_RULES``.
+    ``extra`` rules (``TEXT_LINE_RULES`` for text captures, ``HTML_LINE_RULES`` for HTML bodies) are
+    tried after ``LINE_RULES``.
     """
     words = len(line.split())
     lowered = line.lower()

@@ -45,6 +45,8 @@ LINE_RULE_EXAMPLES = {
     "read_more_link": "Read more: the week in pictures",
     "advert_label": "Advertisement",
     "call_to_action": "Book a demo",
+    "tagged_teaser": "Storm hits the coast as thousands lose power [VIDEO]",
+    "raw_shortcode": "[button link=\"/submit/\" type=\"big\"] Send us your review[/button]",
     "share_click_to": "Click to share on Facebook",
     "comment_form": "Save my name, email, and website in this browser for the next time I comment.",
     "reply_link": "Reply to Jane Doe",
@@ -56,7 +58,7 @@ LINE_RULE_EXAMPLES = {
     "subscribe_call": "Subscribe and save big",
     "cookie_explainer": "Cookies help us run the site; you can turn cookies off in your browser settings.",
 }
-LINE_RULES = {rule.name: rule for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES}
+LINE_RULES = {rule.name: rule for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES + rules.HTML_LINE_RULES}
 CODE = PROJECT_DIR / "pipeline"
 
 
@@ -66,7 +68,7 @@ def test_every_line_rule_has_an_example() -> None:
 
 @pytest.mark.parametrize("name", sorted(LINE_RULES))
 def test_line_rule_fires_on_its_example(name: str) -> None:
-    claimed = rules.match_line_rule(LINE_RULE_EXAMPLES[name], rules.TEXT_LINE_RULES)
+    claimed = rules.match_line_rule(LINE_RULE_EXAMPLES[name], rules.TEXT_LINE_RULES + rules.HTML_LINE_RULES)
     assert claimed is LINE_RULES[name], f"{LINE_RULE_EXAMPLES[name]!r} claimed by {claimed}"
 
 
@@ -101,7 +103,7 @@ def test_an_undeclared_rule_name_cannot_be_marked() -> None:
 
 
 def test_rule_names_are_unique_and_classes_declared() -> None:
-    names = [rule.name for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES] + list(rules.STRUCTURAL_RULES)
+    names = [rule.name for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES + rules.HTML_LINE_RULES] + list(rules.STRUCTURAL_RULES)
     assert len(names) == len(set(names))
     classes = {rule.noise_class for rule in LINE_RULES.values()} | set(rules.STRUCTURAL_RULES.values())
     assert classes <= set(rules.NOISE_CLASSES)
