@@ -59,6 +59,22 @@ def clean_authors(raw: list[str]) -> list[str]:
     return authors
 
 
+# Words of an author element's label or of an organisation, never of a person's name.
+NOT_IN_A_BARE_NAME = re.compile(r"\b(the|full|bio|author|authors|written|posted|about|association|society|"
+                                r"ltd|inc|llc|gmbh|company|group|foundation|university|institute|news|blog)\b",
+                                re.IGNORECASE)
+
+
+def bare_name(text: str) -> str | None:
+    """The one person's name a text opens with, up to a date or a separator: "Jane Doe 4 August
+    2010", "Jane Doe | May 2"; ``None`` when it opens with anything else (a label, an
+    organisation, a single word)."""
+    names = clean_authors([NAMES_END.split(text, maxsplit=1)[0]])
+    if len(names) != 1 or " " not in names[0] or not NAME.match(names[0]) or NOT_IN_A_BARE_NAME.search(names[0]):
+        return None
+    return names[0]
+
+
 def is_name(text: str) -> bool:
     """Shaped like a person's name: capitalised, at most five words, no digits, links or titles."""
     return (len(text) <= 60 and text[0].isupper() and len(text.split()) <= 5

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pipeline.extract.byline import clean_authors, parse_byline
+from pipeline.extract.byline import bare_name, clean_authors, parse_byline
 from pipeline.extract.dates import normalize_iso
 
 # schema.org types of an article (NewsArticle, OpinionNewsArticle, LiveBlogPosting, Report...),
@@ -31,6 +31,8 @@ META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished"
                   "parsely-pub-date", "article.published", "published_time")
 META_URL = ("og:url",)
 # Elements that hold a visible byline ("By Jane Doe", "Published March 3, 2025 by Jane Doe").
+# An author element longer than this is a bio or a box, not a name.
+NAME_ELEMENT_MAX_WORDS = 8
 BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i]'
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
 TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
@@ -87,32 +89,61 @@ def json_ld_objects(tree: LexborHTMLParser, descend: tuple[str, ...] = JSON_LD_C
     return objects
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Names of a JSON-LD value; a node given only by its ``@id`` (a Yoast-style ``@graph``
+    names the author once, as a Person, and points at it) is looked up in ``by_id``."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        if "name" not in value and by_id and isinstance(value.get("@id"), str) and value["@id"] in by_id:
+            value = by_id[value["@id"]]
         return _names(value.get("name"))
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in _names(v, by_id)]
     return []
 
 
+def _types(obj: dict[str, Any]) -> list[Any]:
+    types = obj.get("@type")
+    return types if isinstance(types, list) else [types]
+
+
 def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    for obj in objects:
-        types = obj.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(isinstance(t, str) and METADATA_TYPES.fullmatch(t) for t in types) and (
-                obj.get("headline") or obj.get("datePublished")):
-            return obj
+    """The article's JSON-LD object: an article type first, a WebPage only without one (a page's
+    WebPage often comes first in its graph and gives dates but no author)."""
+    for pattern in (ARTICLE_TYPES, METADATA_TYPES):
+        for obj in objects:
+            if any(isinstance(t, str) and pattern.fullmatch(t) for t in _types(obj)) and (
+                    obj.get("headline") or obj.get("datePublished")):
+                return obj
     return {}
 
 
+def _in_page_furniture(node: LexborNode) -> bool:
+    """Inside a sidebar, footer, menu or comment thread: a name there is another story's or a
+    commenter's."""
+    parent = node.parent
+    while parent is not None:
+        names = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}".lower()
+        if parent.tag in ("aside", "footer", "nav") or "comment" in names or "sidebar" in names:
+            return True
+        parent = parent.parent
+    return False
+
+
 def byline_authors(tree: LexborHTMLParser) -> list[str]:
-    """The names of the first visible byline, for pages whose metadata names no author."""
+    """The names of the first visible byline, for pages whose metadata names no author: "By Jane
+    Doe", or an author element that holds only a name, maybe with the date after it ("Jane Doe
+    4 August 2010")."""
     for node in tree.css(BYLINE_ELEMENTS):
-        parsed = parse_byline(" ".join(node.text(separator=" ").split()))
+        text = " ".join(node.text(separator=" ").split())
+        parsed = parse_byline(text)
         if parsed:
             return parsed[0]
+        if 0 < len(text.split()) <= NAME_ELEMENT_MAX_WORDS and not _in_page_furniture(node):
+            name = bare_name(text)
+            if name:
+                return [name]
     return []
 
 
@@ -146,7 +177,8 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
     if result.site_name:
         result.site_name = htmllib.unescape(result.site_name).strip() or None
 
-    result.authors = clean_authors(_names(ld.get("author")))
+    by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    result.authors = clean_authors(_names(ld.get("author"), by_id))
     if not result.authors:
         result.authors = clean_authors([v for k, v in meta.items() if k in META_AUTHOR])
     if not result.authors:

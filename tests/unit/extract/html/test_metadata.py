@@ -51,3 +51,34 @@ def test_entities_in_metadata_are_unescaped() -> None:
         "lowercase-bio", "not-names"])
 def test_clean_authors(raw: list[str], expected: list[str]) -> None:
     assert clean_authors(raw) == expected
+
+
+def test_json_ld_author_given_by_its_id_in_the_graph() -> None:
+    found = meta_of('<script type="application/ld+json">{"@graph": ['
+                    '{"@type": "WebPage", "@id": "https://x.test/a#page", "datePublished": "2025-01-02"},'
+                    '{"@type": "Article", "headline": "H", "datePublished": "2025-01-02",'
+                    ' "author": {"@id": "https://x.test/#/person/1"}},'
+                    '{"@type": "Person", "@id": "https://x.test/#/person/1", "name": "Jane Doe"}]}</script>')
+    assert found.authors == ["Jane Doe"]
+
+
+def test_article_object_wins_over_a_web_page_listed_before_it() -> None:
+    found = meta_of('<script type="application/ld+json">[{"@type": "WebPage", "name": "Site | Page",'
+                    ' "headline": "Site | Page", "datePublished": "2025-01-01"},'
+                    '{"@type": "NewsArticle", "headline": "The real headline", "datePublished": "2025-01-02",'
+                    ' "author": {"@type": "Person", "name": "Jane Doe"}}]</script>')
+    assert (found.title, found.authors, found.published) == ("The real headline", ["Jane Doe"], "2025-01-02")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<p class="author">Andrew Gerrand<br>4 August 2010</p>', ["Andrew Gerrand"]),
+    ('<span class="post-hero__author">Lisa Pham</span>', ["Lisa Pham"]),
+    ('<div class="author-name">Written By</div>', []),
+    ('<a class="author-link">Full Bio</a>', []),
+    ('<div class="author">The Author</div>', []),
+    ('<span class="author">Madonna</span>', []),
+    ('<aside><span class="author-name">Jane Doe</span></aside>', []),
+    ('<div class="comment"><span class="comment-author">Jane Doe</span></div>', []),
+], ids=["name-and-date", "name", "label", "bio-link", "the-author", "one-word", "sidebar", "commenter"])
+def test_author_element_holding_only_a_name(body: str, expected: list[str]) -> None:
+    assert meta_of("", body).authors == expected
