@@ -108,6 +108,9 @@ NOT_NOISE_NAMES: dict[str, re.Pattern[str]] = {rules.SHARE: re.compile(r"embed")
 # hovered. The trigger is often named like its pop-up ("rollover-people" around the name's link
 # and "rollover-people-block"): only the innermost named element goes, never a link.
 POPUP_NAMES = re.compile(r"popover|tooltip|hovercard|hover-card|rollover")
+# Classes whose containers never hold prose: a section a template names "text-to-speech" is the
+# text its audio player reads out, not the player.
+NO_PROSE_CLASSES = frozenset({rules.AUDIO_NOTICE})
 # Elements that are one noise class whatever their names.
 NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
 _CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
@@ -302,7 +305,8 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
             names += " " + (attrs.get("id") or "")
         names = names.lower()
         noise_class = noise_class_of_names(names)
-        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path):
+        if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
+                noise_class in NO_PROSE_CLASSES and has_prose(node)):
             todo.add(node, noise_class)
         elif POPUP_NAMES.search(names):
             popups.append(node)

@@ -119,6 +119,13 @@ def test_heading_ids_written_from_their_text_are_not_widget_names() -> None:
     assert removed == {"share": 2}
 
 
+def test_section_named_for_text_to_speech_is_the_text_it_reads() -> None:
+    text, removed = run(f'<section class="wysiwyg text-to-speech">{PROSE * 2}</section>'
+                        '<div class="text-to-speech-player">Listen to this article</div>')
+    assert text.count("council approved the plan") == 2 and "Listen" not in text
+    assert removed == {"audio_notice": 1}
+
+
 def test_hover_card_goes_and_the_name_it_pops_from_stays() -> None:
     card = ('<p>Rep. <span class="rollover-people"><a class="rollover-people-link" href="/people/jane-doe">Jane Doe</a>'
             '<span class="rollover-people-block"><img src="/j.jpg"><a class="name" href="/people/jane-doe">Jane Doe</a>'
