@@ -20,6 +20,8 @@ once). On top, for a crawl that must not lose work and must end by itself:
   was written, feed validators) stays. The check that the stream is empty and the delete are one
   Lua script (``StreamQueue.delete_if_empty``): a start request a joining worker adds between
   the two is not deleted with them.
+- One live worker per name (``pipeline.distributed.names``): the name is leased in Redis while
+  the worker runs; a second worker under a live one's name fails to start (``WorkerNameInUse``).
 - Stats without scrapy-redis's ``spider=`` argument to ``inc_value`` (deprecated since Scrapy 2.15).
 """
 
@@ -41,6 +43,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.python.failure import Failure
 
 from pipeline.distributed import MESSAGE_ID, worker_name
+from pipeline.distributed.names import NameLease, WorkerNameInUse
 from pipeline.distributed.queue import StreamQueue
 from pipeline.signals import records_durable
 from pipeline.utils.records import parsed_records
@@ -87,6 +90,8 @@ class Scheduler(RedisScheduler):
         self.next_poll = 0.0
         self.drained_since: float | None = None
         self.heartbeat: Any = None
+        self.name_lease: NameLease | None = None
+        self.name_lost = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Scheduler:
@@ -110,6 +115,10 @@ class Scheduler(RedisScheduler):
         self.spider = spider
         self.queue = StreamQueue(self.server, spider, self.queue_key % {"spider": spider.name},
                                  serializer=self.serializer, consumer=self.worker)
+        self.name_lease = NameLease(self.server, f"{self.queue.key}:worker:{self.worker}", self.lease)
+        if not self.name_lease.acquire(wait_s=self.lease + 1):
+            raise WorkerNameInUse(f"another live worker is named {self.worker!r} in this crawl "
+                                  f"({self.queue.key}); give each worker its own NEWSCLEAN_REDIS_WORKER")
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         if self.flush_on_start:
@@ -127,6 +136,11 @@ class Scheduler(RedisScheduler):
     def engine_stopped(self) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
+        if self.name_lease is not None:
+            try:
+                self.name_lease.release()
+            except RedisError as exc:  # the lease runs out by itself
+                logger.error("releasing the worker name in Redis failed: %s", exc)
         # Records handed to the exporter whose durability was never announced (an output that is
         # no local file): the feed is closed by now, so they are as done as they will be.
         leftover = [m for ids in self.awaiting.values() for m in ids]
@@ -140,11 +154,16 @@ class Scheduler(RedisScheduler):
             logger.info("frontier drained: deleted %s and %s", self.queue.key, self.df.key)
 
     def touch(self) -> None:
-        if self.held:
-            try:
+        try:  # an exception would stop the looping call for good
+            if self.name_lease is not None and not self.name_lease.renew() and not self.name_lost:
+                self.name_lost = True
+                self.stats.inc_value("newsclean/redis/name_lost")
+                logger.error("another worker took the name %r while this one stalled past the lease",
+                             self.worker)
+            if self.held:
                 self.queue.touch(sorted(self.held))
-            except RedisError as exc:  # an exception would stop the looping call for good
-                logger.error("touching held requests in Redis failed: %s", exc)
+        except RedisError as exc:
+            logger.error("touching held requests in Redis failed: %s", exc)
 
     # --- the scheduler interface -----------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +11,7 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 from pipeline import settings as project_settings
+from pipeline.distributed.names import WorkerNameInUse
 from pipeline.distributed.scheduler import START_ELSEWHERE, Scheduler
 from tests.redisserver import RedisServer, redis_server_binary
 
@@ -38,9 +41,10 @@ class NoHeartbeat:
         pass
 
 
-def worker(server: RedisServer, name: str) -> Scheduler:
+def worker(server: RedisServer, name: str, lease: float = 30.0) -> Scheduler:
     settings = {k: getattr(project_settings, k) for k in dir(project_settings) if k.startswith("NEWSCLEAN_")}
     settings.update(REDIS_URL=server.url, NEWSCLEAN_REDIS_WORKER=name, NEWSCLEAN_REDIS_BATCH=1,
+                    NEWSCLEAN_REDIS_LEASE=lease,
                     SCHEDULER_QUEUE_KEY="newsclean:%(spider)s:requests",
                     SCHEDULER_DUPEFILTER_KEY="newsclean:%(spider)s:seen",
                     DUPEFILTER_CLASS="scrapy_redis.dupefilter.RFPDupeFilter", SCHEDULER_PERSIST=True)
@@ -73,3 +77,45 @@ def test_a_start_request_counts_where_it_is_fetched(server: RedisServer, monkeyp
     assert a.stats.get_value(START_ELSEWHERE) == 2
     assert a.next_request().url == "https://news.example/other.xml"
     assert a.stats.get_value(START_ELSEWHERE) == 1
+
+
+def test_a_name_is_one_live_worker(server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second worker under a live worker's name is refused (after waiting out the lease);
+    once the first stops, the name is free at once."""
+    monkeypatch.setattr("pipeline.distributed.scheduler.create_looping_call", NoHeartbeat)
+    first = worker(server, "twin", lease=0.5)
+    alive = threading.Event()
+
+    def heartbeat() -> None:  # the first worker's heartbeat, as its reactor would run it
+        while not alive.wait(0.1):
+            first.touch()
+
+    beating = threading.Thread(target=heartbeat)
+    beating.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(WorkerNameInUse, match="twin"):
+            worker(server, "twin", lease=0.5)
+    finally:
+        alive.set()
+        beating.join()
+    assert time.monotonic() - started >= 1.5  # it waited out a dead worker's lease and more
+    assert first.stats.get_value("newsclean/redis/name_lost") is None
+    first.engine_stopped()
+    again = worker(server, "twin", lease=0.5)
+    assert again.name_lease.renew() is True
+
+
+def test_a_killed_workers_name_frees_itself_within_the_lease(server: RedisServer,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipeline.distributed.scheduler.create_looping_call", NoHeartbeat)
+    killed = worker(server, "w1", lease=1.0)  # never stopped, never renewed: as if killed
+    started = time.monotonic()
+    successor = worker(server, "w1", lease=1.0)
+    assert 0.5 < time.monotonic() - started < 2.5
+    # The killed worker, were it only stalled, cannot take the name back or free it.
+    assert killed.name_lease.renew() is False
+    killed.engine_stopped()
+    assert successor.name_lease.renew() is True
+    killed.touch()
+    assert killed.stats.get_value("newsclean/redis/name_lost") == 1
