@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.02540967209472156,
-    "Council votes to rebuild river bridge": 0.17038051070797744,
-    STORY: 0.9740246430627093,
-    SECOND: 0.9811877990790336,
-    THIRD: 0.9355444752950088,
-    "Most read": 0.19506124256302035,
-    "Five things to do this weekend": 0.09095274251333513,
-    "Road closures in the city centre": 0.1159682779820587,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.005536221206447048,
+    "Home News Sport": 0.031470739442209426,
+    "Council votes to rebuild river bridge": 0.2134432125769027,
+    STORY: 0.9692498836271567,
+    SECOND: 0.9795471227042605,
+    THIRD: 0.8833849678582045,
+    "Most read": 0.18427369107381286,
+    "Five things to do this weekend": 0.10288773798041269,
+    "Road closures in the city centre": 0.0852164258953332,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.005012905678689529,
 }
 
 
