@@ -7,12 +7,13 @@ reads the lines before the article: site name, headline, byline (authors and dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
 from pipeline.extract.byline import parse_byline
 from pipeline.extract.dates import date_in_text
-from pipeline.extract.text.lines import WORD, Line, body_of, is_heading_like, is_prose
+from pipeline.extract.text.lines import HEADING_MAX_WORDS, WORD, Line, body_of, is_heading_like, is_prose
 from pipeline.extract.urls import url_path
 
 HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
@@ -21,6 +22,11 @@ HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more
 ANCHOR_MIN_SLUG_WORDS = 3
 ANCHOR_MIN_OVERLAP = 0.5
 ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share row), and standfirst and body
+# A headline may end like a sentence ("... Will They Impact Care?", "... (and How to Start)"), so
+# that the line shape alone calls it prose; matched by the URL slug, it is still the headline. Not
+# one ending in a full stop or holding one before another word: that is a sentence of the body.
+HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
+INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
 
 
 @dataclass
@@ -49,7 +55,7 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     """
     slug = slug_words(url)
     for line in lines:
-        if line.noise_class or not is_heading_like(line.text):
+        if line.noise_class or not (is_heading_like(line.text) or is_sentence_shaped_headline(line.text)):
             continue
         if title_hint:
             if line.text.casefold() != title_hint.casefold():
@@ -62,6 +68,9 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
         first = _next_prose(lines, line.index)
         if first is None:
             continue
+        if is_prose(line.text):
+            # claimed now, or the run search would weigh it as the body's first paragraph
+            line.mark("headline")
         # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
         # body is anchored after it (a byline block may sit between the two).
         second = _next_prose(lines, first)
@@ -70,6 +79,13 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
             return line.index, second
         return line.index, first
     return None
+
+
+def is_sentence_shaped_headline(text: str) -> bool:
+    """A headline that the line shape calls prose: a question, an exclamation, a closing bracket or
+    quote at the end, one sentence of HEADING_MAX_WORDS words at most."""
+    return (len(text.split()) <= HEADING_MAX_WORDS and bool(HEADLINE_END.search(text))
+            and not INNER_FULL_STOP.search(text))
 
 
 def opens_section(line: Line) -> bool:

@@ -99,6 +99,28 @@ def test_three_slug_words_making_the_whole_heading_anchor() -> None:
     assert headline_anchor(blocks("Council news library", P1), URL, None) == (0, 1)
 
 
+@pytest.mark.parametrize("headline", [
+    "Why did the council open a new library in the old station?",
+    "Council opens new library in the old station (and keeps the clock)",
+    "“Council opens new library in the old station”",
+], ids=["question", "closing-bracket", "quoted"])
+def test_a_headline_shaped_like_a_sentence_anchors_and_is_claimed(headline: str) -> None:
+    lines = blocks("Menu of the site", headline, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 2)
+    assert claims(lines) == [None, "headline", None, None]
+
+
+@pytest.mark.parametrize("line", [
+    "Council opens new library in the old station. Why did it take so long?",
+    "The council opens a new library in the old station, and the old station keeps its clock.",
+    " ".join(["Council opens new library in the old station"] * 4) + "?",
+], ids=["two-sentences", "full-stop", "too-long"])
+def test_a_body_sentence_with_the_slug_words_is_no_headline(line: str) -> None:
+    lines = blocks("Menu of the site", line, P1, P2)
+    assert headline_anchor(lines, URL, None) is None
+    assert claims(lines) == [None, None, None, None]
+
+
 # ----------------------------------------------------------------------------- extract_header
 
 def test_site_name_headline_byline_and_standfirst() -> None:
