@@ -27,6 +27,10 @@ ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share ro
 # one ending in a full stop or holding one before another word: that is a sentence of the body.
 HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
 INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
+# A breadcrumb trail over the headline, rendered on its line ("Home » Blog » The headline"): the
+# title is its last step. Two separators of one kind at least, the steps before the last short.
+BREADCRUMB_SEPARATORS = (">", "›", "»", "|", " / ")
+BREADCRUMB_STEP_MAX_WORDS = 6
 
 
 @dataclass
@@ -79,6 +83,16 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
             return line.index, second
         return line.index, first
     return None
+
+
+def title_of(text: str) -> str:
+    """A headline line as a title: without its list marker or the breadcrumb trail before it."""
+    text = body_of(text)
+    for separator in BREADCRUMB_SEPARATORS:
+        steps = [step.strip() for step in text.split(separator)]
+        if len(steps) >= 3 and steps[-1] and all(len(step.split()) <= BREADCRUMB_STEP_MAX_WORDS for step in steps[:-1]):
+            return steps[-1]
+    return text
 
 
 def is_sentence_shaped_headline(text: str) -> bool:
@@ -150,7 +164,7 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
         headline = max(candidates, key=score)
     if headline:
         headline.mark("headline")
-        result.title = headline.text
+        result.title = title_of(headline.text)
         after = [line for line in header if line.index > headline.index and line.noise_class is None]
         claimed = next((line for line in header if line.rule == "standfirst"), None)
         if claimed:
@@ -175,5 +189,5 @@ def first_headline_like(lines: list[Line], url: str | None = None) -> str | None
     shared = [(len({w.lower() for w in WORD.findall(text)} & slug), -line.index, text) for line, text in shapes]
     best = max(shared, default=None)
     if best and best[0] >= ANCHOR_MIN_SLUG_WORDS:
-        return best[2]
-    return next((text for line, text in shapes if line.noise_class is None), None)
+        return title_of(best[2])
+    return next((title_of(text) for line, text in shapes if line.noise_class is None), None)

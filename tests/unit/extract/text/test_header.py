@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, slug_words
+from pipeline.extract.text.header import extract_header, headline_anchor, slug_words, title_of
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
@@ -181,7 +181,24 @@ def test_a_list_item_is_not_the_headline_when_another_line_can_be() -> None:
 def test_a_list_item_is_the_headline_when_nothing_else_is_heading_like() -> None:
     lines = blocks("* Home and world news section page", P1)
     header = extract_header(lines, 1, site_name=None, url=None, title_hint=None)
-    assert header.title == "* Home and world news section page"
+    assert header.title == "Home and world news section page"  # the title without the list marker
+    assert lines[0].rule == "headline"
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("2. " + HEADLINE, HEADLINE),
+    ("Home » News » " + HEADLINE, HEADLINE),
+    ("| Resources | Blog | " + HEADLINE, HEADLINE),
+    ("Business News›US›Lifestyle›" + HEADLINE, HEADLINE),
+    ("Home / Local news / " + HEADLINE, HEADLINE),
+    ("Movers / Moving Companies in San Francisco", "Movers / Moving Companies in San Francisco"),
+    ("Council | Library", "Council | Library"),
+    ("Seven words make a step too long to be one > A > B", "Seven words make a step too long to be one > A > B"),
+], ids=["list-marker", "breadcrumb", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
+def test_the_title_leaves_out_a_list_marker_and_a_breadcrumb_trail(line: str, title: str) -> None:
+    assert title_of(line) == title
+    lines = blocks(line, P1)
+    assert extract_header(lines, 1, site_name=None, url=None, title_hint=None).title == title
 
 
 def test_the_anchored_headline_is_used_and_its_claimed_standfirst_is_the_description() -> None:
