@@ -142,8 +142,8 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
             found = date_in_text(line.text)
             if found:
                 result.published, result.published_from = found, "text"
-    candidates = [line for line in header if line.noise_class is None and is_heading_like(line.text)
-                  and not date_in_text(line.text)]
+    candidates = [line for line in header if line.noise_class is None and not date_in_text(line.text)
+                  and (is_heading_like(line.text) or is_sentence_shaped_headline(line.text))]
     # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
     candidates = [c for c in candidates if body_of(c.text) == c.text] or candidates
     headline = None

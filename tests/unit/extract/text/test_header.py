@@ -185,6 +185,14 @@ def test_a_list_item_is_the_headline_when_nothing_else_is_heading_like() -> None
     assert lines[0].rule == "headline"
 
 
+def test_a_headline_shaped_like_a_sentence_is_a_header_candidate() -> None:
+    headline = "Council opens new library in the old station (and keeps the clock)"
+    lines = blocks("* Home", "Just read the news!", headline, P1)
+    header = extract_header(lines, 3, site_name=None, url="https://example.org/news/new-library-opens", title_hint=None)
+    assert header.title == headline
+    assert lines[2].rule == "headline"
+
+
 @pytest.mark.parametrize(("line", "title"), [
     ("2. " + HEADLINE, HEADLINE),
     ("Home » News » " + HEADLINE, HEADLINE),
