@@ -31,6 +31,10 @@ INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
 # title is its last step. Two separators of one kind at least, the steps before the last short.
 BREADCRUMB_SEPARATORS = (">", "›", "»", "|", " / ")
 BREADCRUMB_STEP_MAX_WORDS = 6
+# The bullet a text rendering puts before a third-level list item ("* Menu", "+ Submenu", "o Entry"),
+# which ``lines.LIST_MARKER`` leaves alone (an "o" opens sentences in some languages): in the
+# header, a nested menu's entry.
+NESTED_BULLET = re.compile(r"^o\s+(?=[A-Z0-9])")
 
 
 @dataclass
@@ -85,9 +89,14 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     return None
 
 
+def header_body_of(text: str) -> str:
+    """A header line's words without its list marker, a nested bullet's included."""
+    return NESTED_BULLET.sub("", body_of(text), count=1)
+
+
 def title_of(text: str) -> str:
     """A headline line as a title: without its list marker or the breadcrumb trail before it."""
-    text = body_of(text)
+    text = header_body_of(text)
     for separator in BREADCRUMB_SEPARATORS:
         steps = [step.strip() for step in text.split(separator)]
         if len(steps) >= 3 and steps[-1] and all(len(step.split()) <= BREADCRUMB_STEP_MAX_WORDS for step in steps[:-1]):
@@ -145,7 +154,7 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
     candidates = [line for line in header if line.noise_class is None and not date_in_text(line.text)
                   and (is_heading_like(line.text) or is_sentence_shaped_headline(line.text))]
     # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
-    candidates = [c for c in candidates if body_of(c.text) == c.text] or candidates
+    candidates = [c for c in candidates if header_body_of(c.text) == c.text] or candidates
     headline = None
     if title_hint:
         headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)

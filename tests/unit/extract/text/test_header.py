@@ -178,6 +178,11 @@ def test_a_list_item_is_not_the_headline_when_another_line_can_be() -> None:
     assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
 
 
+def test_a_nested_bullet_item_is_not_the_headline_when_another_line_can_be() -> None:
+    lines = blocks(HEADLINE, "o Home and world news section page", P1)
+    assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
+
+
 def test_a_list_item_is_the_headline_when_nothing_else_is_heading_like() -> None:
     lines = blocks("* Home and world news section page", P1)
     header = extract_header(lines, 1, site_name=None, url=None, title_hint=None)
@@ -195,6 +200,8 @@ def test_a_headline_shaped_like_a_sentence_is_a_header_candidate() -> None:
 
 @pytest.mark.parametrize(("line", "title"), [
     ("2. " + HEADLINE, HEADLINE),
+    ("o " + HEADLINE, HEADLINE),
+    ("o dear, the council opens a library", "o dear, the council opens a library"),
     ("Home » News » " + HEADLINE, HEADLINE),
     ("| Resources | Blog | " + HEADLINE, HEADLINE),
     ("Business News›US›Lifestyle›" + HEADLINE, HEADLINE),
@@ -202,7 +209,7 @@ def test_a_headline_shaped_like_a_sentence_is_a_header_candidate() -> None:
     ("Movers / Moving Companies in San Francisco", "Movers / Moving Companies in San Francisco"),
     ("Council | Library", "Council | Library"),
     ("Seven words make a step too long to be one > A > B", "Seven words make a step too long to be one > A > B"),
-], ids=["list-marker", "breadcrumb", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
+], ids=["list-marker", "nested-bullet", "lower-case-o", "breadcrumb", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
 def test_the_title_leaves_out_a_list_marker_and_a_breadcrumb_trail(line: str, title: str) -> None:
     assert title_of(line) == title
     lines = blocks(line, P1)
