@@ -29,7 +29,7 @@ HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
 INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
 # A breadcrumb trail over the headline, rendered on its line ("Home » Blog » The headline"): the
 # title is its last step. Two separators of one kind at least, the steps before the last short.
-BREADCRUMB_SEPARATORS = (">", "›", "»", "|", " / ")
+BREADCRUMB_SEPARATORS = (">", "›", "»", "▸", "|", " / ")
 BREADCRUMB_STEP_MAX_WORDS = 6
 # The bullet a text rendering puts before a third-level list item ("* Menu", "+ Submenu", "o Entry"),
 # which ``lines.LIST_MARKER`` leaves alone (an "o" opens sentences in some languages): in the

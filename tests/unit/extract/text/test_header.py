@@ -203,13 +203,14 @@ def test_a_headline_shaped_like_a_sentence_is_a_header_candidate() -> None:
     ("o " + HEADLINE, HEADLINE),
     ("o dear, the council opens a library", "o dear, the council opens a library"),
     ("Home » News » " + HEADLINE, HEADLINE),
+    ("Home ▸ News ▸ " + HEADLINE, HEADLINE),
     ("| Resources | Blog | " + HEADLINE, HEADLINE),
     ("Business News›US›Lifestyle›" + HEADLINE, HEADLINE),
     ("Home / Local news / " + HEADLINE, HEADLINE),
     ("Movers / Moving Companies in San Francisco", "Movers / Moving Companies in San Francisco"),
     ("Council | Library", "Council | Library"),
     ("Seven words make a step too long to be one > A > B", "Seven words make a step too long to be one > A > B"),
-], ids=["list-marker", "nested-bullet", "lower-case-o", "breadcrumb", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
+], ids=["list-marker", "nested-bullet", "lower-case-o", "breadcrumb", "triangles", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
 def test_the_title_leaves_out_a_list_marker_and_a_breadcrumb_trail(line: str, title: str) -> None:
     assert title_of(line) == title
     lines = blocks(line, P1)
