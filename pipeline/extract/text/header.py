@@ -62,31 +62,35 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     within ANCHOR_REACH lines.
     """
     slug = slug_words(url)
-    for line in lines:
-        if line.noise_class or not (is_heading_like(line.text) or is_sentence_shaped_headline(line.text)):
-            continue
-        if title_hint:
-            if line.text.casefold() != title_hint.casefold():
-                continue
-        else:
-            words = {w.lower() for w in WORD.findall(line.text)}
-            shared = len(words & slug)
-            if shared < ANCHOR_MIN_SLUG_WORDS or shared < ANCHOR_MIN_OVERLAP * len(words):
-                continue
-        first = _next_prose(lines, line.index)
-        if first is None:
-            continue
-        if is_prose(line.text):
-            # claimed now, or the run search would weigh it as the body's first paragraph
-            line.mark("headline")
-        # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
-        # body is anchored after it (a byline block may sit between the two).
-        second = _next_prose(lines, first)
-        if second is not None and second != first + 1 and not opens_section(lines[first + 1]):
-            lines[first].mark("standfirst")
-            return line.index, second
-        return line.index, first
+    matches = [line for line in lines if _names_the_article(line, slug, title_hint)
+               and _next_prose(lines, line.index) is not None]
+    # A list item (a menu's entry naming the article's topic) only when no other line matches.
+    line = next((m for m in matches if header_body_of(m.text) == m.text), matches[0] if matches else None)
+    if line is None:
+        return None
+    first = _next_prose(lines, line.index)
+    if is_prose(line.text):
+        # claimed now, or the run search would weigh it as the body's first paragraph
+        line.mark("headline")
+    # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
+    # body is anchored after it (a byline block may sit between the two).
+    second = _next_prose(lines, first)
+    if second is not None and second != first + 1 and not opens_section(lines[first + 1]):
+        lines[first].mark("standfirst")
+        return line.index, second
+    return line.index, first
     return None
+
+
+def _names_the_article(line: Line, slug: set[str], title_hint: str | None) -> bool:
+    """Shaped like a headline and equal to the known title, or mostly the URL slug's words."""
+    if line.noise_class or not (is_heading_like(line.text) or is_sentence_shaped_headline(line.text)):
+        return False
+    if title_hint:
+        return line.text.casefold() == title_hint.casefold()
+    words = {w.lower() for w in WORD.findall(line.text)}
+    shared = len(words & slug)
+    return shared >= ANCHOR_MIN_SLUG_WORDS and shared >= ANCHOR_MIN_OVERLAP * len(words)
 
 
 def header_body_of(text: str) -> str:

@@ -95,6 +95,16 @@ def test_a_claimed_line_is_no_anchor() -> None:
     assert headline_anchor(lines, URL, None) is None
 
 
+def test_a_menu_entry_naming_the_topic_gives_way_to_the_headline() -> None:
+    lines = blocks("* Council new library news", P1, HEADLINE, P2)
+    assert headline_anchor(lines, URL, None) == (2, 3)
+
+
+def test_a_list_item_anchors_when_no_other_line_names_the_article() -> None:
+    lines = blocks("Menu of the site", "* " + HEADLINE, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 2)
+
+
 def test_three_slug_words_making_the_whole_heading_anchor() -> None:
     assert headline_anchor(blocks("Council news library", P1), URL, None) == (0, 1)
 
