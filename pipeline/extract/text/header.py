@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pipeline.extract import rules
 from pipeline.extract.byline import parse_byline
 from pipeline.extract.dates import date_in_text
-from pipeline.extract.text.lines import HEADING_MAX_WORDS, WORD, Line, body_of, is_heading_like, is_prose
+from pipeline.extract.text.lines import (
+    HEADING_MAX_WORDS,
+    WORD,
+    Line,
+    body_of,
+    is_heading_like,
+    is_prose,
+)
 from pipeline.extract.urls import url_path
 
 HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
