@@ -82,13 +82,7 @@ INLINE_BOX_MAX_ITEMS = 6  # lines of a promotion box inside the body (links, a l
 # and the box is a list of other stories.
 INLINE_BOX_RESUME_LINES = 2
 WEIGHT_SECTION_HEADING = -200  # a comment thread's or an author box's heading: the body is over
-SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading", "references_heading"})
-# A reference list's heading: the sources and citations under it close the page's article (the
-# text benchmarks' truths leave them out). Only its last occurrence: an earlier one is a table of
-# contents' entry. Class FOOTER, like the legal lines that often follow it.
-REFERENCES_HEADING = re.compile(
-    r"^(references|sources|article sources|citations|bibliography|works cited|footnotes|endnotes|"
-    r"sources and references|references and sources)\s*:?$", re.IGNORECASE)
+SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
 # An author's bio without a heading ("Jane Doe is a reporter who covers ...", "John Roe, a CPA,
 # ...") among the run's last BIO_TAIL_LINES prose lines ends the article there: the bio closes the
 # page's article far more often than a paragraph about someone closes the article itself (two lines
@@ -204,16 +198,12 @@ def mark_glued_blocks(lines: list[Line]) -> None:
 
 
 def mark_sections(lines: list[Line]) -> None:
-    """Headings after which the body never continues: a comment thread, an author box, a list of
-    references."""
-    last_references = max((line.index for line in lines if REFERENCES_HEADING.match(line.text)), default=None)
+    """Headings after which the body never continues: a comment thread, an author box."""
     for line in lines:
         if rules.COMMENTS_HEADING.match(line.text):
             line.mark("comments_heading")
         elif rules.AUTHOR_BIO_HEADING.match(line.text):
             line.mark("author_bio_heading")
-        elif line.index == last_references:
-            line.mark("references_heading", rules.FOOTER)
 
 
 def _words_key(text: str) -> str:
