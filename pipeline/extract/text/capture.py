@@ -89,6 +89,12 @@ SECTION_HEADINGS = frozenset({"comments_heading", "author_bio_heading"})
 # lose a wcxb-dev-text fold). A name of two to four words, not a pronoun or determiner, then "is a",
 # "was an" or an apposition.
 BIO_TAIL_LINES = 1
+# A reference list's heading: the sources and citations under it close the page's article (the
+# text benchmarks' truths leave them out). Only the page's last such line: an earlier one is a table
+# of contents' entry, or a subheading the article goes on under.
+REFERENCES_HEADING = re.compile(
+    r"^(references|sources|article sources|citations|bibliography|works cited|footnotes|endnotes|"
+    r"sources and references|references and sources)\s*:?$", re.IGNORECASE)
 TOC_MIN_ENTRIES = 2
 TOC_ENTRY_MAX_WORDS = 20
 AUTHOR_BIO_LINE = re.compile(
@@ -348,6 +354,13 @@ def author_bio_end(lines: list[Line], start: int, end: int) -> int:
     return end
 
 
+def references_end(lines: list[Line], start: int, end: int) -> int:
+    """The run's end, moved up to the page's last reference-list heading (``REFERENCES_HEADING``)
+    when it lies inside the run past its first line."""
+    last = max((line.index for line in lines if REFERENCES_HEADING.match(line.text)), default=None)
+    return last if last is not None and start < last < end else end
+
+
 def announced_list_end(lines: list[Line], start: int, end: int) -> int:
     """The run's end, moved past the block a last line ending in a colon announces ("Tour dates:",
     "What's new:"): a list or a table of short lines that the run search alone weighs as furniture."""
@@ -404,8 +417,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
        paragraph under it (after a standfirst set apart, if any).
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
        weigh against it, and prose glued into a block counts a third, so it stops where the
-       article stops; it ends at a comment thread's or author box's heading inside it and at an
-       author's bio among its last lines; a last line ending in a colon takes the list it announces.
+       article stops; it ends at a comment thread's or author box's heading inside it, at an
+       author's bio among its last lines and at a reference list's heading; a last line ending in a colon takes the list it announces.
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a
@@ -427,6 +440,7 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     start, end = main_run(lines, anchor[1] if anchor else None)
     end = section_end(lines, start, end)
     end = author_bio_end(lines, start, end)
+    end = references_end(lines, start, end)
     end = announced_list_end(lines, start, end)
     # After the run search: a table of contents says where the article's sections are, not where
     # the article is (weighed as furniture, it pushed the run past the first sections under it).

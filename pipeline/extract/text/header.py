@@ -7,12 +7,20 @@ reads the lines before the article: site name, headline, byline (authors and dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
 from pipeline.extract.byline import parse_byline
 from pipeline.extract.dates import date_in_text
-from pipeline.extract.text.lines import WORD, Line, body_of, is_heading_like, is_prose
+from pipeline.extract.text.lines import (
+    HEADING_MAX_WORDS,
+    WORD,
+    Line,
+    body_of,
+    is_heading_like,
+    is_prose,
+)
 from pipeline.extract.urls import url_path
 
 HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more often than headlines
@@ -21,6 +29,19 @@ HEADLINE_MIN_WORDS = 5  # shorter heading-like lines are labels and buttons more
 ANCHOR_MIN_SLUG_WORDS = 3
 ANCHOR_MIN_OVERLAP = 0.5
 ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share row), and standfirst and body
+# A headline may end like a sentence ("... Will They Impact Care?", "... (and How to Start)"), so
+# that the line shape alone calls it prose; matched by the URL slug, it is still the headline. Not
+# one ending in a full stop or holding one before another word: that is a sentence of the body.
+HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
+INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
+# A breadcrumb trail over the headline, rendered on its line ("Home » Blog » The headline"): the
+# title is its last step. Two separators of one kind at least, the steps before the last short.
+BREADCRUMB_SEPARATORS = (">", "›", "»", "▸", "|", " / ")
+BREADCRUMB_STEP_MAX_WORDS = 6
+# The bullet a text rendering puts before a third-level list item ("* Menu", "+ Submenu", "o Entry"),
+# which ``lines.LIST_MARKER`` leaves alone (an "o" opens sentences in some languages): in the
+# header, a nested menu's entry.
+NESTED_BULLET = re.compile(r"^o\s+(?=[A-Z0-9])")
 
 
 @dataclass
@@ -48,28 +69,57 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     within ANCHOR_REACH lines.
     """
     slug = slug_words(url)
-    for line in lines:
-        if line.noise_class or not is_heading_like(line.text):
-            continue
-        if title_hint:
-            if line.text.casefold() != title_hint.casefold():
-                continue
-        else:
-            words = {w.lower() for w in WORD.findall(line.text)}
-            shared = len(words & slug)
-            if shared < ANCHOR_MIN_SLUG_WORDS or shared < ANCHOR_MIN_OVERLAP * len(words):
-                continue
-        first = _next_prose(lines, line.index)
-        if first is None:
-            continue
-        # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
-        # body is anchored after it (a byline block may sit between the two).
-        second = _next_prose(lines, first)
-        if second is not None and second != first + 1 and not opens_section(lines[first + 1]):
-            lines[first].mark("standfirst")
-            return line.index, second
-        return line.index, first
+    matches = [line for line in lines if _names_the_article(line, slug, title_hint)
+               and _next_prose(lines, line.index) is not None]
+    # A list item (a menu's entry naming the article's topic) only when no other line matches.
+    line = next((m for m in matches if header_body_of(m.text) == m.text), matches[0] if matches else None)
+    if line is None:
+        return None
+    first = _next_prose(lines, line.index)
+    if is_prose(line.text):
+        # claimed now, or the run search would weigh it as the body's first paragraph
+        line.mark("headline")
+    # A prose line set apart from what follows is a standfirst: it is claimed as one, and the
+    # body is anchored after it (a byline block may sit between the two).
+    second = _next_prose(lines, first)
+    if second is not None and second != first + 1 and not opens_section(lines[first + 1]):
+        lines[first].mark("standfirst")
+        return line.index, second
+    return line.index, first
     return None
+
+
+def _names_the_article(line: Line, slug: set[str], title_hint: str | None) -> bool:
+    """Shaped like a headline and equal to the known title, or mostly the URL slug's words."""
+    if line.noise_class or not (is_heading_like(line.text) or is_sentence_shaped_headline(line.text)):
+        return False
+    if title_hint:
+        return line.text.casefold() == title_hint.casefold()
+    words = {w.lower() for w in WORD.findall(line.text)}
+    shared = len(words & slug)
+    return shared >= ANCHOR_MIN_SLUG_WORDS and shared >= ANCHOR_MIN_OVERLAP * len(words)
+
+
+def header_body_of(text: str) -> str:
+    """A header line's words without its list marker, a nested bullet's included."""
+    return NESTED_BULLET.sub("", body_of(text), count=1)
+
+
+def title_of(text: str) -> str:
+    """A headline line as a title: without its list marker or the breadcrumb trail before it."""
+    text = header_body_of(text)
+    for separator in BREADCRUMB_SEPARATORS:
+        steps = [step.strip() for step in text.split(separator)]
+        if len(steps) >= 3 and steps[-1] and all(len(step.split()) <= BREADCRUMB_STEP_MAX_WORDS for step in steps[:-1]):
+            return steps[-1]
+    return text
+
+
+def is_sentence_shaped_headline(text: str) -> bool:
+    """A headline that the line shape calls prose: a question, an exclamation, a closing bracket or
+    quote at the end, one sentence of HEADING_MAX_WORDS words at most."""
+    return (len(text.split()) <= HEADING_MAX_WORDS and bool(HEADLINE_END.search(text))
+            and not INNER_FULL_STOP.search(text))
 
 
 def opens_section(line: Line) -> bool:
@@ -112,10 +162,10 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
             found = date_in_text(line.text)
             if found:
                 result.published, result.published_from = found, "text"
-    candidates = [line for line in header if line.noise_class is None and is_heading_like(line.text)
-                  and not date_in_text(line.text)]
+    candidates = [line for line in header if line.noise_class is None and not date_in_text(line.text)
+                  and (is_heading_like(line.text) or is_sentence_shaped_headline(line.text))]
     # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
-    candidates = [c for c in candidates if body_of(c.text) == c.text] or candidates
+    candidates = [c for c in candidates if header_body_of(c.text) == c.text] or candidates
     headline = None
     if title_hint:
         headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)
@@ -134,7 +184,7 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
         headline = max(candidates, key=score)
     if headline:
         headline.mark("headline")
-        result.title = headline.text
+        result.title = title_of(headline.text)
         after = [line for line in header if line.index > headline.index and line.noise_class is None]
         claimed = next((line for line in header if line.rule == "standfirst"), None)
         if claimed:
@@ -159,5 +209,5 @@ def first_headline_like(lines: list[Line], url: str | None = None) -> str | None
     shared = [(len({w.lower() for w in WORD.findall(text)} & slug), -line.index, text) for line, text in shapes]
     best = max(shared, default=None)
     if best and best[0] >= ANCHOR_MIN_SLUG_WORDS:
-        return best[2]
-    return next((text for line, text in shapes if line.noise_class is None), None)
+        return title_of(best[2])
+    return next((title_of(text) for line, text in shapes if line.noise_class is None), None)

@@ -351,6 +351,21 @@ def test_an_author_bio_closing_the_run_ends_it(bio: str, ends: bool) -> None:
     assert result.paragraphs == (STORY if ends else [*STORY, bio])
 
 
+def test_a_reference_list_ends_the_article() -> None:
+    sources = ["Council minutes, 4 March 2024, retrieved from the council's website at its archive page.",
+               "Doe, J. (2023). Libraries in old stations: a survey of the reuse of railway buildings."]
+    result = clean_text_capture(capture(*STORY, "References", *sources))
+    assert result.paragraphs == STORY
+    assert result.removed_lines[0] == ("outside_main_run", rules.FURNITURE, "References")
+
+
+def test_only_the_last_references_heading_ends_the_article() -> None:
+    # an earlier one is a table of contents' entry, or a subheading the article goes on under
+    toc = "Table of Contents\n* Why it matters\n* Sources"
+    text = capture(toc, STORY[0], "Why it matters", STORY[1], "Sources", STORY[2], "Sources:", MORE[0])
+    assert clean_text_capture(text).paragraphs == [STORY[0], "Why it matters", STORY[1], "Sources", STORY[2]]
+
+
 def test_a_bio_shaped_paragraph_inside_the_article_stays() -> None:
     bio = "Jane Doe is a reporter who covers the city council and its budget, and before that wrote about schools."
     result = clean_text_capture(capture(STORY[0], bio, *MORE))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, slug_words
+from pipeline.extract.text.header import extract_header, headline_anchor, slug_words, title_of
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
@@ -95,8 +95,40 @@ def test_a_claimed_line_is_no_anchor() -> None:
     assert headline_anchor(lines, URL, None) is None
 
 
+def test_a_menu_entry_naming_the_topic_gives_way_to_the_headline() -> None:
+    lines = blocks("* Council new library news", P1, HEADLINE, P2)
+    assert headline_anchor(lines, URL, None) == (2, 3)
+
+
+def test_a_list_item_anchors_when_no_other_line_names_the_article() -> None:
+    lines = blocks("Menu of the site", "* " + HEADLINE, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 2)
+
+
 def test_three_slug_words_making_the_whole_heading_anchor() -> None:
     assert headline_anchor(blocks("Council news library", P1), URL, None) == (0, 1)
+
+
+@pytest.mark.parametrize("headline", [
+    "Why did the council open a new library in the old station?",
+    "Council opens new library in the old station (and keeps the clock)",
+    "“Council opens new library in the old station”",
+], ids=["question", "closing-bracket", "quoted"])
+def test_a_headline_shaped_like_a_sentence_anchors_and_is_claimed(headline: str) -> None:
+    lines = blocks("Menu of the site", headline, P1, P2)
+    assert headline_anchor(lines, URL, None) == (1, 2)
+    assert claims(lines) == [None, "headline", None, None]
+
+
+@pytest.mark.parametrize("line", [
+    "Council opens new library in the old station. Why did it take so long?",
+    "The council opens a new library in the old station, and the old station keeps its clock.",
+    " ".join(["Council opens new library in the old station"] * 4) + "?",
+], ids=["two-sentences", "full-stop", "too-long"])
+def test_a_body_sentence_with_the_slug_words_is_no_headline(line: str) -> None:
+    lines = blocks("Menu of the site", line, P1, P2)
+    assert headline_anchor(lines, URL, None) is None
+    assert claims(lines) == [None, None, None, None]
 
 
 # ----------------------------------------------------------------------------- extract_header
@@ -156,10 +188,43 @@ def test_a_list_item_is_not_the_headline_when_another_line_can_be() -> None:
     assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
 
 
+def test_a_nested_bullet_item_is_not_the_headline_when_another_line_can_be() -> None:
+    lines = blocks(HEADLINE, "o Home and world news section page", P1)
+    assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
+
+
 def test_a_list_item_is_the_headline_when_nothing_else_is_heading_like() -> None:
     lines = blocks("* Home and world news section page", P1)
     header = extract_header(lines, 1, site_name=None, url=None, title_hint=None)
-    assert header.title == "* Home and world news section page"
+    assert header.title == "Home and world news section page"  # the title without the list marker
+    assert lines[0].rule == "headline"
+
+
+def test_a_headline_shaped_like_a_sentence_is_a_header_candidate() -> None:
+    headline = "Council opens new library in the old station (and keeps the clock)"
+    lines = blocks("* Home", "Just read the news!", headline, P1)
+    header = extract_header(lines, 3, site_name=None, url="https://example.org/news/new-library-opens", title_hint=None)
+    assert header.title == headline
+    assert lines[2].rule == "headline"
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("2. " + HEADLINE, HEADLINE),
+    ("o " + HEADLINE, HEADLINE),
+    ("o dear, the council opens a library", "o dear, the council opens a library"),
+    ("Home » News » " + HEADLINE, HEADLINE),
+    ("Home ▸ News ▸ " + HEADLINE, HEADLINE),
+    ("| Resources | Blog | " + HEADLINE, HEADLINE),
+    ("Business News›US›Lifestyle›" + HEADLINE, HEADLINE),
+    ("Home / Local news / " + HEADLINE, HEADLINE),
+    ("Movers / Moving Companies in San Francisco", "Movers / Moving Companies in San Francisco"),
+    ("Council | Library", "Council | Library"),
+    ("Seven words make a step too long to be one > A > B", "Seven words make a step too long to be one > A > B"),
+], ids=["list-marker", "nested-bullet", "lower-case-o", "breadcrumb", "triangles", "leading-bar", "unspaced", "slashes", "one-slash", "one-bar", "long-step"])
+def test_the_title_leaves_out_a_list_marker_and_a_breadcrumb_trail(line: str, title: str) -> None:
+    assert title_of(line) == title
+    lines = blocks(line, P1)
+    assert extract_header(lines, 1, site_name=None, url=None, title_hint=None).title == title
 
 
 def test_the_anchored_headline_is_used_and_its_claimed_standfirst_is_the_description() -> None:
