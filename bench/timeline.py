@@ -199,8 +199,18 @@ def timed_crawl(folder: Path, out: Path, extra: list[str]) -> dict[str, Any]:
             events["first worker process seen"] = firsts[0]
             break
     sampler.scan()
+    parents = {pid: parent for pid, (_, parent) in sampler.first_seen.items()}
+    roles = {proc.pid: "scrapy (reactor) process"}
+    for pid, parent in parents.items():
+        if pid != proc.pid:
+            has_children = pid in parents.values()
+            roles[pid] = "forkserver" if has_children else ("workers" if parent != proc.pid else "other children")
+    by_role: dict[str, float] = {}
+    for pid, seconds in sampler.cpu.items():
+        by_role[roles.get(pid, "?")] = by_role.get(roles.get(pid, "?"), 0.0) + seconds
     return {"events": dict(sorted(events.items(), key=lambda kv: kv[1])), "samples": sampler.samples,
-            "records": count_lines(out), "cpu": sum(sampler.cpu.values()), "seconds": exited - launch}
+            "records": count_lines(out), "cpu": sum(sampler.cpu.values()), "seconds": exited - launch,
+            "by_role": by_role}
 
 
 def print_timeline(run: dict[str, Any], pages: int) -> None:
@@ -224,6 +234,8 @@ def print_timeline(run: dict[str, Any], pages: int) -> None:
           f"{run['records']} records, {pages / wall:.1f} pages/s; first to last record {last - first:.2f} s "
           f"at {steady_cpu / (last - first):.2f} cores; before the first record {first - launch:.2f} s, "
           f"after the last {events['process exit'] - last:.2f} s")
+    print("CPU by process: " + ", ".join(f"{role} {seconds:.2f} CPU-s ({1000 * seconds / pages:.2f} ms a page)"
+                                         for role, seconds in sorted(run["by_role"].items())))
 
 
 def main() -> None:
