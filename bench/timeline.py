@@ -1,7 +1,8 @@
 """Timeline of one crawl: when each phase starts, and how many cores the process tree keeps busy.
 
     .venv/bin/python bench/timeline.py                   # 2,000 aeb-dev pages, as bench/throughput.py
-    options: --pages N, --repeat N, --set NAME=VALUE (repeatable)
+    options: --pages N, --repeat N, --set NAME=VALUE (repeatable), --project DIR (crawl with
+    another checkout, e.g. main, alternating with this one: before and after in one run)
 
 The crawl is ``bench/throughput.py``'s (same corpus, same command) with one more extension,
 ``Timeline`` (below), which notes the wall-clock time of the crawl's events inside the scrapy
@@ -165,12 +166,12 @@ def cpu_at(samples: list[tuple[float, float]], t: float) -> float:
     return samples[-1][1]
 
 
-def timed_crawl(folder: Path, out: Path, extra: list[str]) -> dict[str, Any]:
+def timed_crawl(folder: Path, out: Path, extra: list[str], project: Path = PROJECT_DIR) -> dict[str, Any]:
     timeline_path = out.with_suffix(".timeline.json")
     from pipeline import settings as project_settings
 
     extensions = {**project_settings.EXTENSIONS, "bench.timeline.Timeline": -30}
-    cmd = [str(Path(sys.executable).with_name("scrapy")), "crawl", "seeds", "-a", f"dir={folder}", "-O", str(out),
+    cmd = [str(project / ".venv" / "bin" / "scrapy"), "crawl", "seeds", "-a", f"dir={folder}", "-O", str(out),
            "-s", "LOG_LEVEL=INFO", "-s", "LOGSTATS_INTERVAL=10",
            "-s", f"NEWSCLEAN_STATE_PATH={out.parent / 'state.sqlite'}",
            "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"BENCH_TIMELINE_PATH={timeline_path}"]
@@ -179,7 +180,15 @@ def timed_crawl(folder: Path, out: Path, extra: list[str]) -> dict[str, Any]:
     timeline_path.unlink(missing_ok=True)
     with open(out.with_suffix(".log"), "wb") as log:
         launch = time.time()
-        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)
+        env = dict(os.environ)
+        if project != PROJECT_DIR:
+            # A copy of this file alone on the path: ``bench`` is a namespace package, so the
+            # other checkout finds ``bench.timeline`` there and everything else at home.
+            extra = folder.parent / "timeline-path"
+            (extra / "bench").mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(__file__), extra / "bench" / "timeline.py")
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra), os.environ.get("PYTHONPATH")]))
+        proc = subprocess.Popen(cmd, cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
         sampler = TreeSampler(proc.pid)
         sampler.start()
         code = proc.wait()
@@ -187,7 +196,7 @@ def timed_crawl(folder: Path, out: Path, extra: list[str]) -> dict[str, Any]:
         sampler.done.set()
         sampler.join()
     if code != 0:
-        sys.exit(f"scrapy crawl failed ({code}); log: {out.with_suffix('.log')}")
+        sys.exit(f"scrapy crawl failed ({code}); log: {out.with_suffix('.log')}\n" + out.with_suffix(".log").read_text()[-2000:])
     events = {"launch": launch, **json.loads(timeline_path.read_text()), "process exit": exited}
     # The scrapy process's own start, from /proc (ticks since boot): launch to exec.
     children = sorted((t, pid) for pid, (t, parent) in sampler.first_seen.items() if parent == proc.pid)
@@ -243,6 +252,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--project", type=Path, help="another checkout to time alternately with this one")
     args = parser.parse_args()
     if not (AEB_DEV / "html").is_dir():
         sys.exit(f"{AEB_DEV} not found (it sits beside the clone)")
@@ -256,8 +266,11 @@ def main() -> None:
         for round_ in range(1, args.repeat + 1):
             if args.repeat > 1:
                 print(f"--- round {round_} of {args.repeat}")
-            out = work / f"out{round_}.jsonl"
-            print_timeline(timed_crawl(corpus, out, args.set), args.pages)
+            for project in ([args.project.resolve()] if args.project else []) + [PROJECT_DIR]:
+                if args.project:
+                    print(f"=== {project}")
+                out = work / f"out{round_}.jsonl"
+                print_timeline(timed_crawl(corpus, out, args.set, project), args.pages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
