@@ -32,7 +32,6 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 from bench.throughput import AEB_DEV, build_corpus, count_lines  # noqa: E402 - needs the project on sys.path
-from pipeline.utils.benchmark import CLOCK_TICKS  # noqa: E402
 
 
 def boot_time() -> float:
@@ -121,21 +120,12 @@ class TreeSampler(threading.Thread):
         self.done = threading.Event()
 
     def scan(self) -> None:
+        # Imported here: the crawl of another checkout (--project) imports this module as its
+        # extension, with that checkout's pipeline.
+        from pipeline.utils.benchmark import process_table
+
         now = time.time()
-        parents: dict[int, int] = {}
-        cpu: dict[int, float] = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                continue
-            fields = data[data.rindex(b")") + 2:].split()
-            pid = int(entry.name)
-            parents[pid] = int(fields[1])
-            cpu[pid] = sum(int(f) for f in fields[11:13]) / CLOCK_TICKS
+        parents, cpu = process_table()
         tree, todo = {self.pid}, [self.pid]
         children: dict[int, list[int]] = {}
         for pid, parent in parents.items():
