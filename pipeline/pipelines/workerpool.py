@@ -6,7 +6,8 @@
 breaks the whole executor. Here:
 
 1. Workers come from a ``forkserver`` that has already imported the extraction modules, so a
-   worker (first or replacement) starts warm in milliseconds and shares those pages.
+   worker (first or replacement) starts warm in milliseconds and shares those pages; they are
+   ``LeanForkServerProcess``es, which do not run the parent's main script (``scrapy``) again.
    Each worker runs one throw-away extraction, then says it is ready.
 2. Each worker has its own socket pair; the reactor side talks to it with asyncio's
    non-blocking ``sock_sendall``/``sock_recv_into``, so even a 10 MB page never blocks the
