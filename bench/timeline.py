@@ -31,7 +31,7 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from bench.throughput import AEB_DEV, build_corpus, count_lines  # noqa: E402 - needs the project on sys.path
+from bench.throughput import AEB_DEV, build_corpus, count_lines, machine_busy_seconds  # noqa: E402 - needs the project on sys.path
 
 
 def boot_time() -> float:
@@ -169,7 +169,6 @@ def timed_crawl(folder: Path, out: Path, extra: list[str], project: Path = PROJE
         cmd += ["-s", setting]
     timeline_path.unlink(missing_ok=True)
     with open(out.with_suffix(".log"), "wb") as log:
-        launch = time.time()
         env = dict(os.environ)
         if project != PROJECT_DIR:
             # A copy of this file alone on the path: ``bench`` is a namespace package, so the
@@ -178,6 +177,7 @@ def timed_crawl(folder: Path, out: Path, extra: list[str], project: Path = PROJE
             (extra / "bench").mkdir(parents=True, exist_ok=True)
             shutil.copy(Path(__file__), extra / "bench" / "timeline.py")
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra), os.environ.get("PYTHONPATH")]))
+        launch, machine = time.time(), machine_busy_seconds()
         proc = subprocess.Popen(cmd, cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
         sampler = TreeSampler(proc.pid)
         sampler.start()
@@ -185,6 +185,7 @@ def timed_crawl(folder: Path, out: Path, extra: list[str], project: Path = PROJE
         exited = time.time()
         sampler.done.set()
         sampler.join()
+    machine = machine_busy_seconds() - machine
     if code != 0:
         sys.exit(f"scrapy crawl failed ({code}); log: {out.with_suffix('.log')}\n" + out.with_suffix(".log").read_text()[-2000:])
     events = {"launch": launch, **json.loads(timeline_path.read_text()), "process exit": exited}
@@ -209,7 +210,7 @@ def timed_crawl(folder: Path, out: Path, extra: list[str], project: Path = PROJE
         by_role[roles.get(pid, "?")] = by_role.get(roles.get(pid, "?"), 0.0) + seconds
     return {"events": dict(sorted(events.items(), key=lambda kv: kv[1])), "samples": sampler.samples,
             "records": count_lines(out), "cpu": sum(sampler.cpu.values()), "seconds": exited - launch,
-            "by_role": by_role}
+            "by_role": by_role, "others": max(0.0, machine - sum(sampler.cpu.values()))}
 
 
 def print_timeline(run: dict[str, Any], pages: int) -> None:
@@ -233,6 +234,8 @@ def print_timeline(run: dict[str, Any], pages: int) -> None:
           f"{run['records']} records, {pages / wall:.1f} pages/s; first to last record {last - first:.2f} s "
           f"at {steady_cpu / (last - first):.2f} cores; before the first record {first - launch:.2f} s, "
           f"after the last {events['process exit'] - last:.2f} s")
+    print(f"other processes on this machine: {run['others'] / wall:.2f} cores on average (this script's sampler "
+          "included)")
     print("CPU by process: " + ", ".join(f"{role} {seconds:.2f} CPU-s ({1000 * seconds / pages:.2f} ms a page)"
                                          for role, seconds in sorted(run["by_role"].items())))
 
