@@ -38,6 +38,8 @@ ADDONS = {
     "pipeline.addons.useragent.ContactUserAgent": 10,
     # With REDIS_URL: scrapy-redis scheduler and dupefilter, Redis state, shared per-domain rate.
     "pipeline.addons.distributed.DistributedMode": 20,
+    # Starts the extraction workers' forkserver now, so its imports overlap Scrapy's start-up.
+    "pipeline.addons.workers.EarlyForkserver": 100,
 }
 
 # Built before the middlewares and pipelines (they find the state with get_extension).

@@ -463,3 +463,45 @@ def test_a_worker_under_its_memory_cap_signs_the_record_for_the_story_index() ->
     unsigned = asyncio.run(main(ExtractOptions(story_signature=False)))
     assert isinstance(unsigned, Article) and unsigned.story_signature is None
     assert "story_signature" not in dataclasses.asdict(signed)
+
+
+def test_workers_do_not_run_the_parents_main_script_again(tmp_path: Path) -> None:
+    """``scrapy crawl``'s main script imports Scrapy; multiprocessing would have each forkserver
+    child run it again as ``__mp_main__`` (Scrapy and Twisted in every worker, about 0.25 s of
+    CPU per start). A main script that imports Scrapy starts a pool: its worker has neither."""
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        "import asyncio\n"
+        "import scrapy  # as in Scrapy's command-line script\n"
+        "from pipeline.items import ExtractOptions, Page\n"
+        "from pipeline.pipelines.workerpool import ExtractPool\n"
+        "async def main():\n"
+        "    pool = ExtractPool(1, ExtractOptions(), function_path='tests.worker_hooks.extract_naming_frameworks')\n"
+        "    await pool.start()\n"
+        f"    page = Page(source_url='file:///in/a.html', body={ARTICLE_HTML.encode()!r}, kind_hint='html')\n"
+        "    print((await pool.extract(page)).title, '|', 'scrapy' in sys.modules)\n"
+        "    await pool.close()\n"
+        "import sys\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, str(script)], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            timeout=120, check=False, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().rpartition("\n")[2] == "imported:  | True"
+
+
+def test_the_lean_popen_is_cpythons_launch_without_the_main_module() -> None:
+    """``LeanForkServerPopen._launch`` copies CPython's; pinned so that a Python whose launch
+    differs fails here, to be read again, instead of starting workers some other way."""
+    import hashlib
+    import inspect
+    import multiprocessing.popen_forkserver
+
+    source = inspect.getsource(multiprocessing.popen_forkserver.Popen._launch)
+    assert hashlib.sha256(source.encode()).hexdigest() == CPYTHON_LAUNCH_SHA256, source
+
+
+# sha256 of ``inspect.getsource(multiprocessing.popen_forkserver.Popen._launch)``, CPython 3.11.7.
+CPYTHON_LAUNCH_SHA256 = "214844899bd3407f72082111e993b40f7c271620be27195b878ea1e44a5f3837"

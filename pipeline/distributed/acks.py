@@ -18,12 +18,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from pipeline.distributed import MESSAGE_ID, enabled
-from pipeline.distributed.scheduler import Scheduler
 
 
 class FrontierAcks:
     def __init__(self, crawler: Crawler):
+        # Imported here, in distributed mode only: the scheduler brings scrapy-redis and redis
+        # (about 40 ms of every crawl's start-up, which loads this middleware to ask it).
+        from pipeline.distributed.scheduler import Scheduler
+
         self.crawler = crawler
+        self.scheduler_class = Scheduler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierAcks:
@@ -34,7 +38,7 @@ class FrontierAcks:
     async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         message_id = response.request.meta.get(MESSAGE_ID) if response.request is not None else None
-        if not isinstance(scheduler, Scheduler) or message_id is None:
+        if not isinstance(scheduler, self.scheduler_class) or message_id is None:
             async for output in result:
                 yield output
             return

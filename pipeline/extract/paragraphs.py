@@ -135,9 +135,21 @@ JUNK_TOKEN_MIN_CHARS = 200
 LETTER = re.compile(r"[^\W\d_]")
 
 
+def has_distinct_letters(text: str, needed: int) -> bool:
+    """Whether ``text`` (case folded) holds ``needed`` different letters; stops at the letter
+    that makes them (a record's text has them in its first words: listing every letter of it
+    took 0.3 ms a page)."""
+    seen: set[str] = set()
+    for match in LETTER.finditer(text.casefold()):
+        seen.add(match.group())
+        if len(seen) >= needed:
+            return True
+    return False
+
+
 def not_prose(text: str) -> str | None:
     """Why ``text`` is not prose, or ``None`` when it may be."""
-    if len(set(LETTER.findall(text.casefold()))) < PROSE_MIN_DISTINCT_LETTERS:
+    if not has_distinct_letters(text, PROSE_MIN_DISTINCT_LETTERS):
         return f"fewer than {PROSE_MIN_DISTINCT_LETTERS} different letters"
     longest = max(text.split(), key=len)
     if len(longest) >= JUNK_TOKEN_MIN_CHARS and len(longest) * 2 > len(text):

@@ -9,7 +9,15 @@ and a pickle, on a socket pair per worker.
 from __future__ import annotations
 
 import gc
+import io
 import logging
+import multiprocessing.context
+import multiprocessing.forkserver
+import multiprocessing.popen_forkserver
+import multiprocessing.process
+import multiprocessing.reduction
+import multiprocessing.spawn
+import multiprocessing.util
 import os
 import pickle
 import resource
@@ -149,3 +157,44 @@ def worker_main(sock: socket.socket, options: ExtractOptions, function_path: str
         if payload is None:
             return
         send_frame(sock, extract_reply(function, pickle.loads(payload), options))
+
+
+class LeanForkServerPopen(multiprocessing.popen_forkserver.Popen):
+    """The forkserver's ``Popen``, except that the child is not told to run the parent's main
+    script again.
+
+    multiprocessing tells every child where the parent's ``__main__`` came from, so that objects
+    pickled by reference to ``__main__`` can be found; a forkserver child runs that script again
+    as ``__mp_main__`` (its ``preload`` of ``__main__`` has never worked: CPython gh-126631 and
+    gh-137996, fixed in 3.13). Under ``scrapy crawl`` the script is Scrapy's command line, so
+    every worker (replacements included) imported Scrapy and Twisted while starting (measured:
+    about 0.25 s of CPU and 930 modules a worker). Nothing a worker receives lives in
+    ``__main__`` (its target is ``worker_main``, its function a dotted path), so the child is
+    told nothing about it. ``_launch`` is CPython's (3.11) with that one key removed;
+    ``tests/test_workers.py`` pins CPython's source. Defined here, not beside the pool: the
+    child unpickles its process object, so this module's imports are what every worker imports
+    (the pool's module would bring Scrapy back)."""
+
+    def _launch(self, process_obj: multiprocessing.process.BaseProcess) -> None:
+        prep_data = multiprocessing.spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        multiprocessing.context.set_spawning_popen(self)
+        try:
+            multiprocessing.reduction.dump(prep_data, buf)
+            multiprocessing.reduction.dump(process_obj, buf)
+        finally:
+            multiprocessing.context.set_spawning_popen(None)
+        self.sentinel, w = multiprocessing.forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = multiprocessing.util.Finalize(self, multiprocessing.util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = multiprocessing.forkserver.read_signed(self.sentinel)
+
+
+class LeanForkServerProcess(multiprocessing.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: multiprocessing.process.BaseProcess) -> LeanForkServerPopen:
+        return LeanForkServerPopen(process_obj)

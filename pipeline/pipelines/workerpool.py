@@ -6,7 +6,8 @@
 breaks the whole executor. Here:
 
 1. Workers come from a ``forkserver`` that has already imported the extraction modules, so a
-   worker (first or replacement) starts warm in milliseconds and shares those pages.
+   worker (first or replacement) starts warm in milliseconds and shares those pages; they are
+   ``LeanForkServerProcess``es, which do not run the parent's main script (``scrapy``) again.
    Each worker runs one throw-away extraction, then says it is ready.
 2. Each worker has its own socket pair; the reactor side talks to it with asyncio's
    non-blocking ``sock_sendall``/``sock_recv_into``, so even a 10 MB page never blocks the
@@ -59,7 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import ExtractFailed, ExtractTimeout, RejectedPage, drop_named
-from pipeline.extract.worker import HEADER, frame, worker_main
+from pipeline.extract.worker import HEADER, LeanForkServerProcess, frame, worker_main
 from pipeline.items import Article, ExtractOptions, Page
 
 logger = logging.getLogger(__name__)
@@ -211,8 +212,10 @@ class ExtractPool:
         ``starting`` meanwhile, so the pool knows one is on its way)."""
         loop = asyncio.get_running_loop()
         parent_sock, child_sock = socket.socketpair()
-        process = self.context.Process(target=worker_main, args=(child_sock, self.options, self.function_path),
-                                       name="newsclean-extract", daemon=True)
+        process_class = (LeanForkServerProcess if self.context.get_start_method() == "forkserver"
+                         else self.context.Process)
+        process = process_class(target=worker_main, args=(child_sock, self.options, self.function_path),
+                                name="newsclean-extract", daemon=True)
         worker = Worker(process, parent_sock)
         try:
             # start() talks to the forkserver (and starts it the first time): keep it off the loop.

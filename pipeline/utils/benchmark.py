@@ -275,11 +275,11 @@ def leak_report(fixtures: list[Fixture], texts: dict[Path, str]) -> LeakReport:
     return report
 
 
-def process_tree(root: int | None = None, *, include_reaped: bool = False) -> dict[int, float]:
-    """``root`` (default: this process) and every process below it, each with the CPU seconds it
-    has used so far (Linux ``/proc``); with ``include_reaped``, plus the CPU of its children that
-    have already exited and been waited for (``cutime``/``cstime``)."""
-    children: dict[int, list[int]] = {}
+def process_table(*, include_reaped: bool = False) -> tuple[dict[int, int], dict[int, float]]:
+    """Every process's parent and the CPU seconds it has used so far (Linux ``/proc``); with
+    ``include_reaped``, plus the CPU of its children that have already exited and been waited
+    for (``cutime``/``cstime``)."""
+    parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     last_field = 15 if include_reaped else 13
     for entry in os.scandir("/proc"):
@@ -292,8 +292,18 @@ def process_tree(root: int | None = None, *, include_reaped: bool = False) -> di
             continue  # exited while we looked
         fields = data[data.rindex(b")") + 2:].split()
         pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
+        parents[pid] = int(fields[1])
         cpu[pid] = sum(int(f) for f in fields[11:last_field]) / CLOCK_TICKS  # utime, stime[, cutime, cstime]
+    return parents, cpu
+
+
+def process_tree(root: int | None = None, *, include_reaped: bool = False) -> dict[int, float]:
+    """``root`` (default: this process) and every process below it, each with the CPU seconds it
+    has used so far (see ``process_table``)."""
+    parents, cpu = process_table(include_reaped=include_reaped)
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
     found: dict[int, float] = {}
     todo = [root or os.getpid()]
     while todo:

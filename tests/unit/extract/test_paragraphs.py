@@ -8,8 +8,10 @@ import hashlib
 import pytest
 
 from pipeline.extract.paragraphs import (
+    LETTER,
     clean_paragraphs,
     content_hash,
+    has_distinct_letters,
     normalize_text,
     not_prose,
     word_count,
@@ -210,6 +212,15 @@ def test_word_count(text: str, count: int) -> None:
 ], ids=["repeated-letter", "two-letters", "huge-token"])
 def test_text_that_is_not_prose(text: str, why: str) -> None:
     assert not_prose(text) == why
+
+
+@pytest.mark.parametrize("text", ["", "12 34 _", "aAaA", "ßs", "ẞ", "ﬀ", "İi", "ıI", "e\u0301é", "Σσς", "Жж。a",
+                                  "ab" * 50 + "c", "x" * 300])
+def test_distinct_letters_are_counted_as_every_letter_of_the_folded_text_would(text: str) -> None:
+    """``has_distinct_letters`` stops early; it answers as the set of all letters would
+    (case folding may turn one letter into two: ß -> ss, ﬀ -> ff)."""
+    letters = set(LETTER.findall(text.casefold()))
+    assert [has_distinct_letters(text, n) for n in range(1, 5)] == [len(letters) >= n for n in range(1, 5)]
 
 
 @pytest.mark.parametrize("text", [
