@@ -14,7 +14,6 @@ sides of the socket are timed after, outside ``extract_article``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import pickle
 import sys
 import time
