@@ -82,7 +82,10 @@ def test_two_workers_fetch_and_write_every_article_once_within_the_shared_rate(
     # queued by the other made no entry request itself, and that is no "start URLs failed" (3).
     summaries = [orjson.loads(w.out.with_name(f"{w.name}.summary.json").read_bytes()) for w in workers]
     assert [summary["exit_code"] for summary in summaries] == [0, 0], summaries
-    assert sorted(w.stat("newsclean/redis/start_elsewhere") for w in workers) == [0, 1]
+    # One start URL, queued by one worker and found seen by the other (1 each); the one that queued
+    # it counts 0 again if it read the entry back itself. Either worker may read it (under load
+    # the other often does): [0, 1] or [1, 1], and never 0 for the worker that did not fetch it.
+    assert sorted(w.stat("newsclean/redis/start_elsewhere") for w in workers) in ([0, 1], [1, 1])
     # scrapy-redis's own scheduler warns (inc_value(spider=...)) on Scrapy 2.19; ours must not.
     assert not any("DeprecationWarning" in w.log.read_text() for w in workers)
     expected = set(site.article_urls())
