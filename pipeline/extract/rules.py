@@ -82,7 +82,7 @@ _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
 _ISO_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 # A photographer/agency credit closing a caption: "(Jane Doe/AP)", "(Name/AFP via Getty Images)".
-_CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*[A-Z][^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
+_CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*(?-i:[A-Z])[^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
 _AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA Media|Alamy|"
            r"Bloomberg|iStock|Xinhua|Anadolu|SOPA Images|NurPhoto|ZUMA|WireImage)")
 

@@ -82,6 +82,7 @@ def test_noise_paragraph_is_removed_and_counted_under_its_class(noise: str, nois
     "Next, the committee will meet.",
     "Follow the money",
     "Page one of the report was missing.",
+    "- Corporate relocation (commercial moving, furniture disassembly/reassembly, storage)",  # no credit: lower case
 ])
 def test_lines_like_noise_are_kept(line: str) -> None:
     assert clean_paragraphs([PROSE, line, PROSE])[0] == [PROSE, line, PROSE]
