@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.031470739442209426,
-    "Council votes to rebuild river bridge": 0.2134432125769027,
-    STORY: 0.9692498836271567,
-    SECOND: 0.9795471227042605,
-    THIRD: 0.8833849678582045,
-    "Most read": 0.18427369107381286,
-    "Five things to do this weekend": 0.10288773798041269,
-    "Road closures in the city centre": 0.0852164258953332,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.005012905678689529,
+    "Home News Sport": 0.027933584521443875,
+    "Council votes to rebuild river bridge": 0.17887871033639802,
+    STORY: 0.9680220494825071,
+    SECOND: 0.971225401663161,
+    THIRD: 0.8964462986669469,
+    "Most read": 0.16121024810837226,
+    "Five things to do this weekend": 0.11233699636263683,
+    "Road closures in the city centre": 0.09205032371151042,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.007036022079686401,
 }
 
 
