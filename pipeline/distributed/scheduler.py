@@ -163,7 +163,7 @@ class Scheduler(RedisScheduler):
             if self.held:
                 self.queue.touch(sorted(self.held))
         except RedisError as exc:
-            logger.error("touching held requests in Redis failed: %s", exc)
+            logger.error("renewing the worker name or touching held requests in Redis failed: %s", exc)
 
     # --- the scheduler interface -----------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:

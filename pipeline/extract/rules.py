@@ -177,7 +177,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(advertiser|advertising|affiliate) disclosure|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
     # a CMS shortcode the template printed instead of running: "[button link=...]Send us ...[/button]"
-    _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40),
+    _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40, needs=("[",)),
     # a shop's or a vendor's button: "Book a demo", "Check Price on Amazon", "Download now"
     _rule("call_to_action", ADVERT,
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"

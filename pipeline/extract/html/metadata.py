@@ -31,9 +31,9 @@ META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished"
                   "parsely-pub-date", "article.published", "published_time")
 META_URL = ("og:url",)
 # Elements that hold a visible byline ("By Jane Doe", "Published March 3, 2025 by Jane Doe").
+BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i]'
 # An author element longer than this is a bio or a box, not a name.
 NAME_ELEMENT_MAX_WORDS = 8
-BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i]'
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
 TITLE_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
 # Dates before this year in metadata are placeholders ("0001-01-01"), not publication dates.

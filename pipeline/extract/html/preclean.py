@@ -321,15 +321,16 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
 def _add_innermost_popups(popups: list[LexborNode], page_text: int, main_path: frozenset[int],
                           todo: _Removals) -> None:
     """The pop-ups (``POPUP_NAMES``) that hold no other: a trigger wrapped around its pop-up keeps
-    the words it shows in the text."""
+    the words it shows in the text. Each pop-up marks only its nearest pop-up ancestor as holding
+    one: that ancestor marks the next in turn."""
     ids = {node.mem_id for node in popups}
     outer: set[int] = set()
     for node in popups:
         parent = node.parent
-        while parent is not None:
-            if parent.mem_id in ids:
-                outer.add(parent.mem_id)
+        while parent is not None and parent.mem_id not in ids:
             parent = parent.parent
+        if parent is not None:
+            outer.add(parent.mem_id)
     for node in popups:
         if node.mem_id not in outer and node.tag != "a" and not holds_article(node, page_text, main_path):
             todo.add(node, rules.SITE_CHROME)

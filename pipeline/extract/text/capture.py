@@ -418,7 +418,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
     7. The main run: the span with the greatest prose weight. Menus, feeds and footers
        weigh against it, and prose glued into a block counts a third, so it stops where the
        article stops; it ends at a comment thread's or author box's heading inside it, at an
-       author's bio among its last lines and at a reference list's heading; a last line ending in a colon takes the list it announces.
+       author's bio among its last lines and at a reference list's heading; a last line ending
+       in a colon takes the list it announces.
     8. The header before the run gives site name, headline, byline (authors, date), standfirst;
        without a headline there, the title is the capture's first headline-like line.
     9. Inside the run, prose and spaced subheadings stay; repeated paragraphs go. With a

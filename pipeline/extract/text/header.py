@@ -86,7 +86,6 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
         lines[first].mark("standfirst")
         return line.index, second
     return line.index, first
-    return None
 
 
 def _names_the_article(line: Line, slug: set[str], title_hint: str | None) -> bool:
