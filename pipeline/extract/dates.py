@@ -36,10 +36,15 @@ from pipeline.extract.urls import url_path
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    # the German names' first three letters where they differ
+    "mär": 3, "mae": 3, "mai": 5, "okt": 10, "dez": 12,
 }
 # English month names, full or abbreviated: the one pattern for dates in text, URLs and rules.
 MONTH_NAME = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
               r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+GERMAN_MONTH_NAME = (r"jan(?:uar)?|feb(?:ruar)?|m(?:ä|ae)rz?|apr(?:il)?|mai|jun[i]?|jul[i]?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+                     r"okt(?:ober)?|nov(?:ember)?|dez(?:ember)?")
+_GERMAN_TIME = r"(?:,?\s*(?:um\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*Uhr)?)"
 _MONTH = rf"(?P<month>{MONTH_NAME})\.?"
 _TIME = (r"(?:(?:,|\s+at|\s+-|\s+\|)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?"
          r"(?:\s*(?P<ampm>[ap])\.?m\.?)?(?:\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2}))?)?")
@@ -48,6 +53,12 @@ TEXT_DATES = (
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}}){_TIME}", re.I),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})"
                r"(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?)?", re.I),
+    # German: "14. März 2025 um 17:45 Uhr", "14.03.2025, 17:45 Uhr". A dotted date is read day
+    # first only when it cannot be month first (a day over 12) or its time says "Uhr": US pages
+    # write "09.10.2024" for September 10.
+    re.compile(rf"\b(?P<day>\d{{1,2}})\.\s?(?P<month>{GERMAN_MONTH_NAME})\.?\s(?P<year>(?:19|20)\d{{2}}){_GERMAN_TIME}?", re.I),
+    re.compile(rf"\b(?P<day>1[3-9]|2\d|3[01])\.(?P<mnum>\d{{1,2}})\.(?P<year>(?:19|20)\d{{2}})\b{_GERMAN_TIME}?", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\.(?P<mnum>\d{{1,2}})\.(?P<year>(?:19|20)\d{{2}}){_GERMAN_TIME}(?=\s*Uhr\b)", re.I),
 )
 URL_DATES = (
     re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<mnum>\d{1,2})/(?P<day>\d{1,2})(?:/|$)"),

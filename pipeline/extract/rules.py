@@ -88,11 +88,13 @@ _AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA
 
 LINE_RULES: tuple[LineRule, ...] = (
     # newsletter sign-up boxes (Mailchimp-style embeds and their text renderings)
-    _rule("newsletter_required_marker", NEWSLETTER, r"^\*\s*(indicates|denotes) (a )?required( field)?\.?$"),
+    _rule("newsletter_required_marker", NEWSLETTER, r"^\*\s*((indicates|denotes) (a )?required( field)?|pflichtfeld(er)?)\.?$"),
     _rule("newsletter_button", NEWSLETTER,
-          r"^(subscribe|sign ?up|sign me up|join( now)?|submit|get the newsletter)( now| today| for free| here)?[.!]?$"),
+          r"^(subscribe|sign ?up|sign me up|join( now)?|submit|get the newsletter)( now| today| for free| here)?[.!]?$|"
+          r"^((jetzt|kostenlos|gratis) )?(newsletter )?(abonnieren|anmelden|bestellen)( jetzt)?[.!]?$"),
     _rule("newsletter_email_prompt", NEWSLETTER,
-          r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$", 14),
+          r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$|"
+          r"^(bitte )?((geben sie|gib) )?(ihre|deine|e-?mail-?) ?(e-?mail-?)?adresse( ein| eingeben)?[.!:*]?$", 14),
     _rule("newsletter_confirmation", NEWSLETTER,
           r"^(succ?ess?(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
           r"you('re| are| have) (now |been )?(succ?ess?ful+y )?(subscribed|signed up)\b.*|"
@@ -100,45 +102,56 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\b(activation|confirmation|verification) (link|e-?mail)\b.{0,80}\b(sent|inbox|click|activate|confirm)", 30),
     _rule("newsletter_pitch", NEWSLETTER,
           r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
-          r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$", 30),
+          r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$|"
+          r"^(melden sie sich|melde dich|abonnieren sie|abonniere|bestellen sie|jetzt)\b.{0,80}\bnewsletter\b.{0,80}$", 30),
     _rule("newsletter_form_message", NEWSLETTER,
           r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
           r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20,
           needs=("check", "tick", "select", "there was", "there has been", "keep an eye on")),
     _rule("newsletter_privacy", NEWSLETTER,
-          r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$", 45),
+          r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$|"
+          r"^(mit (der|ihrer|deiner) anmeldung|sie können (sich|den newsletter) jederzeit|abmeldung jederzeit)\b.{0,200}$", 45),
     # AI narration and audio players
     _rule("audio_ai_notice", AUDIO_NOTICE,
           r"^(this|the) (audio|article|story|narration|voice)( narration| version)? (is|was|has been) "
           r"(created|generated|produced|read|narrated|voiced)\b.{0,40}\b(ai|artificial intelligence|"
-          r"automated|synthetic|text-to-speech)\b.{0,40}$", 25),
+          r"automated|synthetic|text-to-speech)\b.{0,40}$|"
+          r"^diese[rs]? (audio(version|fassung|datei)?|artikel|beitrag|text) (wurde|ist) .{0,40}\b(künstlich|künstlicher intelligenz|ki)\b.{0,40}$", 25),
     # (not a bare "Audio": that is a review's section heading as often as a player's label)
     _rule("audio_player_label", AUDIO_NOTICE,
           r"^(listen( to)?( this| the)?( article| story)?|play (audio|article)|audio version)"
-          r"(\s*[:(]?\s*\d+\s*(min|mins|minutes?)\)?)?$"),
+          r"(\s*[:(]?\s*\d+\s*(min|mins|minutes?)\)?)?$|^((den |diesen )?(artikel|beitrag|text) )?(anhören|vorlesen( lassen)?)$"),
     # comment sections
     _rule("comments_closed_notice", COMMENTS,
           r"^(sorry,? )?(we are|we're|we have) (not accepting|closed|turned off|disabled) comments\b.{0,60}$|"
           r"^comments (are|have been) (closed|disabled|turned off|not available)\b.{0,60}$", 20),
     _rule("comments_widget", COMMENTS,
           r"^((\d+|no) )?comments?( \(\d+\))?$|^(leave|post|add|view|show|read|load|see) (a |all |the |more )?"
-          r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$|^(tell us|let us know) what you think\b.{0,40}$"),
+          r"(\d+ )?comments?\b.{0,20}$|^join the (conversation|discussion|debate)\b.{0,40}$|^(tell us|let us know) what you think\b.{0,40}$|"
+          r"^(\d+ )?(leser)?kommentare?( \(\d+\))?$|^kommentar(e)? (schreiben|anzeigen|lesen|ansehen)$|^(jetzt )?kommentieren$|"
+          r"^diskutieren sie mit\b.{0,40}$"),
     # share and social widgets
     _rule("share_widget", SHARE,
           r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
-          r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger)"
+          r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|"
+          r"((diesen |den )?(artikel|beitrag) )?teilen|drucken|link kopieren|per e-?mail (versenden|senden|teilen)|auf \w+ teilen)"
           r"[:!]?$"),
-    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|suivez-nous|síguenos)[:!]?$|"
+    _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|folgen sie uns|suivez-nous|síguenos)[:!]?$|"
+          r"^(folgen sie uns|folge uns) (auf|bei)\b.{0,60}$|"
           r"^(follow|like) (?-i:[A-Z])[^.]{0,60} on (instagram|facebook|twitter|youtube|tiktok|linkedin|x|threads|bluesky)\b[^.]{0,80}\.?$|"
           r"^subscribe to (the )?[^.]{1,40}\b(youtube|podcast|channel)\b.{0,80}$", 25),
     # page chrome
-    _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$"),
+    _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$|"
+          r"^(direkt )?zu(m|r) (haupt)?(inhalt|navigation|suche|menü|hauptmenü|fußzeile)( springen| wechseln)?$"),
     _rule("edit_link", SITE_CHROME, r"^(edit|manage|delete) (post|article|page|story|entry)$"),
     _rule("account_link", SITE_CHROME,
           r"^(menu|search|home|close|log ?in|log ?out|sign ?in|sign ?out|register|my account|account|"
-          r"open menu|close menu|toggle navigation|back to top|go to top|top)$"),
+          r"open menu|close menu|toggle navigation|back to top|go to top|top|"
+          r"startseite|anmelden|abmelden|einloggen|ausloggen|suche|menü|menü öffnen|menü schließen|schließen|mein konto|"
+          r"registrieren|nach oben|zurück nach oben|zum seitenanfang)$"),
     _rule("updated_label", DATELINE,
-          rf"^((last )?updated|published|posted|modified)( on| at)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
+          rf"^((last )?updated|published|posted|modified|(zuletzt )?aktualisiert|veröffentlicht|erschienen|stand)"
+          rf"( on| at| am| um)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
     _rule("bare_date", DATELINE, rf"^({_DATE})(,?\s+{_CLOCK})?$|^{_CLOCK}(,?\s+{_DATE})?$|^{_AGO}$|^{_ISO_DATETIME}$"),
     _rule("reading_time", DATELINE,
           r"^(-\s*)?\d+\s*(min|mins|minute|minutes)\.?( read| read time| reading time| to read)?$|"
@@ -146,36 +159,47 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(ca\.\s*)?\d+\s*\w*\.?$|^\d+\s*(minuten|min\.?)\s*(lesezeit|lesen)$"),
     _rule("page_counter", SITE_CHROME, r"^(page|seite|página|pagina) \d+ (of|von|de|di|/) \d+$"),
     _rule("tag_list_label", TAGS,
-          r"^(tags?|topics?|filed under|categories|category|related topics)\s*:.{0,200}$|^(tags|tagged( with)?|related topics)$", 30),
+          r"^(tags?|topics?|filed under|categories|category|related topics|schlagw(o|ö)rte?r?|stichw(o|ö)rte?r?|themen|"
+          r"mehr zum thema)\s*:.{0,200}$|^(tags|tagged( with)?|related topics|schlagw(o|ö)rte?r?|themen)$", 30),
     # a reporter's credit under the story (the record's authors come from the byline)
     _rule("reporting_credit", BYLINE,
           r"^(additional |with |contributed )?reporting (by|from)\s+.{2,100}$|^.{2,80}\bcontributed reporting( to this (report|story|article))?\.?$", 25),
     # captions and credits
     _rule("caption_credit", CAPTION, _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
-          r"^(photo|image|picture|photograph|credit|illustration|video|source)( by| credit)?\s*:.{0,120}$|"
+          r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
           rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
-          needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/")),
+          needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/", "foto", "bild", "grafik")),
     # cookie banners
     _rule("cookie_banner", COOKIE,
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
-          r"accept (all )?cookies|manage (cookies|consent|preferences))\b", 60, needs=("cookie", "manage ")),
+          r"accept (all )?cookies|manage (cookies|consent|preferences)|"
+          r"(wir|diese (web)?seite|diese website) (verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies|"
+          r"cookie-(einstellungen|richtlinie|hinweis)|(alle )?cookies akzeptieren)\b", 60, needs=("cookie", "manage ")),
     # paywalls and log-in prompts
     _rule("paywall_prompt", PAYWALL,
           r"^(subscribe|sign up|log ?in|register|sign in) (now )?to (continue|read|unlock|access|keep)\b.{0,80}$|"
           r"^already (a subscriber|have an account|registered)\??.{0,40}$|"
           r"^(this|the) (article|story|content) is (only )?(for|available to|reserved for) "
-          r"(subscribers|members|premium)\b.{0,60}$|^(become a member|subscribe for|start your free trial)\b.{0,60}$", 35),
+          r"(subscribers|members|premium)\b.{0,60}$|^(become a member|subscribe for|start your free trial)\b.{0,60}$|"
+          r"^(jetzt )?(weiterlesen|lesen sie weiter|weiter lesen) mit\b.{0,40}$|"
+          r"^((sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)|bereits (abonnent|abonniert|registriert)(in)?)\??.{0,40}$|"
+          r"^(dieser|der) (artikel|beitrag|inhalt) ist (nur )?(für|exklusiv für) (abonnenten|abonnentinnen|abonnent|mitglieder)\b.{0,60}$|"
+          r"^(jetzt )?(abo|abonnement) (abschließen|testen|sichern)\b.{0,40}$", 35),
     # "read more" links and teaser labels
     _rule("read_more_link", READ_MORE,
           r"^(read|see|watch|listen)( more| also| next| the full story| full article)\b\s*[:>»›-]?.{0,150}$|"
           r"^(related|more|also read|recommended|further reading|see also)( reading| articles?| posts?| stories| story| links)?\s*:"
           r".{0,150}$|^you (may|might) (also )?(like|enjoy)\s*:.{1,150}$|^(continue|keep) reading\b.{0,40}$|"
-          r"^(learn more|find out more)[.!]?$", 30),
+          r"^(learn more|find out more)[.!]?$|"
+          r"^(lesen sie (auch|mehr)|lies auch|auch interessant|mehr zum thema|siehe auch|zum artikel|hier weiterlesen)\b\s*[:>»›-]?.{0,150}$|"
+          r"^(weiterlesen|mehr lesen|mehr erfahren)[.!]?$", 30),
     _rule("advert_label", ADVERT,
           r"^((advertisement|advert)+|ad|sponsored( content)?|promoted( content)?|paid content|anzeige|werbung|publicidad|publicité|"
           r"(advertiser|advertising|affiliate) disclosure|"
-          r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story))$"),
+          r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story)|"
+          r"weiter (nach|unter) der (anzeige|werbung)|(der )?(artikel|text) (geht|wird) (nach|unter) der (anzeige|werbung) "
+          r"(weiter|fortgesetzt))$"),
     # a CMS shortcode the template printed instead of running: "[button link=...]Send us ...[/button]"
     _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40, needs=("[",)),
     # a shop's or a vendor's button: "Book a demo", "Check Price on Amazon", "Download now"
@@ -197,21 +221,24 @@ LINE_RULES: tuple[LineRule, ...] = (
           needs=("credit", "photo", "image", "picture", "foto", "fotó", "bild", "courtesy", "video")),
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
-          r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$", 30),
+          r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$|"
+          r"\b(in|direkt in) (ihr|ihrem|dein|deinem) (e-?mail-)?postfach[.!]?$", 30),
     _rule("copyright_line", FOOTER,
           r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
-          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$", 60,
+          r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$|"
+          r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$", 60,
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
-                 "terms", "privacy")),
+                 "terms", "privacy", "alle rechte", "impressum", "datenschutz", "agb", "nutzungsbedingungen")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"
           r"^(back to|return to) (the |all |our )?(blogs?|news|posts|articles|stories|home ?page|overview|blog index)$|"
-          r"^(blog index|all posts|all articles|all stories)$", 20),
+          r"^(blog index|all posts|all articles|all stories)$|"
+          r"^(vorherige[rs]?|nächste[rs]?) (artikel|beitrag|seite)\s*[:»›>]?$|^zurück zu(r|m) (übersicht|startseite|blog)$", 20),
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
     # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
     _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
-    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up)\b", 5),
+    _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up|abonnieren)\b", 5),
 )
 
 # Rules for HTML bodies only: a capture finds these lines by its own structure (a promotion box's
@@ -240,21 +267,26 @@ SECTION_END_HEADING = re.compile(
     r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
     r"also read|recent( posts| articles| stories)|similar( posts| articles| stories)|more (posts|articles)|further reading|see also|what to read next|read next|up next|in other news|"
     r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
-    r"in case you missed it|elsewhere on .{1,40})\s*(:|\.\.\.|…)?$",
+    r"in case you missed it|elsewhere on .{1,40}|"
+    r"mehr zum thema|das könnte (sie|dich) (auch )?interessieren|auch interessant|meist ?gelesen(e artikel)?|"
+    r"am meisten gelesen|(weitere|ähnliche|verwandte|neueste) (artikel|beiträge|nachrichten|meldungen|themen)|"
+    r"empfehlungen( der redaktion)?|top-?themen|mehr (aus|von|zu) .{1,40})\s*(:|\.\.\.|…)?$",
     re.IGNORECASE,
 )
 # Headings that open a comment thread: the body is over (class COMMENTS).
 COMMENTS_HEADING = re.compile(
     r"^(\d+|no|one|two) (responses?|thoughts?|comments?|replies|reactions?) (to|on)\b.{0,200}$|"
     r"^(comments?|discussion( about this (post|article|story))?|reader comments|leave a reply|leave a comment|"
-    r"add a comment|join the discussion|(\d+ )?comments?( \(\d+\)| \d+)?|what do you think\??|have your say)\s*:?$",
+    r"add a comment|join the discussion|(\d+ )?comments?( \(\d+\)| \d+)?|what do you think\??|have your say|"
+    r"(\d+ )?(leser)?kommentare?( \(\d+\)| \d+)?|kommentar schreiben|diskutieren sie mit|ihre meinung)\s*:?$",
     re.IGNORECASE,
 )
 # A table of contents' heading, with the toggle labels templates glue on ("Table of ContentsToggle
 # Table of Content", "Table of Contents [hide]"). Group ``named`` is set for the headings that
 # name a table of contents (a line "In this guide" also heads a guide's own first section).
 TOC_HEADING = re.compile(
-    r"^((?P<named>table of contents?|contents|on this page|jump to( section)?|quick (links|navigation)|"
+    r"^((?P<named>table of contents?|contents|on this page|jump to( section)?|quick (links|navigation)|inhaltsverzeichnis|"
+    r"auf dieser seite|"
     r"(article|page) contents)|in this (article|post|guide|story|piece))\s*:?"
     r"(\s*(toggle|show|hide|\[show\]|\[hide\]|open|close|expand|collapse)( table of contents?)?)*\s*$",
     re.IGNORECASE,

@@ -157,17 +157,32 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
     _marker(rules.COOKIE, "cookies", r"\b(we|this (web)?site|our (web)?site|our partners) (and our partners )?"
             r"uses? cookies\b", 1000),
     _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
+    # the same widgets on German pages
+    _marker(rules.NEWSLETTER, "pflichtfeld", r"^\*?\s*pflichtfeld(er)?\.?$", 800),
+    _marker(rules.AUDIO_NOTICE, "künstlich", r"^diese[rs]? (audio(version|fassung|datei)?|artikel|beitrag|text) (wurde|ist) "
+            r".{0,40}\b(künstlich|künstlicher intelligenz|ki)\b.{0,40}$"),
+    _marker(rules.AUDIO_NOTICE, "anhören", r"^((den |diesen )?(artikel|beitrag|text) )?anhören\b.{0,40}$", 300),
+    _marker(rules.PAYWALL, "bereits", r"^((sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)|"
+            r"bereits (abonnent|abonniert|registriert)(in)?)\??.{0,30}$", 800),
+    _marker(rules.COOKIE, "cookies", r"\b(wir|diese (web)?seite|diese website|unsere (web)?seite|unsere website) "
+            r"(verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies\b", 1000),
+    _marker(rules.SHARE, "teilen", r"^((diesen |den )?(artikel|beitrag|seite) )?teilen:?$", 400),
 )
 # Headings that open a section of links to other stories (or of comments).
 SECTION_HEADING_TAGS = ('h2, h3, h4, h5, h6, [class*="title" i], [class*="header" i], [class*="heading" i], '
                         '[class*="label" i]')
 SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
     rules.NEWS_FEED: re.compile(r"^(news ?feed|latest( news| stories| headlines)?|most (read|popular|viewed|shared)"
-                                r"|trending( now| stories)?|top stories|in other news|live updates)\s*:?$", re.I),
+                                r"|trending( now| stories)?|top stories|in other news|live updates"
+                                r"|meist ?gelesen(e artikel)?|am meisten gelesen|neueste (artikel|nachrichten|meldungen)"
+                                r"|top-?themen|schlagzeilen|news ?ticker)\s*:?$", re.I),
     rules.TEASER: re.compile(r"^(related( articles| stories| news| content| posts| coverage| reading)?|"
                              r"you (may|might) (also )?(like|enjoy)|more (stories|news)|read next|up next|"
-                             r"recommended( for you| stories| reading)?|editors'? picks)\s*:?$", re.I),
-    rules.COMMENTS: re.compile(r"^(\d+ )?(comments?|leave a (reply|comment)|join the (conversation|discussion))"
+                             r"recommended( for you| stories| reading)?|editors'? picks"
+                             r"|das könnte (sie|dich) (auch )?interessieren|auch interessant|lesen sie (auch|mehr)|mehr zum thema"
+                             r"|(weitere|ähnliche|verwandte) (artikel|beiträge|nachrichten|themen)|empfehlungen( der redaktion)?)\s*:?$", re.I),
+    rules.COMMENTS: re.compile(r"^(\d+ )?(comments?|leave a (reply|comment)|join the (conversation|discussion)"
+                               r"|(leser)?kommentare?|kommentar schreiben|diskutieren sie mit)"
                                r"( \(\d+\))?\s*:?$", re.I),
 }
 SECTION_MAX_CHARS = 2500

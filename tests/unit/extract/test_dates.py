@@ -27,7 +27,12 @@ def test_date_in_url(url: str, expected: str | None) -> None:
     ("Updated: 2023-09-27T10:05:00+03:00", "2023-09-27T10:05:00+03:00"),
     ("March 3, 2024 at 9:05 p.m. GMT", "2024-03-03T21:05:00+00:00"),
     ("no date here, only 12:24", None),
-], ids=["byline-local-time", "day-month", "iso-offset", "pm-gmt", "none"])
+    ("Stand: 14. März 2025 um 7:05 Uhr", "2025-03-14T07:05:00"),
+    ("14.03.2025, 17:45 Uhr", "2025-03-14T17:45:00"),
+    ("05.03.2025, 17:45 Uhr", "2025-03-05T17:45:00"),
+    ("Posted 09.10.2024", None),
+], ids=["byline-local-time", "day-month", "iso-offset", "pm-gmt", "none", "german-month", "german-dotted",
+        "german-dotted-uhr", "dotted-ambiguous"])
 def test_date_in_text(text: str, expected: str | None) -> None:
     assert date_in_text(text) == expected
 

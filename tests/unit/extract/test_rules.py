@@ -49,6 +49,48 @@ def test_rule_claims_its_noise(line: str, name: str) -> None:
     assert rule is not None and rule.name == name
 
 
+# The same furniture on German pages: each rule's German forms.
+GERMAN_NOISE = [
+    ("* Pflichtfeld", "newsletter_required_marker"),
+    ("Jetzt anmelden", "newsletter_button"),
+    ("Newsletter abonnieren", "newsletter_button"),
+    ("Ihre E-Mail-Adresse", "newsletter_email_prompt"),
+    ("Melden Sie sich jetzt für unseren kostenlosen Newsletter an und verpassen Sie keine Nachricht mehr aus der Region.",
+     "newsletter_pitch"),
+    ("Sie können sich jederzeit wieder abmelden.", "newsletter_privacy"),
+    ("Die wichtigsten Nachrichten aus der Region jeden Morgen in Ihrem Postfach.", "newsletter_inbox_pitch"),
+    ("Diese Audioversion wurde künstlich erzeugt.", "audio_ai_notice"),
+    ("Artikel anhören", "audio_player_label"),
+    ("Kommentare (12)", "comments_widget"),
+    ("Kommentar schreiben", "comments_widget"),
+    ("Artikel teilen", "share_widget"),
+    ("Auf Facebook teilen", "share_widget"),
+    ("Link kopieren", "share_widget"),
+    ("Folgen Sie uns auf Instagram", "follow_us"),
+    ("Zum Inhalt springen", "skip_link"),
+    ("Startseite", "account_link"),
+    ("Nach oben", "account_link"),
+    ("Aktualisiert am 14.03.2025, 17:45 Uhr", "updated_label"),
+    ("Schlagworte: Verkehr, Stadtrat", "tag_list_label"),
+    ("Foto: Max Müller/dpa", "caption_credit_label"),
+    ("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie_banner"),
+    ("Jetzt weiterlesen mit RB+", "paywall_prompt"),
+    ("Sie haben bereits ein Abo? Hier anmelden", "paywall_prompt"),
+    ("Lesen Sie auch: Busfahrer streiken erneut", "read_more_link"),
+    ("Weiterlesen", "read_more_link"),
+    ("Weiter nach der Anzeige", "advert_label"),
+    ("© 2025 Regionalbote Medien GmbH. Alle Rechte vorbehalten.", "copyright_line"),
+    ("Impressum", "copyright_line"),
+    ("Nächster Artikel", "post_navigation"),
+]
+
+
+@pytest.mark.parametrize(("line", "name"), GERMAN_NOISE, ids=[name for _, name in GERMAN_NOISE])
+def test_rule_claims_german_noise(line: str, name: str) -> None:
+    rule = rules.match_line_rule(line, rules.TEXT_LINE_RULES)
+    assert rule is not None and rule.name == name
+
+
 PROSE = [
     "Get every issue delivered for less (Upgrade to Premium for $4.99/mo)",
     "Turnout rose sharply this year (about 3/4 of voters)",
@@ -62,6 +104,9 @@ PROSE = [
     "Subscribers to the streaming service will pay two dollars more each month from January.",
     "The council says it will discredit: nothing.",
     "Reply to the consultation by Friday, the council said.",
+    "Die Stadt will den Newsletter für Anwohner künftig jede Woche verschicken, sagte die Sprecherin am Montag.",
+    "Wer das Abo abschließen will, muss nach Angaben der Verbraucherzentrale genau auf die Laufzeit achten.",
+    "Die Polizei bittet Zeugen, sich zu melden, und will die Kommentare im Netz auswerten.",
 ]
 
 
@@ -84,6 +129,11 @@ def test_prose_is_left_alone(line: str) -> None:
     ("More articles", rules.SECTION_END_HEADING),
     ("About the author", rules.AUTHOR_BIO_HEADING),
     ("About Jane Doe", rules.AUTHOR_BIO_HEADING),
+    ("Das könnte Sie auch interessieren", rules.SECTION_END_HEADING),
+    ("Mehr zum Thema", rules.SECTION_END_HEADING),
+    ("Meistgelesen", rules.SECTION_END_HEADING),
+    ("Kommentare (12)", rules.COMMENTS_HEADING),
+    ("Inhaltsverzeichnis", rules.TOC_HEADING),
     ("Wednesday November 20, 2019", rules.STAMP_DATE),
     ("11/20/2019 01:14 PM", rules.STAMP_DATE),
 ])

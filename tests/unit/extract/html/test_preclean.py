@@ -58,6 +58,29 @@ def test_news_feed_rail_found_by_its_heading() -> None:
     assert removed == {"news_feed": 1}
 
 
+GERMAN_PROSE = ("<p>Der Stadtrat hat am Donnerstag nach langer Debatte den Bau der neuen Straßenbahnlinie beschlossen, "
+                "deren Kosten nach Angaben der Verwaltung inzwischen deutlich über der ersten Schätzung liegen.</p>")
+
+
+@pytest.mark.parametrize(("widget", "noise_class"), [
+    ('<div class="n2"><div>Der Morgen-Newsletter</div><div>Ihre E-Mail-Adresse</div><div>* Pflichtfeld</div>'
+     '<a href="#">Jetzt anmelden</a></div>', "newsletter"),
+    ('<div class="a1"><div>Artikel anhören</div><div>Diese Audioversion wurde künstlich erzeugt.</div></div>', "audio_notice"),
+    ('<div class="p3"><p>Sie haben bereits ein Abo?</p><a href="/login">Hier anmelden</a></div>', "paywall"),
+    ('<div class="s4"><span>Artikel teilen</span><a href="#">Facebook</a><a href="#">E-Mail</a></div>', "share"),
+    ('<div class="r8"><h2>Das könnte Sie auch interessieren</h2><a href="/a">Neuer Radweg am Fluss eröffnet</a></div>',
+     "teaser"),
+    ('<div class="f9"><h2>Meistgelesen</h2><div><span>16:58 Uhr</span><a href="/b">Einbruchserie in der Weststadt</a>'
+     '</div></div>', "news_feed"),
+    ('<div class="k6"><h2>Kommentare (12)</h2><div>Melden Sie sich an, um zu kommentieren.</div></div>', "comments"),
+], ids=["newsletter", "audio", "paywall", "share", "teaser", "news_feed", "comments"])
+def test_german_widgets_go_with_their_marker_or_heading(widget: str, noise_class: str) -> None:
+    text, removed = run(f"<div class='body'>{GERMAN_PROSE}{widget}{GERMAN_PROSE}</div>")
+    without_widget, _ = run(f"<div class='body'>{GERMAN_PROSE}{GERMAN_PROSE}</div>")
+    assert text.split() == without_widget.split()
+    assert removed == {noise_class: 1}
+
+
 def test_link_card_is_a_teaser() -> None:
     card = '<div class="c"><a href="/other"><div>Other story title</div><div>Its short lede.</div></a></div>'
     text, removed = run(f"<div class='body'>{PROSE}{card}{PROSE}</div>")
