@@ -228,7 +228,9 @@ def free_prose_length(tree: LexborHTMLParser, body: str, enough: float = float("
     ``FREE_PROSE_MIN_WORDS`` words whose first ``FREE_PROSE_PROBE`` characters are not in
     ``body``, outside links, in a block without a link of ``FREE_PROSE_LINK_CHARS`` characters
     (teasers and related-story lists: the text trafilatura rightly leaves out, and its recall run
-    too). Counting stops past ``enough``. What the recall retry can add to a text is there; on the
+    too), that no line rule claims (a sign-up box's pitch: the post-clean would remove it, and a
+    second run for it brings the box back glued into one paragraph with the page's other
+    furniture). Counting stops past ``enough``. What the recall retry can add to a text is there; on the
     pages where none is, the retry gave the same text (aeb-dev, wcxb-dev)."""
     root = tree.body
     if root is None:
@@ -246,7 +248,7 @@ def free_prose_length(tree: LexborHTMLParser, body: str, enough: float = float("
         if len(words) < FREE_PROSE_MIN_WORDS:
             continue
         run = " ".join(words)
-        if run[:FREE_PROSE_PROBE] in text:
+        if run[:FREE_PROSE_PROBE] in text or rules.match_line_rule(run) is not None:
             continue
         block, linked = node.parent, False
         while block is not None and block.tag not in PROSE_BLOCK_TAGS:

@@ -125,6 +125,16 @@ def test_free_prose_leaves_out_what_the_text_has_and_teasers() -> None:
     assert article.free_prose_length(TEASERS, "") == len((SENTENCE * 4).strip())
 
 
+def test_free_prose_leaves_out_lines_the_rules_remove() -> None:
+    # a sign-up box's pitch is a sentence the text lacks, but the post-clean would remove it: a
+    # second run for it brought the whole box back, and the page's other furniture with it
+    pitch = "Get the day's top headlines from the region delivered to your inbox every morning."
+    box = f"<div class='x'><div>{pitch}</div><a href='#'>Sign up</a></div>"
+    page = LexborHTMLParser(f"<html><body><p>{SENTENCE}</p>{box}</body></html>")
+    assert article.free_prose_length(page, SENTENCE) == 0
+    assert article.free_prose_length(page, "") == len(SENTENCE.strip())
+
+
 def test_free_prose_counts_runs_of_text_until_enough() -> None:
     page = LexborHTMLParser("<html><body>" + f"<p>{SENTENCE}</p>" * 5 + "<p>Too short to count as prose.</p></body></html>")
     run_length = len(SENTENCE.strip())
