@@ -165,7 +165,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("reporting_credit", BYLINE,
           r"^(additional |with |contributed )?reporting (by|from)\s+.{2,100}$|^.{2,80}\bcontributed reporting( to this (report|story|article))?\.?$", 25),
     # captions and credits
-    _rule("caption_credit", CAPTION, _CREDIT, 60),
+    # (not a list item: "- Rain jacket (Men’s/Women’s)", "3. Snake plant (Viper’s Bowstring / Saint George’s Sword)")
+    _rule("caption_credit", CAPTION, r"^(?!\s*([-•*–]|\d{1,3}[.)])\s).*" + _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
           rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
@@ -237,7 +238,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(vorherige[rs]?|nächste[rs]?) (artikel|beitrag|seite)\s*[:»›>]?$|^zurück zu(r|m) (übersicht|startseite|blog)$", 20),
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
     # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
-    _rule("newsletter_mention", NEWSLETTER, r"\bnewsletters?\b", 12),
+    # (not a list item, nor a line that introduces what follows: "My newsletter has:")
+    _rule("newsletter_mention", NEWSLETTER, r"^(?!\s*([-•*–]|\d{1,3}[.)])\s)(?!.*:$).*\bnewsletters?\b", 12),
     _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up|abonnieren)\b", 5),
 )
 
