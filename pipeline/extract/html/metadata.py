@@ -31,7 +31,8 @@ META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished"
                   "parsely-pub-date", "article.published", "published_time")
 META_URL = ("og:url",)
 # Elements that hold a visible byline ("By Jane Doe", "Published March 3, 2025 by Jane Doe").
-BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i]'
+BYLINE_ELEMENTS = ('[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i], '
+                   '[class*="autor" i]')  # German, Spanish, Portuguese, Polish: "autor", "autorin", "autores"
 # An author element longer than this is a bio or a box, not a name.
 NAME_ELEMENT_MAX_WORDS = 8
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")

@@ -55,3 +55,9 @@ def test_a_teaser_far_from_the_headline_is_not_a_standfirst() -> None:
 def test_the_visible_byline_names_the_authors(byline: str, authors: list[str]) -> None:
     header = f'<h1>Council approves harbour bridge repairs</h1><div class="byline">{byline}</div>'
     assert extract_article(page(header), ExtractOptions()).authors == authors
+
+
+@pytest.mark.parametrize("name", ["artikel-autor", "autorin", "autores"])
+def test_an_author_element_named_in_german_or_spanish(name: str) -> None:
+    header = f'<h1>Council approves harbour bridge repairs</h1><div class="{name}">Von Anna Müller</div>'
+    assert extract_article(page(header), ExtractOptions()).authors == ["Anna Müller"]
