@@ -155,7 +155,8 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
             r"reading\b.{0,40}$", 800),
     _marker(rules.PAYWALL, "already a subscriber", r"^already a subscriber\??.{0,30}$", 800),
     _marker(rules.COOKIE, "cookies", r"\b(we|this (web)?site|our (web)?site|our partners) (and our partners )?"
-            r"uses? cookies\b", 1000),
+            r"uses? cookies\b|\b(wir|diese (web)?seite|diese website|unsere (web)?seite|unsere website) "
+            r"(verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies\b", 1000),
     _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
     # the same widgets on German pages
     _marker(rules.NEWSLETTER, "pflichtfeld", r"^\*?\s*pflichtfeld(er)?\.?$", 800),
@@ -164,8 +165,6 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
     _marker(rules.AUDIO_NOTICE, "anhören", r"^((den |diesen )?(artikel|beitrag|text) )?anhören\b.{0,40}$", 300),
     _marker(rules.PAYWALL, "bereits", r"^((sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)|"
             r"bereits (abonnent|abonniert|registriert)(in)?)\??.{0,30}$", 800),
-    _marker(rules.COOKIE, "cookies", r"\b(wir|diese (web)?seite|diese website|unsere (web)?seite|unsere website) "
-            r"(verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies\b", 1000),
     _marker(rules.SHARE, "teilen", r"^((diesen |den )?(artikel|beitrag|seite) )?teilen:?$", 400),
 )
 # Headings that open a section of links to other stories (or of comments).
@@ -186,6 +185,9 @@ SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
                                r"( \(\d+\))?\s*:?$", re.I),
 }
 SECTION_MAX_CHARS = 2500
+# Section headings set as a paragraph over a list of links ("<p><strong>Related:</strong></p>").
+LABEL_CLASSES = (rules.TEASER, rules.NEWS_FEED)
+LABEL_MAX_CHARS = 60
 PROSE_MIN_WORDS = 30
 # A link that wraps a headline or a block of text is a teaser card for another story (a link
 # in running prose never holds a block).
@@ -373,6 +375,39 @@ def _remove_sections(tree: LexborHTMLParser, page_text: int, main_path: frozense
                 _add_following_links(heading, todo, noise_class)
 
 
+def _remove_labelled_link_lists(tree: LexborHTMLParser, todo: _Removals) -> None:
+    """A paragraph that only says "Related:" (a section heading's words, set as a label in a
+    ``<p>``) over lists of links to other stories: the label and the lists. Only lists whose
+    every item is a link go: a label over a list of the article's own points is no section."""
+    labels = {}
+    for first_list in tree.css("ul, ol"):
+        label = first_list.prev
+        while label is not None and not label.is_element_node:
+            label = label.prev
+        if label is not None and label.tag == "p":
+            labels.setdefault(label.mem_id, label)
+    for label in labels.values():
+        text = label.text(deep=True, separator=" ", strip=True)
+        if len(text) > LABEL_MAX_CHARS:
+            continue
+        text = " ".join(text.split())
+        noise_class = next((c for c in LABEL_CLASSES if SECTION_HEADINGS[c].match(text)), None)
+        if noise_class is None:
+            continue
+        lists = []
+        node = label.next
+        while node is not None:
+            if node.is_element_node:
+                items = node.css("li") if node.tag in ("ul", "ol") else []
+                if not items or any(item.css_first("a") is None for item in items):
+                    break
+                lists.append(node)
+            node = node.next
+        if lists:
+            for node in (label, *lists):
+                todo.add(node, noise_class)
+
+
 def _remove_link_cards(tree: LexborHTMLParser, page_text: int, main_path: frozenset[int], todo: _Removals) -> None:
     for headline in tree.css(LINK_CARDS):
         link = headline.parent
@@ -387,6 +422,7 @@ def _remove_widgets(tree: LexborHTMLParser, text_lower: str, page_text: int, rem
     main_path = main_text_path(tree)
     _remove_markers(tree, text_lower, page_text, main_path, todo)
     _remove_sections(tree, page_text, main_path, todo)
+    _remove_labelled_link_lists(tree, todo)
     _remove_link_cards(tree, page_text, main_path, todo)
     todo.apply(removed)
 

@@ -73,12 +73,30 @@ GERMAN_PROSE = ("<p>Der Stadtrat hat am Donnerstag nach langer Debatte den Bau d
     ('<div class="f9"><h2>Meistgelesen</h2><div><span>16:58 Uhr</span><a href="/b">Einbruchserie in der Weststadt</a>'
      '</div></div>', "news_feed"),
     ('<div class="k6"><h2>Kommentare (12)</h2><div>Melden Sie sich an, um zu kommentieren.</div></div>', "comments"),
-], ids=["newsletter", "audio", "paywall", "share", "teaser", "news_feed", "comments"])
+    ('<div class="c1"><p>Wir verwenden Cookies, um Ihnen ein optimales Nutzungserlebnis zu bieten.</p>'
+     '<a href="#">Alle akzeptieren</a></div>', "cookie"),
+], ids=["newsletter", "audio", "paywall", "share", "teaser", "news_feed", "comments", "cookie"])
 def test_german_widgets_go_with_their_marker_or_heading(widget: str, noise_class: str) -> None:
     text, removed = run(f"<div class='body'>{GERMAN_PROSE}{widget}{GERMAN_PROSE}</div>")
     without_widget, _ = run(f"<div class='body'>{GERMAN_PROSE}{GERMAN_PROSE}</div>")
     assert text.split() == without_widget.split()
     assert removed == {noise_class: 1}
+
+
+@pytest.mark.parametrize("label", ["<strong>Related:</strong>", "<b>YOU MIGHT ALSO LIKE:</b>", "Mehr zum Thema:"])
+def test_a_label_paragraph_over_lists_of_links_goes_with_them(label: str) -> None:
+    links = '<ul><li><a href="/a">Bus drivers strike again on Monday</a></li><li><a href="/b">A new cycle path opens</a></li></ul>'
+    text, removed = run(f"<div class='body'>{PROSE}<p>{label}</p>{links}{PROSE}</div>")
+    without, _ = run(f"<div class='body'>{PROSE}{PROSE}</div>")
+    assert text.split() == without.split()
+    assert removed == {"teaser": 2}
+
+
+def test_a_label_paragraph_over_the_article_own_points_stays() -> None:
+    points = "<ul><li>Two new lines by 2030</li><li>A <a href='/plan'>plan</a> for the depot</li></ul>"
+    text, removed = run(f"<div class='body'>{PROSE}<p><strong>Related:</strong></p>{points}{PROSE}</div>")
+    assert "Two new lines by 2030" in text and "Related:" in text
+    assert removed == {}
 
 
 def test_link_card_is_a_teaser() -> None:
