@@ -176,7 +176,13 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
           r"accept (all )?cookies|manage (cookies|consent|preferences)|"
           r"(wir|diese (web)?seite|diese website) (verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies|"
-          r"cookie-(einstellungen|richtlinie|hinweis)|(alle )?cookies akzeptieren)\b", 60, needs=("cookie", "manage ")),
+          r"cookie-(einstellungen|richtlinie|hinweis)|(alle )?cookies akzeptieren)\b|"
+          # an embed's placeholder that waits for consent: "Allow Twitter content?", "Externen Inhalt einblenden"
+          r"^(allow .{1,30} content\??|accept and continue|allow and continue)$|\bwe ask for your permission before anything is loaded\b|"
+          r"\bto (view|show you|see|display) this content,? (we need your (permission|consent)|(please )?(enable|accept|allow))\b|"
+          r"^empfohlener (redaktioneller )?inhalt$|^externen? inhalte? (einblenden|anzeigen|laden|zulassen|aktivieren)$|"
+          r"\bich bin damit einverstanden, dass mir externe inhalte\b", 60,
+          needs=("cookie", "manage ", "content", "continue", "permission", "inhalt")),
     # paywalls and log-in prompts
     _rule("paywall_prompt", PAYWALL,
           r"^(subscribe|sign up|log ?in|register|sign in) (now )?to (continue|read|unlock|access|keep)\b.{0,80}$|"

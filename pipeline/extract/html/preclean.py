@@ -158,6 +158,9 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
             r"uses? cookies\b|\b(wir|diese (web)?seite|diese website|unsere (web)?seite|unsere website) "
             r"(verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies\b", 1000),
     _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
+    # the placeholder of an embed (a post, a video, a map) that waits for consent to load it
+    _marker(rules.COOKIE, "content", r"^(allow .{1,30} content\??|(this|the) (content|item|article|page) (is provided by|contains "
+            r"content (provided )?(by|from))\b.{0,250}|.{0,120}\bto (view|show you|see|display) this content\b.{0,200})$", 1000),
     # the same widgets on German pages
     _marker(rules.NEWSLETTER, "pflichtfeld", r"^\*?\s*pflichtfeld(er)?\.?$", 800),
     _marker(rules.AUDIO_NOTICE, "künstlich", r"^diese[rs]? (audio(version|fassung|datei)?|artikel|beitrag|text) (wurde|ist) "
@@ -166,6 +169,8 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
     _marker(rules.PAYWALL, "bereits", r"^((sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)|"
             r"bereits (abonnent|abonniert|registriert)(in)?)\??.{0,30}$", 800),
     _marker(rules.SHARE, "teilen", r"^((diesen |den )?(artikel|beitrag|seite) )?teilen:?$", 400),
+    _marker(rules.COOKIE, "inhalt", r"^(empfohlener (redaktioneller )?inhalt|externen? inhalte? (einblenden|anzeigen|laden|zulassen|"
+            r"aktivieren)|.{0,40}\bich bin damit einverstanden, dass mir externe inhalte\b.{0,250})$", 1000),
 )
 # Headings that open a section of links to other stories (or of comments).
 SECTION_HEADING_TAGS = ('h2, h3, h4, h5, h6, [class*="title" i], [class*="header" i], [class*="heading" i], '

@@ -82,6 +82,9 @@ GERMAN_NOISE = [
     ("© 2025 Regionalbote Medien GmbH. Alle Rechte vorbehalten.", "copyright_line"),
     ("Impressum", "copyright_line"),
     ("Nächster Artikel", "post_navigation"),
+    ("Empfohlener redaktioneller Inhalt", "cookie_banner"),
+    ("Externen Inhalt einblenden", "cookie_banner"),
+    ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden.", "cookie_banner"),
 ]
 
 
@@ -196,6 +199,9 @@ def test_needs_literals_are_lower_case_and_never_change_a_decision() -> None:
     ("Aerial view of the valley. Bild: Max Muster", "caption_trailing_credit"),
     ("The launch pad (video courtesy: NASA TV)", "caption_trailing_credit"),
     ("Terms of use", "copyright_line"),
+    ("Allow Twitter content?", "cookie_banner"),
+    ("This content is provided by YouTube. To show you this content, we need your permission to use cookies.", "cookie_banner"),
+    ("Accept and continue", "cookie_banner"),
 ])
 def test_guarded_rules_still_claim_their_noise(line: str, name: str) -> None:
     rule = rules.match_line_rule(line)

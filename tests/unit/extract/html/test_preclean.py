@@ -75,12 +75,24 @@ GERMAN_PROSE = ("<p>Der Stadtrat hat am Donnerstag nach langer Debatte den Bau d
     ('<div class="k6"><h2>Kommentare (12)</h2><div>Melden Sie sich an, um zu kommentieren.</div></div>', "comments"),
     ('<div class="c1"><p>Wir verwenden Cookies, um Ihnen ein optimales Nutzungserlebnis zu bieten.</p>'
      '<a href="#">Alle akzeptieren</a></div>', "cookie"),
-], ids=["newsletter", "audio", "paywall", "share", "teaser", "news_feed", "comments", "cookie"])
+    ('<div class="k9"><p>Empfohlener redaktioneller Inhalt</p><p>An dieser Stelle finden Sie einen externen Inhalt, der den '
+     'Artikel ergänzt.</p><p>Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden.</p></div>', "cookie"),
+], ids=["newsletter", "audio", "paywall", "share", "teaser", "news_feed", "comments", "cookie", "embed-consent"])
 def test_german_widgets_go_with_their_marker_or_heading(widget: str, noise_class: str) -> None:
     text, removed = run(f"<div class='body'>{GERMAN_PROSE}{widget}{GERMAN_PROSE}</div>")
     without_widget, _ = run(f"<div class='body'>{GERMAN_PROSE}{GERMAN_PROSE}</div>")
     assert text.split() == without_widget.split()
     assert removed == {noise_class: 1}
+
+
+def test_an_embed_waiting_for_consent_goes_with_its_notice() -> None:
+    placeholder = ('<div class="k9"><p>This content is provided by YouTube, which may be using cookies and other '
+                   'technologies. To show you this content, we need your permission to use cookies.</p>'
+                   '<p>You can use the buttons below to amend your preferences.</p><a href="#">Allow and continue</a></div>')
+    text, removed = run(f"<div class='body'>{PROSE}{placeholder}{PROSE}</div>")
+    without, _ = run(f"<div class='body'>{PROSE}{PROSE}</div>")
+    assert text.split() == without.split()
+    assert removed == {"cookie": 1}
 
 
 @pytest.mark.parametrize("label", ["<strong>Related:</strong>", "<b>YOU MIGHT ALSO LIKE:</b>", "Mehr zum Thema:"])
