@@ -134,7 +134,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("share_widget", SHARE,
           r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
           r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|"
-          r"((diesen |den )?(artikel|beitrag) )?teilen|drucken|link kopieren|per e-?mail (versenden|senden|teilen)|auf \w+ teilen)"
+          r"((diesen |den )?(artikel|beitrag) )?teilen|drucken|link kopieren|per e-?mail (versenden|senden|teilen)|auf \w+ teilen|"
+          r"share full (article|story)|share (via|by) (e-?mail|sms|text)|gift (this )?(article|story)|give this (article|story)|"
+          r"artikel verschenken)"
           r"[:!]?$"),
     _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|folgen sie uns|suivez-nous|síguenos)[:!]?$|"
           r"^(folgen sie uns|folge uns) (auf|bei)\b.{0,60}$|"
@@ -148,7 +150,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(menu|search|home|close|log ?in|log ?out|sign ?in|sign ?out|register|my account|account|"
           r"open menu|close menu|toggle navigation|back to top|go to top|top|"
           r"startseite|anmelden|abmelden|einloggen|ausloggen|suche|menü|menü öffnen|menü schließen|schließen|mein konto|"
-          r"registrieren|nach oben|zurück nach oben|zum seitenanfang)$"),
+          r"registrieren|nach oben|zurück nach oben|zum seitenanfang|zur startseite|"
+          r"save( (this )?(article|story))?|save for later|bookmark|add to (favou?rites|bookmarks|reading list)|(font|text) size|"
+          r"merken|zur merkliste hinzufügen|schriftgröße)$"),
     _rule("updated_label", DATELINE,
           rf"^((last )?updated|published|posted|modified|(zuletzt )?aktualisiert|veröffentlicht|erschienen|stand)"
           rf"( on| at| am| um)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
@@ -205,7 +209,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^((advertisement|advert)+|ad|sponsored( content)?|promoted( content)?|paid content|anzeige|werbung|publicidad|publicité|"
           r"(advertiser|advertising|affiliate) disclosure|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story)|"
-          r"weiter (nach|unter) der (anzeige|werbung)|(der )?(artikel|text) (geht|wird) (nach|unter) der (anzeige|werbung) "
+          r"advertisement\s*[-–:]\s*scroll to continue|weiter (nach|unter) der (anzeige|werbung)|(der )?(artikel|text) (geht|wird) (nach|unter) der (anzeige|werbung) "
           r"(weiter|fortgesetzt))$"),
     # a CMS shortcode the template printed instead of running: "[button link=...]Send us ...[/button]"
     _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40, needs=("[",)),

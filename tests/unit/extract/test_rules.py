@@ -202,6 +202,12 @@ def test_needs_literals_are_lower_case_and_never_change_a_decision() -> None:
     ("Allow Twitter content?", "cookie_banner"),
     ("This content is provided by YouTube. To show you this content, we need your permission to use cookies.", "cookie_banner"),
     ("Accept and continue", "cookie_banner"),
+    ("Share full article", "share_widget"),
+    ("Gift this article", "share_widget"),
+    ("Artikel verschenken", "share_widget"),
+    ("Save for later", "account_link"),
+    ("Zur Merkliste hinzufügen", "account_link"),
+    ("Advertisement - Scroll to continue", "advert_label"),
 ])
 def test_guarded_rules_still_claim_their_noise(line: str, name: str) -> None:
     rule = rules.match_line_rule(line)
