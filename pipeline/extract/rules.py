@@ -282,7 +282,7 @@ SECTION_END_HEADING = re.compile(
     r"in case you missed it|elsewhere on .{1,40}|"
     r"mehr zum thema|das könnte (sie|dich) (auch )?interessieren|auch interessant|meist ?gelesen(e artikel)?|"
     r"am meisten gelesen|(weitere|ähnliche|verwandte|neueste) (artikel|beiträge|nachrichten|meldungen|themen)|"
-    r"empfehlungen( der redaktion)?|top-?themen|mehr (aus|von|zu) .{1,40})\s*(:|\.\.\.|…)?$",
+    r"empfehlungen( der redaktion)?|top-?themen|mehr (aus|von) .{1,40})\s*(:|\.\.\.|…)?$",
     re.IGNORECASE,
 )
 # Headings that open a comment thread: the body is over (class COMMENTS).
