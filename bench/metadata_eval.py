@@ -8,7 +8,7 @@ the same run, trafilatura's own metadata (``trafilatura.extract_metadata(html, d
 
 Figures, per field, over the pages whose truth gives that field:
 - title: exact (case, spacing and Unicode form aside) and the mean word F1;
-- author: found (the truth's first name, before any comma, is among the record's authors), wrong
+- author: found (the truth's first name, before any comma, "and", "&" or "|", is among the record's authors), wrong
   (authors given, that name not among them) or missing;
 - date: right (same day), wrong (another day) or missing.
 Text captures (``build/wcxb-dev-text``, ``make benchmarks-text``) have no reference: the pipeline's
@@ -53,10 +53,14 @@ def word_f1(truth: str, found: str | None) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# Where the truth's first author ends: "Jared Newman and Sam Singleton", "Maria & Katerina", "Jane Doe | The Newsroom".
+TRUTH_AUTHOR_SPLIT = re.compile(r"\s*[,;|]\s*|\s+(?:and|&)\s+")
+
+
 def author_verdict(truth: str, authors: list[str]) -> str:
     if not authors:
         return "missing"
-    first = normalized(truth.split(",")[0])
+    first = normalized(TRUTH_AUTHOR_SPLIT.split(truth)[0])
     return "found" if any(first == normalized(a) or first in normalized(a) for a in authors) else "wrong"
 
 

@@ -16,7 +16,7 @@ from pipeline.extract import rules
 from pipeline.extract.dates import MONTH_NAME, date_in_text
 
 # The word that opens the names, in the languages whose news sites we read.
-BY_WORD = r"(?:by|words by|written by|posted by|von|por|par|di|oleh)"
+BY_WORD = r"(?:by|words by|written by|posted by|text by|story by|article by|report by|von|por|par|di|oleh)"
 # A line that opens with the names: "By Ann Lee", "Von Anna Müller" (a story list's stamp, too).
 BYLINE = re.compile(rf"^{BY_WORD}\s+(?P<rest>[A-Z\u00c0-\u024f].{{1,200}})$", re.IGNORECASE)
 # The same, maybe after a date and its label: "Published March 3, 2025 by Dana Whitfield".

@@ -25,7 +25,9 @@ METADATA_TYPES = re.compile(rf"{ARTICLE_TYPES.pattern}|WebPage", re.IGNORECASE)
 META_TITLE = ("og:title", "twitter:title", "dc.title", "headline")
 META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
 META_SITE_NAME = ("og:site_name", "application-name", "al:ios:app_name")
-META_AUTHOR = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+META_AUTHOR = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "authors",
+               "citation_author", "dc:creator", "dc.creator.aut", "dcterms.creator", "dcsext.author", "rbauthors",
+               "cxenseparse:author", "shareaholic:article_author_name")
 META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "dc.date.issued", "dc.date", "date", "sailthru.date",
                   "parsely-pub-date", "article.published", "published_time")
@@ -33,6 +35,11 @@ META_URL = ("og:url",)
 # Elements that hold a visible byline ("By Jane Doe", "Published March 3, 2025 by Jane Doe").
 BYLINE_ELEMENTS = ('[class*="byline" i], [id*="byline" i], [class*="author" i], [class*="dateline" i], '
                    '[class*="autor" i]')  # German, Spanish, Portuguese, Polish: "autor", "autorin", "autores"
+# Author keys of the library conventions, which write the surname first: "Kaufman, Jeff T.".
+META_AUTHOR_SURNAME_FIRST = frozenset({"citation_author", "dc.creator", "dc:creator", "dc.creator.aut", "dcterms.creator"})
+SURNAME_FIRST = re.compile(r"^(?P<surname>[A-Z\u00c0-\u024f][\w'’-]+),\s*(?P<given>[A-Z\u00c0-\u024f][\w'’-]+(?:\s+[A-Z]\.?)*)$")
+# Where the walk up from a name stops looking for page furniture (see _in_page_furniture).
+PAGE_CONTAINERS = frozenset({"main", "article", "body", "html"})
 # An author element longer than this is a bio or a box, not a name.
 NAME_ELEMENT_MAX_WORDS = 8
 META_LOCALE = ("og:locale", "content-language", "language", "dc.language")
@@ -62,6 +69,12 @@ def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
         if key and value:
             found.setdefault(key.strip().lower(), value)
     return found
+
+
+def _first_name_first(value: str) -> str:
+    """"Kaufman, Jeff T." -> "Jeff T. Kaufman"; anything else as it is."""
+    m = SURNAME_FIRST.match(value.strip())
+    return f"{m['given']} {m['surname']}" if m else value
 
 
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -122,9 +135,10 @@ def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _in_page_furniture(node: LexborNode) -> bool:
     """Inside a sidebar, footer, menu or comment thread: a name there is another story's or a
-    commenter's."""
+    commenter's. The walk stops at the page's ``<main>``, ``<article>`` or ``<body>``: templates
+    name the whole page by its layout ("has-sidebar" on ``<body>``)."""
     parent = node.parent
-    while parent is not None:
+    while parent is not None and parent.tag not in PAGE_CONTAINERS:
         names = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}".lower()
         if parent.tag in ("aside", "footer", "nav") or "comment" in names or "sidebar" in names:
             return True
@@ -181,7 +195,8 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     result.authors = clean_authors(_names(ld.get("author"), by_id))
     if not result.authors:
-        result.authors = clean_authors([v for k, v in meta.items() if k in META_AUTHOR])
+        result.authors = clean_authors([_first_name_first(v) if k in META_AUTHOR_SURNAME_FIRST else v
+                                        for k, v in meta.items() if k in META_AUTHOR])
     if not result.authors:
         result.authors = clean_authors([n.text(strip=True) for n in tree.css('[rel="author"], [itemprop="author"]')])
     if not result.authors:

@@ -82,3 +82,26 @@ def test_article_object_wins_over_a_web_page_listed_before_it() -> None:
 ], ids=["name-and-date", "name", "label", "bio-link", "the-author", "one-word", "sidebar", "commenter"])
 def test_author_element_holding_only_a_name(body: str, expected: list[str]) -> None:
     assert meta_of("", body).authors == expected
+
+
+def test_a_page_named_for_its_sidebar_still_has_a_byline() -> None:
+    page = LexborHTMLParser('<html><body class="single has-sidebar"><main><h1>Headline</h1>'
+                            '<a class="the-author">Zoe Lind</a></main><div class="sidebar">'
+                            '<span class="author">Max Roe</span></div></body></html>')
+    assert html_metadata(page).authors == ["Zoe Lind"]
+    page = LexborHTMLParser('<html><body class="has-sidebar"><div class="sidebar"><span class="author">Max Roe</span>'
+                            '</div></body></html>')
+    assert html_metadata(page).authors == []
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ('<meta name="citation_author" content="Kaufman, Jeff T.">', ["Jeff T. Kaufman"]),
+    ('<meta name="dc.creator" content="Jane Doe">', ["Jane Doe"]),
+    ('<meta name="cXenseParse:author" content="Harry Rabinowitz">', ["Harry Rabinowitz"]),
+], ids=["surname-first", "dublin-core", "cxense"])
+def test_author_meta_keys(head: str, expected: list[str]) -> None:
+    assert meta_of(head).authors == expected
+
+
+def test_a_credit_line_that_says_text_by() -> None:
+    assert meta_of("", '<div class="collection-byline">Text by <a href="/c/hd">Hana Dukes</a></div>').authors == ["Hana Dukes"]
