@@ -139,10 +139,16 @@ class WidgetMarker:
     phrase: str
     pattern: re.Pattern[str]
     max_chars: int = 600
+    language: str = ""  # a marker of one language's pages: looked for only where LANGUAGE_HINTS finds it
 
 
-def _marker(noise_class: str, phrase: str, pattern: str, max_chars: int = 600) -> WidgetMarker:
-    return WidgetMarker(noise_class, phrase, re.compile(pattern, re.IGNORECASE), max_chars)
+def _marker(noise_class: str, phrase: str, pattern: str, max_chars: int = 600, language: str = "") -> WidgetMarker:
+    return WidgetMarker(noise_class, phrase, re.compile(pattern, re.IGNORECASE), max_chars, language)
+
+
+# Words nearly every page of the language holds and other pages rarely do: a language's markers
+# are not searched for on pages without one of them (each phrase is one more scan of the text).
+LANGUAGE_HINTS = {"de": (" und ", " der ")}
 
 
 WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
@@ -159,18 +165,21 @@ WIDGET_MARKERS: tuple[WidgetMarker, ...] = (
             r"(verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies\b", 1000),
     _marker(rules.SHARE, "share this", r"^share this( article| story| post| page)?:?$", 400),
     # the placeholder of an embed (a post, a video, a map) that waits for consent to load it
-    _marker(rules.COOKIE, "content", r"^(allow .{1,30} content\??|(this|the) (content|item|article|page) (is provided by|contains "
-            r"content (provided )?(by|from))\b.{0,250}|.{0,120}\bto (view|show you|see|display) this content\b.{0,200})$", 1000),
+    # (phrases a page rarely holds otherwise: every element around a phrase is looked at)
+    _marker(rules.COOKIE, "this content", r"^(this content is provided by\b.{0,250}|"
+            r".{0,120}\bto (view|show you|see|display) this content\b.{0,200})$", 1000),
+    _marker(rules.COOKIE, "content?", r"^allow .{1,30} content\?$", 1000),
     # the same widgets on German pages
-    _marker(rules.NEWSLETTER, "pflichtfeld", r"^\*?\s*pflichtfeld(er)?\.?$", 800),
+    _marker(rules.NEWSLETTER, "pflichtfeld", r"^\*?\s*pflichtfeld(er)?\.?$", 800, "de"),
     _marker(rules.AUDIO_NOTICE, "künstlich", r"^diese[rs]? (audio(version|fassung|datei)?|artikel|beitrag|text) (wurde|ist) "
-            r".{0,40}\b(künstlich|künstlicher intelligenz|ki)\b.{0,40}$"),
-    _marker(rules.AUDIO_NOTICE, "anhören", r"^((den |diesen )?(artikel|beitrag|text) )?anhören\b.{0,40}$", 300),
-    _marker(rules.PAYWALL, "bereits", r"^((sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)|"
-            r"bereits (abonnent|abonniert|registriert)(in)?)\??.{0,30}$", 800),
-    _marker(rules.SHARE, "teilen", r"^((diesen |den )?(artikel|beitrag|seite) )?teilen:?$", 400),
-    _marker(rules.COOKIE, "inhalt", r"^(empfohlener (redaktioneller )?inhalt|externen? inhalte? (einblenden|anzeigen|laden|zulassen|"
-            r"aktivieren)|.{0,40}\bich bin damit einverstanden, dass mir externe inhalte\b.{0,250})$", 1000),
+            r".{0,40}\b(künstlich|künstlicher intelligenz|ki)\b.{0,40}$", 600, "de"),
+    _marker(rules.AUDIO_NOTICE, "anhören", r"^((den |diesen )?(artikel|beitrag|text) )?anhören\b.{0,40}$", 300, "de"),
+    _marker(rules.PAYWALL, "bereits ein", r"^(sie haben|du hast) bereits ein(en)? (abo|abonnement|konto|zugang)\??.{0,30}$", 800, "de"),
+    _marker(rules.PAYWALL, "bereits abonn", r"^bereits (abonnent|abonniert)(in)?\??.{0,30}$", 800, "de"),
+    _marker(rules.SHARE, "teilen", r"^((diesen |den )?(artikel|beitrag|seite) )?teilen:?$", 400, "de"),
+    _marker(rules.COOKIE, "redaktioneller inhalt", r"^empfohlener redaktioneller inhalt$", 1000, "de"),
+    _marker(rules.COOKIE, "externe", r"^(externen? inhalte? (einblenden|anzeigen|laden|zulassen|aktivieren)|"
+            r".{0,40}\bich bin damit einverstanden, dass mir externe inhalte\b.{0,250})$", 1000, "de"),
 )
 # Headings that open a section of links to other stories (or of comments).
 SECTION_HEADING_TAGS = ('h2, h3, h4, h5, h6, [class*="title" i], [class*="header" i], [class*="heading" i], '
@@ -360,8 +369,9 @@ def _add_innermost_popups(popups: list[LexborNode], page_text: int, main_path: f
 
 def _remove_markers(tree: LexborHTMLParser, text_lower: str, page_text: int, main_path: frozenset[int],
                     todo: _Removals) -> None:
+    languages = {language for language, hints in LANGUAGE_HINTS.items() if any(hint in text_lower for hint in hints)}
     for marker in WIDGET_MARKERS:
-        if marker.phrase not in text_lower:
+        if (marker.language and marker.language not in languages) or marker.phrase not in text_lower:
             continue
         for node in tree.css(f':lexbor-contains("{marker.phrase}" i)'):
             text = node.text(deep=True, separator=" ", strip=True)
