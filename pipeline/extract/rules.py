@@ -65,7 +65,10 @@ class LineRule:
             return False
         if self.needs:
             lowered = line.lower() if lowered is None else lowered
-            if not any(literal in lowered for literal in self.needs):
+            for literal in self.needs:  # a plain loop: any() over a generator cost more than the tests
+                if literal in lowered:
+                    break
+            else:
                 return False
         return bool(self.pattern.search(line))
 
@@ -174,7 +177,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
           rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
-          needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/", "foto", "bild", "grafik")),
+          needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/", "foto", "bild:", "bild ",
+                 "bilder", "bildquelle", "grafik")),
     # cookie banners
     _rule("cookie_banner", COOKIE,
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
@@ -182,11 +186,11 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(wir|diese (web)?seite|diese website) (verwenden|verwendet|nutzen|nutzt|setzen|setzt) cookies|"
           r"cookie-(einstellungen|richtlinie|hinweis)|(alle )?cookies akzeptieren)\b|"
           # an embed's placeholder that waits for consent: "Allow Twitter content?", "Externen Inhalt einblenden"
-          r"^(allow .{1,30} content\??|accept and continue|allow and continue)$|\bwe ask for your permission before anything is loaded\b|"
+          r"^(allow .{1,30} content\?|accept and continue|allow and continue)$|\bwe ask for your permission before anything is loaded\b|"
           r"\bto (view|show you|see|display) this content,? (we need your (permission|consent)|(please )?(enable|accept|allow))\b|"
           r"^empfohlener (redaktioneller )?inhalt$|^externen? inhalte? (einblenden|anzeigen|laden|zulassen|aktivieren)$|"
           r"\bich bin damit einverstanden, dass mir externe inhalte\b", 60,
-          needs=("cookie", "manage ", "content", "continue", "permission", "inhalt")),
+          needs=("cookie", "manage ", "content?", "and continue", "permission", "this content", "inhalt")),
     # paywalls and log-in prompts
     _rule("paywall_prompt", PAYWALL,
           r"^(subscribe|sign up|log ?in|register|sign in) (now )?to (continue|read|unlock|access|keep)\b.{0,80}$|"
@@ -233,7 +237,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$|"
-          r"\b(in|direkt in) (ihr|ihrem|dein|deinem) (e-?mail-)?postfach[.!]?$", 30),
+          r"\b(in|direkt in) (ihr|ihrem|dein|deinem) (e-?mail-)?postfach[.!]?$", 30,
+          needs=("inbox", "no spam", "sign up", "postfach")),
     _rule("copyright_line", FOOTER,
           r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
           r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$|"
@@ -355,7 +360,17 @@ def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | N
     """
     words = len(line.split())
     lowered = line.lower()
-    for rule in LINE_RULES + extra:
-        if rule.matches(line, words, lowered):
-            return rule
+    # ``LineRule.matches`` inlined: this loop runs for every rule on every line of every page
+    for group in (LINE_RULES, extra):
+        for rule in group:
+            if words > rule.max_words:
+                continue
+            if rule.needs:
+                for literal in rule.needs:
+                    if literal in lowered:
+                        break
+                else:
+                    continue
+            if rule.pattern.search(line):
+                return rule
     return None
