@@ -66,7 +66,8 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
 
     The headline is the first heading-like line equal to the known title, or whose words are
     mostly the URL slug's (at least ANCHOR_MIN_SLUG_WORDS of them) and which prose follows
-    within ANCHOR_REACH lines.
+    within ANCHOR_REACH lines; when that line is glued to the lines around it, a match set apart
+    by blank lines before the prose under it is preferred.
     """
     slug = slug_words(url)
     matches = [line for line in lines if _names_the_article(line, slug, title_hint)
@@ -76,6 +77,10 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     if line is None:
         return None
     first = _next_prose(lines, line.index)
+    if not line.gap_before:
+        # A line glued to others (a breadcrumb's last step, a menu's entry) and, before the prose
+        # under it, a match set apart: that one is the page's headline.
+        line = next((m for m in matches if line.index < m.index < first and m.gap_before), line)
     if is_prose(line.text):
         # claimed now, or the run search would weigh it as the body's first paragraph
         line.mark("headline")

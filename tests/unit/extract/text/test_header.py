@@ -105,6 +105,18 @@ def test_a_list_item_anchors_when_no_other_line_names_the_article() -> None:
     assert headline_anchor(lines, URL, None) == (1, 2)
 
 
+def test_a_headline_set_apart_wins_over_a_glued_breadcrumb_step_naming_the_article() -> None:
+    lines = split_lines(f"Menu of the site\nHome News {HEADLINE}\n\n{HEADLINE}\n\n{P1}\n\n{P2}")
+    assert headline_anchor(lines, URL, None) == (2, 3)
+    header = extract_header(lines, 3, site_name=None, url=URL, title_hint=None, anchor_headline=2)
+    assert header.title == HEADLINE
+
+
+def test_a_glued_headline_keeps_the_anchor_against_a_subheading_under_its_first_paragraph() -> None:
+    lines = split_lines(f"* Menu entry\n{HEADLINE}\n\n{P1}\n\nNew library in the old station opens\n\n{P2}")
+    assert headline_anchor(lines, URL, None) == (1, 2)
+
+
 def test_three_slug_words_making_the_whole_heading_anchor() -> None:
     assert headline_anchor(blocks("Council news library", P1), URL, None) == (0, 1)
 
