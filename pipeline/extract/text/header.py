@@ -178,12 +178,16 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
     elif candidates:
         slug = slug_words(url)
 
-        def score(line: Line) -> tuple[float, bool, int]:
-            # the share of its words in the URL slug (two at least: one is chance), then a
-            # sentence-like length, then the nearest to the body: a headline sits above its article
+        def score(line: Line) -> tuple[bool, bool, float, bool, int]:
+            # two words of the URL slug at least (one is chance), and among such lines one set
+            # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
+            # the share of its words in the slug, then a sentence-like length, then the nearest to
+            # the body: a headline sits above its article
             words = {w.lower() for w in WORD.findall(line.text)}
             shared = len(words & slug)
-            return (shared / len(words) if shared >= 2 else 0.0, line.words >= HEADLINE_MIN_WORDS, line.index)
+            named = shared >= 2
+            return (named, named and line.gap_before, shared / len(words) if named else 0.0,
+                    line.words >= HEADLINE_MIN_WORDS, line.index)
 
         headline = max(candidates, key=score)
     if headline:

@@ -200,6 +200,19 @@ def test_a_list_item_is_not_the_headline_when_another_line_can_be() -> None:
     assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
 
 
+def test_among_lines_naming_the_slug_the_one_set_apart_is_the_headline() -> None:
+    # "Council library news" shares more of its words with the slug, but sits glued in a menu
+    lines = split_lines(f"Home\nCouncil library news\nContact\n\n{HEADLINE} this spring\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url=URL, title_hint=None)
+    assert header.title == f"{HEADLINE} this spring"
+
+
+def test_without_slug_words_a_line_set_apart_has_no_preference() -> None:
+    lines = split_lines(f"Jane Doe, Harbour Gazette Staff Writer\n\nHarbour\nCouncil opens new library soon\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url="https://example.org/story/54885", title_hint=None)
+    assert header.title == "Council opens new library soon"
+
+
 def test_a_nested_bullet_item_is_not_the_headline_when_another_line_can_be() -> None:
     lines = blocks(HEADLINE, "o Home and world news section page", P1)
     assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
