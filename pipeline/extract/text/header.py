@@ -34,6 +34,7 @@ ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share ro
 # one ending in a full stop or holding one before another word: that is a sentence of the body.
 HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
 INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
+GLUED_SLUG_MIN_CHARS = 12
 # A breadcrumb trail over the headline, rendered on its line ("Home » Blog » The headline"): the
 # title is its last step. Two separators of one kind at least, the steps before the last short.
 BREADCRUMB_SEPARATORS = (">", "›", "»", "▸", "|", " / ")
@@ -58,6 +59,18 @@ def slug_words(url: str | None) -> set[str]:
     """The words of a URL's path (digits left out): a headline's words, when the path has a slug."""
     path = url_path(url)
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
+
+
+def names_a_glued_slug(text: str, slug: set[str]) -> bool:
+    """The line's words run together are one of the URL's words, or hold one ("understandingwebdesign"
+    for "Understanding Web Design"): a slug written without hyphens (GLUED_SLUG_MIN_CHARS letters at least)."""
+    words = WORD.findall(text.lower())
+    joined = "".join(words)
+    if len(words) < 2 or len(joined) < GLUED_SLUG_MIN_CHARS:
+        return False
+    # the slug's word runs across the line's words: no single one of them holds it
+    return any(len(word) >= GLUED_SLUG_MIN_CHARS and (joined in word or (
+        word in joined and not any(word in w for w in words))) for word in slug)
 
 
 def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> tuple[int, int] | None:
@@ -184,7 +197,7 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
             # the share of its words in the slug, then a sentence-like length, then the nearest to
             # the body: a headline sits above its article
             words = {w.lower() for w in WORD.findall(line.text)}
-            shared = len(words & slug)
+            shared = len(words) if names_a_glued_slug(line.text, slug) else len(words & slug)
             named = shared >= 2
             return (named, named and line.gap_before, shared / len(words) if named else 0.0,
                     line.words >= HEADLINE_MIN_WORDS, line.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, slug_words, title_of
+from pipeline.extract.text.header import extract_header, headline_anchor, names_a_glued_slug, slug_words, title_of
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
@@ -205,6 +205,26 @@ def test_among_lines_naming_the_slug_the_one_set_apart_is_the_headline() -> None
     lines = split_lines(f"Home\nCouncil library news\nContact\n\n{HEADLINE} this spring\n\n{P1}")
     header = extract_header(lines, 4, site_name=None, url=URL, title_hint=None)
     assert header.title == f"{HEADLINE} this spring"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Understanding Web Design", True),  # the slug's word is the line's words run together
+    ("Small Business Cybersecurity Corner", True),  # ... or the start of them
+    ("Web Design", False),  # too short to tell
+    ("Understanding design", False),
+    ("Best Vitamin and Supplement Subscriptions", False),  # "subscription" sits inside one word
+], ids=["whole-line", "line-starts-with-it", "short", "other-words", "inside-one-word"])
+def test_names_a_glued_slug(text: str, named: bool) -> None:
+    slug = slug_words("https://example.org/article/understandingwebdesign/smallbusinesscyber/subscription")
+    assert names_a_glued_slug(text, slug) is named
+
+
+def test_a_line_naming_a_slug_without_hyphens_is_the_headline() -> None:
+    lines = split_lines(f"For people who make websites\n\nUnderstanding Web Design\n\n"
+                        f"Published in Creativity, Interaction Design and Layout\n\n{P1}")
+    header = extract_header(lines, 3, site_name=None, url="https://example.org/article/understandingwebdesign/",
+                            title_hint=None)
+    assert header.title == "Understanding Web Design"
 
 
 def test_without_slug_words_a_line_set_apart_has_no_preference() -> None:
