@@ -183,25 +183,30 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
                   and (is_heading_like(line.text) or is_sentence_shaped_headline(line.text))]
     # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
     candidates = [c for c in candidates if header_body_of(c.text) == c.text] or candidates
+    slug = slug_words(url)
+
+    def score(line: Line) -> tuple[bool, bool, float, bool, int]:
+        # two words of the URL slug at least (one is chance), and among such lines one set
+        # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
+        # the share of its words in the slug, then a sentence-like length, then the nearest to
+        # the body: a headline sits above its article
+        words = {w.lower() for w in WORD.findall(line.text)}
+        shared = len(words) if names_a_glued_slug(line.text, slug) else len(words & slug)
+        named = shared >= 2
+        return (named, named and line.gap_before, shared / len(words) if named else 0.0,
+                line.words >= HEADLINE_MIN_WORDS, line.index)
+
     headline = None
     if title_hint:
         headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)
     elif anchor_headline is not None and anchor_headline < run_start:
         headline = lines[anchor_headline]
+        if header_body_of(headline.text) != headline.text and candidates:
+            # a list item anchors when no other line names the article closely enough (a
+            # breadcrumb's or a menu's entry): a line naming it by two slug words is the headline
+            best = max(candidates, key=score)
+            headline = best if score(best)[0] else headline
     elif candidates:
-        slug = slug_words(url)
-
-        def score(line: Line) -> tuple[bool, bool, float, bool, int]:
-            # two words of the URL slug at least (one is chance), and among such lines one set
-            # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
-            # the share of its words in the slug, then a sentence-like length, then the nearest to
-            # the body: a headline sits above its article
-            words = {w.lower() for w in WORD.findall(line.text)}
-            shared = len(words) if names_a_glued_slug(line.text, slug) else len(words & slug)
-            named = shared >= 2
-            return (named, named and line.gap_before, shared / len(words) if named else 0.0,
-                    line.words >= HEADLINE_MIN_WORDS, line.index)
-
         headline = max(candidates, key=score)
     if headline:
         headline.mark("headline")

@@ -227,6 +227,22 @@ def test_a_line_naming_a_slug_without_hyphens_is_the_headline() -> None:
     assert header.title == "Understanding Web Design"
 
 
+def test_a_list_item_anchor_gives_the_title_only_when_nothing_else_names_the_article() -> None:
+    # the anchor is a breadcrumb's entry "3. Council library opening" (no other line matches the
+    # slug closely enough); the headline above it shares fewer of its words with the slug
+    headline = "2024 guide: the council opens a new library in the old station for readers"
+    lines = split_lines(f"Menu of the site\n\n{headline}\n\n1. News\n2. Local\n3. Council library opening\n\n{P1}")
+    anchor = headline_anchor(lines, "https://example.org/news/council-library-opening", None)
+    assert anchor == (4, 5)
+    header = extract_header(lines, 5, site_name=None, url="https://example.org/news/council-library-opening",
+                            title_hint=None, anchor_headline=anchor[0])
+    assert header.title == headline
+    lines = split_lines(f"Menu of the site\n\n1. News\n2. Local\n3. Council library opening\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url="https://example.org/news/council-library-opening",
+                            title_hint=None, anchor_headline=3)
+    assert header.title == "Council library opening"
+
+
 def test_without_slug_words_a_line_set_apart_has_no_preference() -> None:
     lines = split_lines(f"Jane Doe, Harbour Gazette Staff Writer\n\nHarbour\nCouncil opens new library soon\n\n{P1}")
     header = extract_header(lines, 4, site_name=None, url="https://example.org/story/54885", title_hint=None)
