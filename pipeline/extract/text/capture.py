@@ -26,6 +26,7 @@ from pipeline.extract.text.lines import (
     WORD,
     Line,
     body_of,
+    is_checklist_item,
     is_cjk,
     is_code_line,
     is_heading_like,
@@ -68,6 +69,9 @@ WEIGHT_WORDY_SHORT_LINE = -2
 WEIGHT_CODE_LINE = 0
 # A table's rows (``lines.is_table_row``) likewise: a ranking or a price table goes on the article.
 WEIGHT_TABLE_ROW = 0
+# And a checklist's items (``lines.is_checklist_item``): as wordy short lines, a long checklist
+# outweighed the prose around it and cut a how-to article in two.
+WEIGHT_CHECKLIST_ITEM = 0
 # A text rendering sets a page's paragraphs apart with blank lines; prose glued to the line above
 # sits in a list, a card or a footer block far more often (on aeb-dev-text, a quarter to a third
 # of such lines are article text, against four fifths of spaced ones): it counts a third.
@@ -305,6 +309,8 @@ def line_weight(line: Line, lines: list[Line] | None = None) -> int:
         return WEIGHT_CODE_LINE
     if lines is not None and is_table_row(line, lines):
         return WEIGHT_TABLE_ROW
+    if is_checklist_item(line.text):
+        return WEIGHT_CHECKLIST_ITEM
     if lines is not None and not BARE_MARKER.match(line.text) and not is_menu_like(line, lines):
         return WEIGHT_WORDY_SHORT_LINE if len(body_of(line.text).split()) > MENU_MAX_WORDS else WEIGHT_SHORT_LINE
     return WEIGHT_NON_PROSE

@@ -34,6 +34,7 @@ ANCHOR_REACH = 20  # lines between headline and body (a byline block, a share ro
 # one ending in a full stop or holding one before another word: that is a sentence of the body.
 HEADLINE_END = re.compile(r"[?!)\]\"'”’»]$")
 INNER_FULL_STOP = re.compile(r"\w[.!?]\s+\S")
+GLUED_SLUG_MIN_CHARS = 12
 # A breadcrumb trail over the headline, rendered on its line ("Home » Blog » The headline"): the
 # title is its last step. Two separators of one kind at least, the steps before the last short.
 BREADCRUMB_SEPARATORS = (">", "›", "»", "▸", "|", " / ")
@@ -60,13 +61,26 @@ def slug_words(url: str | None) -> set[str]:
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
 
 
+def names_a_glued_slug(text: str, slug: set[str]) -> bool:
+    """The line's words run together are one of the URL's words, or hold one ("understandingwebdesign"
+    for "Understanding Web Design"): a slug written without hyphens (GLUED_SLUG_MIN_CHARS letters at least)."""
+    words = WORD.findall(text.lower())
+    joined = "".join(words)
+    if len(words) < 2 or len(joined) < GLUED_SLUG_MIN_CHARS:
+        return False
+    # the slug's word runs across the line's words: no single one of them holds it
+    return any(len(word) >= GLUED_SLUG_MIN_CHARS and (joined in word or (
+        word in joined and not any(word in w for w in words))) for word in slug)
+
+
 def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) -> tuple[int, int] | None:
     """``(headline, body)``: indices of the headline and of the first prose line after it (after
     the standfirst, if there is one), or ``None`` when no line is clearly the headline.
 
     The headline is the first heading-like line equal to the known title, or whose words are
     mostly the URL slug's (at least ANCHOR_MIN_SLUG_WORDS of them) and which prose follows
-    within ANCHOR_REACH lines.
+    within ANCHOR_REACH lines; when that line is glued to the lines around it, a match set apart
+    by blank lines before the prose under it is preferred.
     """
     slug = slug_words(url)
     matches = [line for line in lines if _names_the_article(line, slug, title_hint)
@@ -76,6 +90,10 @@ def headline_anchor(lines: list[Line], url: str | None, title_hint: str | None) 
     if line is None:
         return None
     first = _next_prose(lines, line.index)
+    if not line.gap_before:
+        # A line glued to others (a breadcrumb's last step, a menu's entry) and, before the prose
+        # under it, a match set apart: that one is the page's headline.
+        line = next((m for m in matches if line.index < m.index < first and m.gap_before), line)
     if is_prose(line.text):
         # claimed now, or the run search would weigh it as the body's first paragraph
         line.mark("headline")
@@ -165,21 +183,30 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
                   and (is_heading_like(line.text) or is_sentence_shaped_headline(line.text))]
     # A list item is a menu's or a teaser list's, unless nothing else is heading-like.
     candidates = [c for c in candidates if header_body_of(c.text) == c.text] or candidates
+    slug = slug_words(url)
+
+    def score(line: Line) -> tuple[bool, bool, float, bool, int]:
+        # two words of the URL slug at least (one is chance), and among such lines one set
+        # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
+        # the share of its words in the slug, then a sentence-like length, then the nearest to
+        # the body: a headline sits above its article
+        words = {w.lower() for w in WORD.findall(line.text)}
+        shared = len(words) if names_a_glued_slug(line.text, slug) else len(words & slug)
+        named = shared >= 2
+        return (named, named and line.gap_before, shared / len(words) if named else 0.0,
+                line.words >= HEADLINE_MIN_WORDS, line.index)
+
     headline = None
     if title_hint:
         headline = next((c for c in candidates if c.text.casefold() == title_hint.casefold()), None)
     elif anchor_headline is not None and anchor_headline < run_start:
         headline = lines[anchor_headline]
+        if header_body_of(headline.text) != headline.text and candidates:
+            # a list item anchors when no other line names the article closely enough (a
+            # breadcrumb's or a menu's entry): a line naming it by two slug words is the headline
+            best = max(candidates, key=score)
+            headline = best if score(best)[0] else headline
     elif candidates:
-        slug = slug_words(url)
-
-        def score(line: Line) -> tuple[float, bool, int]:
-            # the share of its words in the URL slug (two at least: one is chance), then a
-            # sentence-like length, then the nearest to the body: a headline sits above its article
-            words = {w.lower() for w in WORD.findall(line.text)}
-            shared = len(words & slug)
-            return (shared / len(words) if shared >= 2 else 0.0, line.words >= HEADLINE_MIN_WORDS, line.index)
-
         headline = max(candidates, key=score)
     if headline:
         headline.mark("headline")

@@ -43,6 +43,12 @@ CODE_LINE = re.compile(r"""
   | \s(?:={1,3}|=>|!==?|\+=|->)\s
 """, re.VERBOSE)
 
+# A checklist's item: a list item of CHECKLIST_ITEM_MIN_WORDS words or more, no prose, in sentence
+# case (fewer than CHECKLIST_MAX_CAPITALISED of its words after the first capitalised: "* Book the
+# venue and send the invitations"). A list of links to other pages is in title case ("* Social Media
+# Marketing Video Tutorials").
+CHECKLIST_ITEM_MIN_WORDS = 5
+CHECKLIST_MAX_CAPITALISED = 0.5
 # A table's row as a text rendering writes it ("3 UPenn Wharton 1 (tie) 35% / 50% $175,000"): two
 # figures or more, glued to another such row. Articles hold tables (rankings, prices, results); as
 # short lines they weighed against the run, and a long one cut the article in two.
@@ -102,6 +108,16 @@ def is_name_row(text: str) -> bool:
         return False
     initials = [w[0] for w in tokens if w[0].isalpha()]
     return bool(initials) and sum(c.isupper() for c in initials) >= NAME_ROW_MIN_SHARE * len(initials)
+
+
+def is_checklist_item(text: str) -> bool:
+    """A list item that says something in sentence case, not prose (``CHECKLIST_ITEM_MIN_WORDS``)."""
+    if not LIST_MARKER.match(text) or is_prose(text):
+        return False
+    tokens = body_of(text).split()
+    later = [w for w in tokens[1:] if w[0].isalpha()]
+    return (len(tokens) >= CHECKLIST_ITEM_MIN_WORDS and bool(later)
+            and sum(w[0].isupper() for w in later) < CHECKLIST_MAX_CAPITALISED * len(later))
 
 
 def is_lede(text: str) -> bool:

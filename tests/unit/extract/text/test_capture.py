@@ -137,6 +137,20 @@ def test_a_long_list_of_wordy_items_between_paragraphs_is_kept() -> None:
     assert result.paragraphs == STORY + items + MORE
 
 
+def test_a_long_checklist_between_paragraphs_does_not_cut_the_article() -> None:
+    # sentence-case items of five words or more weigh nothing: at -2 each, forty of them
+    # outweighed the paragraphs on either side and the article lost one half
+    items = [f"* Call the caterer and confirm the menu for table {n}" for n in range(1, 41)]
+    result = clean_text_capture(capture(*STORY, "\n".join(items), *MORE))
+    assert result.paragraphs == STORY + items + MORE
+
+
+def test_a_long_list_of_title_case_links_still_ends_the_article() -> None:
+    links = [f"* Best Garden Chairs And Tables Number {n}" for n in range(1, 41)]
+    result = clean_text_capture(capture(*STORY, "\n".join(links), *MORE))
+    assert result.paragraphs == MORE
+
+
 def test_a_long_list_of_short_labels_still_ends_the_article() -> None:
     labels = [f"* Label {n}" for n in range(1, 15)]
     result = clean_text_capture(capture(*STORY, "\n\n".join(labels), *MORE[:2]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, slug_words, title_of
+from pipeline.extract.text.header import extract_header, headline_anchor, names_a_glued_slug, slug_words, title_of
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
@@ -105,6 +105,18 @@ def test_a_list_item_anchors_when_no_other_line_names_the_article() -> None:
     assert headline_anchor(lines, URL, None) == (1, 2)
 
 
+def test_a_headline_set_apart_wins_over_a_glued_breadcrumb_step_naming_the_article() -> None:
+    lines = split_lines(f"Menu of the site\nHome News {HEADLINE}\n\n{HEADLINE}\n\n{P1}\n\n{P2}")
+    assert headline_anchor(lines, URL, None) == (2, 3)
+    header = extract_header(lines, 3, site_name=None, url=URL, title_hint=None, anchor_headline=2)
+    assert header.title == HEADLINE
+
+
+def test_a_glued_headline_keeps_the_anchor_against_a_subheading_under_its_first_paragraph() -> None:
+    lines = split_lines(f"* Menu entry\n{HEADLINE}\n\n{P1}\n\nNew library in the old station opens\n\n{P2}")
+    assert headline_anchor(lines, URL, None) == (1, 2)
+
+
 def test_three_slug_words_making_the_whole_heading_anchor() -> None:
     assert headline_anchor(blocks("Council news library", P1), URL, None) == (0, 1)
 
@@ -186,6 +198,55 @@ def test_a_short_label_nearer_the_body_is_not_the_headline() -> None:
 def test_a_list_item_is_not_the_headline_when_another_line_can_be() -> None:
     lines = blocks(HEADLINE, "* Home and world news section page", P1)
     assert extract_header(lines, 2, site_name=None, url=None, title_hint=None).title == HEADLINE
+
+
+def test_among_lines_naming_the_slug_the_one_set_apart_is_the_headline() -> None:
+    # "Council library news" shares more of its words with the slug, but sits glued in a menu
+    lines = split_lines(f"Home\nCouncil library news\nContact\n\n{HEADLINE} this spring\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url=URL, title_hint=None)
+    assert header.title == f"{HEADLINE} this spring"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Understanding Web Design", True),  # the slug's word is the line's words run together
+    ("Small Business Cybersecurity Corner", True),  # ... or the start of them
+    ("Web Design", False),  # too short to tell
+    ("Understanding design", False),
+    ("Best Vitamin and Supplement Subscriptions", False),  # "subscription" sits inside one word
+], ids=["whole-line", "line-starts-with-it", "short", "other-words", "inside-one-word"])
+def test_names_a_glued_slug(text: str, named: bool) -> None:
+    slug = slug_words("https://example.org/article/understandingwebdesign/smallbusinesscyber/subscription")
+    assert names_a_glued_slug(text, slug) is named
+
+
+def test_a_line_naming_a_slug_without_hyphens_is_the_headline() -> None:
+    lines = split_lines(f"For people who make websites\n\nUnderstanding Web Design\n\n"
+                        f"Published in Creativity, Interaction Design and Layout\n\n{P1}")
+    header = extract_header(lines, 3, site_name=None, url="https://example.org/article/understandingwebdesign/",
+                            title_hint=None)
+    assert header.title == "Understanding Web Design"
+
+
+def test_a_list_item_anchor_gives_the_title_only_when_nothing_else_names_the_article() -> None:
+    # the anchor is a breadcrumb's entry "3. Council library opening" (no other line matches the
+    # slug closely enough); the headline above it shares fewer of its words with the slug
+    headline = "2024 guide: the council opens a new library in the old station for readers"
+    lines = split_lines(f"Menu of the site\n\n{headline}\n\n1. News\n2. Local\n3. Council library opening\n\n{P1}")
+    anchor = headline_anchor(lines, "https://example.org/news/council-library-opening", None)
+    assert anchor == (4, 5)
+    header = extract_header(lines, 5, site_name=None, url="https://example.org/news/council-library-opening",
+                            title_hint=None, anchor_headline=anchor[0])
+    assert header.title == headline
+    lines = split_lines(f"Menu of the site\n\n1. News\n2. Local\n3. Council library opening\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url="https://example.org/news/council-library-opening",
+                            title_hint=None, anchor_headline=3)
+    assert header.title == "Council library opening"
+
+
+def test_without_slug_words_a_line_set_apart_has_no_preference() -> None:
+    lines = split_lines(f"Jane Doe, Harbour Gazette Staff Writer\n\nHarbour\nCouncil opens new library soon\n\n{P1}")
+    header = extract_header(lines, 4, site_name=None, url="https://example.org/story/54885", title_hint=None)
+    assert header.title == "Council opens new library soon"
 
 
 def test_a_nested_bullet_item_is_not_the_headline_when_another_line_can_be() -> None:

@@ -7,6 +7,7 @@ import pytest
 from pipeline.extract.text.lines import (
     Line,
     body_of,
+    is_checklist_item,
     is_cjk,
     is_code_line,
     is_heading_like,
@@ -180,6 +181,23 @@ def test_is_code_line_needs_a_block_of_code_shaped_lines() -> None:
                         "Share\n\nThe function returns early when the list is empty, as the docs say.\n\n"
                         "print(total)\n")
     assert [is_code_line(line, lines) for line in lines] == [True, True, True, True, False, False, False]
+
+
+# ----------------------------------------------------------------------------- is_checklist_item
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("* Book the venue and send the invitations", True),
+    ("1. Research potential wedding venues - if separate", True),
+    ("* Send Save-the-Date cards (or email) – include website URL", True),
+    ("* Book the venue", False),  # four words: a label as often as a step
+    ("* Social Media Marketing Video Tutorials", False),  # title case: a link to another page
+    ("* Best Free Social Media Marketing Resources & Tutorials", False),
+    ("Book the venue and send the invitations", False),  # no list marker
+    ("* Book the venue and send the invitations to every guest on the list.", False),  # prose
+], ids=["step", "numbered", "dash-note", "four-words", "title-case-link", "title-case-ampersand", "no-marker",
+        "prose"])
+def test_is_checklist_item(text: str, item: bool) -> None:
+    assert is_checklist_item(text) is item
 
 
 # ----------------------------------------------------------------------------- is_table_row
