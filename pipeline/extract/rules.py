@@ -222,6 +222,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
           r"( today| now| here)?[.!]?$|^(get started|start) (today|now)[.!]?$|^(shop|buy|order|download) now[.!]?$|"
           r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|^check (the )?price( on \w+)?$", 8),
+    # a promotion's call to action on a line of its own: "Get a free quote today!", "Talk to our experts"
+    _rule("promo_call", ADVERT,
+          r"^(get|try|start|book|schedule|request|contact|download|join|sign[- ]?up|shop|buy|talk to|call|discuss|take)\b"
+          r"[^.]{0,40}\b(free|now|today|us|quote|consultation|demo|trial|experts?|step|project)\b[!.]?$", 8),
     _rule("share_click_to", SHARE, r"^(click|tap) to (share|email|print|tweet)\b.{0,60}$|\(opens in (a )?new window\)$", 14),
     _rule("comment_form", COMMENTS,
           r"^(save my name,? e-?mail,? and website\b|notify me (of|via e-?mail)\b|this site uses akismet\b|"
@@ -329,6 +333,7 @@ FEED_TIMESTAMP = re.compile(rf"^({_CLOCK}|{_AGO}|{_DATE},?\s+{_CLOCK}|{_CLOCK},?
 # the class from here, and refuses a name missing here.
 STRUCTURAL_RULES: dict[str, str] = {
     "teaser_headline_with_lede": TEASER,  # a link headline glued to a one-paragraph lede
+    "read_more_headline": TEASER,  # another story's headline glued under a "Read also" label
     "feed_item_after_timestamp": NEWS_FEED,  # lines that follow a feed time stamp
     "feed_timestamp": NEWS_FEED,
     "section_end_heading": NEWS_FEED,

@@ -187,8 +187,13 @@ def mark_inline_boxes(lines: list[Line]) -> None:
 
 
 def mark_glued_blocks(lines: list[Line]) -> None:
-    """Teasers (a headline glued to a one-paragraph lede), labels glued to captions, and a
-    caption's sentence glued to the photo credit under it."""
+    """Teasers (a headline glued to a one-paragraph lede, or to a "Read also" label above it), labels
+    glued to captions, and a caption's sentence glued to the photo credit under it."""
+    for prev, line in zip(lines, lines[1:]):
+        # "Read also" over another story's headline: the headline goes with its label
+        if (prev.rule == "read_more_link" and not line.gap_before and line.noise_class is None
+                and is_heading_like(line.text) and (line.index + 1 >= len(lines) or lines[line.index + 1].gap_before)):
+            line.mark("read_more_headline")
     for prev, line in zip(lines, lines[1:]):
         if line.gap_before or prev.noise_class or not is_heading_like(prev.text) or parse_byline(prev.text):
             continue

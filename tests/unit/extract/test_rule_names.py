@@ -37,6 +37,7 @@ LINE_RULE_EXAMPLES = {
     "reading_time": "4 min read",
     "page_counter": "Page 2 of 8",
     "tag_list_label": "Tags: politics, elections",
+    "promo_call": "Talk to our experts today!",
     "reporting_credit": "Additional reporting by Jane Doe",
     "caption_credit": "The bridge at night (Jane Doe/ Reuters)",
     "caption_credit_label": "Photo: Jane Doe",
