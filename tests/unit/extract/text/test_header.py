@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import rules
-from pipeline.extract.text.header import extract_header, headline_anchor, names_a_glued_slug, slug_words, title_of
+from pipeline.extract.text.header import (
+    extract_header,
+    headline_anchor,
+    names_a_glued_slug,
+    slug_words,
+    title_of,
+)
 from pipeline.extract.text.lines import Line, split_lines
 
 HEADLINE = "Council opens new library in the old station"
