@@ -334,21 +334,21 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     todo = _Removals()
     main_path = main_text_path(tree)
     popups: list[LexborNode] = []
-    classes: dict[str, str | None] = {}  # most names repeat on a page
+    classes: dict[str, tuple[str | None, bool]] = {}  # most names repeat on a page
     for node in tree.css("[class], [id]"):
-        attrs = node.attrs
+        attrs = node.attributes  # one dict: lexbor's attrs.get costs more than building it
         names = attrs.get("class") or ""
         if node.tag not in HEADING_TAGS:
             names += " " + (attrs.get("id") or "")
         names = names.lower()
         if names in classes:
-            noise_class = classes[names]
+            noise_class, popup = classes[names]
         else:
-            noise_class = classes[names] = noise_class_of_names(names)
+            noise_class, popup = classes[names] = noise_class_of_names(names), POPUP_NAMES.search(names) is not None
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
                 noise_class in NO_PROSE_CLASSES and has_prose(node)):
             todo.add(node, noise_class)
-        elif POPUP_NAMES.search(names):
+        elif popup:
             popups.append(node)
     _add_innermost_popups(popups, page_text, main_path, todo)
     for tag, noise_class in NOISE_TAGS.items():
