@@ -65,10 +65,13 @@ STAGES: list[tuple[str, str | None, Any, str]] = [
     ("handle_textelem", "extract_content", trafilatura.main_extractor, "handle_textelem"),
     ("compare_extraction", "trafilatura_sequence", trafilatura.external, "compare_extraction"),
     ("readability bound (gate)", "trafilatura_sequence", readability_gate, "readability_text_bound"),
+    ("readability bound (gate)", "trafilatura_sequence", readability_gate, "collapsed_text_length"),
+    ("page measure bound (gate)", "trafilatura_sequence", readability_gate, "html2txt_bound"),
     ("try_readability", "compare_extraction", trafilatura.external, "try_readability"),
     ("justext_rescue", "compare_extraction", trafilatura.external, "justext_rescue"),
     ("baseline / html2txt", "trafilatura_sequence", trafilatura.core, "html2txt"),
     ("baseline / html2txt", "trafilatura_sequence", trafilatura.core, "baseline"),
+    ("baseline / html2txt", "trafilatura_sequence", readability_gate.baseline, "html2txt"),  # when the gate measures
     ("determine_returnstring", "trafilatura.extract", trafilatura.core, "determine_returnstring"),
     ("xmltotxt", "determine_returnstring", trafilatura.core, "xmltotxt"),
     ("retry measures", "extract_body", article, "article_text_length"),
