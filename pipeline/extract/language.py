@@ -79,6 +79,15 @@ def classify(model: LanguageIdentifier, sample: str) -> tuple[str, float]:
     only (at most 8e-7 on those pages, summed in another order; the decision at
     ``MIN_CONFIDENCE`` is the same on every one). The confidence is the winner's normalised
     probability, the only one asked for."""
+    scores = class_scores(model, sample)
+    best = int(np.argmax(scores))
+    with np.errstate(over="ignore"):
+        return model.nb_classes[best], float(1 / np.exp(scores - scores[best]).sum())
+
+
+def class_scores(model: LanguageIdentifier, sample: str) -> np.ndarray:
+    """py3langid's ``nb_classprobs(instance2fv(sample))`` (each class's log-probability of the
+    sample), from the rows of the sample's features only."""
     nextmove, output = model.tk_nextmove, model.tk_output
     state, indexes = 0, []
     for letter in sample.encode("utf8", errors="surrogatepass"):
@@ -86,11 +95,7 @@ def classify(model: LanguageIdentifier, sample: str) -> tuple[str, float]:
         if state in output:
             indexes.extend(output[state])
     if not indexes:  # no feature: every class scores its prior alone
-        scores = model.nb_pc
-    else:
-        counts = np.bincount(np.array(indexes, dtype=np.intp))
-        features = np.flatnonzero(counts)
-        scores = counts[features].astype(np.float64) @ model.nb_ptc[features] + model.nb_pc
-    best = int(np.argmax(scores))
-    with np.errstate(over="ignore"):
-        return model.nb_classes[best], float(1 / np.exp(scores - scores[best]).sum())
+        return model.nb_pc
+    counts = np.bincount(np.array(indexes, dtype=np.intp))
+    features = np.flatnonzero(counts)
+    return counts[features].astype(np.float64) @ model.nb_ptc[features] + model.nb_pc
