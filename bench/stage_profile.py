@@ -14,6 +14,7 @@ sides of the socket are timed after, outside ``extract_article``.
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import sys
 import time
@@ -24,11 +25,11 @@ from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+# As pipeline/extract/__init__.py does for the workers, but before trafilatura loads numpy (it
+# imports py3langid): OpenBLAS's spinning threads were timed into every stage otherwise (36.7
+# CPU-ms a page in all instead of 13.5, language 7.4 ms instead of 0.8).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-# First: the package sets OPENBLAS_NUM_THREADS before anything loads numpy (trafilatura imports
-# py3langid, hence numpy); imported after trafilatura, OpenBLAS's spinning threads were timed into
-# every stage (36.7 CPU-ms a page in all instead of 13.5, language 7.4 ms instead of 0.8).
-import pipeline.extract  # noqa: E402, F401
 import trafilatura.core  # noqa: E402
 import trafilatura.external  # noqa: E402
 import trafilatura.htmlprocessing  # noqa: E402

@@ -29,8 +29,8 @@ answers "" (which fails the same test) instead of measuring: 33 of those 36 meas
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 import importlib
+from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass
 

@@ -138,7 +138,7 @@ def test_the_page_measure_is_skipped_only_when_the_escalation_test_fails(markup:
     text_length = readability_gate.collapsed_text_length(tree)
     bound = readability_gate.html2txt_bound(readability_gate.Measured(tree, text_length, 0, 0))
     skipped = 0
-    for extracted in range(0, 2 * bound + 2):
+    for extracted in range(2 * bound + 2):
         for min_size in (0, 5, bound):
             readability_gate._measured = readability_gate.Measured(tree, text_length, extracted, min_size)
             try:
