@@ -27,7 +27,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -211,8 +211,42 @@ WIDGET_MAX_CHARS = 600
 TEXT_BLOCK_PARTS = "p, br"
 
 
+@dataclass
+class _Memo:
+    """Facts one ``preclean`` call asks again and again: an element's text length (a widget's
+    walk up asks each ancestor's, every card of a list asks the list's) and whether it holds an
+    article marker. Kept by ``mem_id`` only while ``preclean`` runs (a freed tree's ids are
+    reused) and only until the tree changes (``tree_changed``): the same answers, asked once."""
+
+    lengths: dict[int, int] = field(default_factory=dict)
+    markers: dict[int, bool] = field(default_factory=dict)
+
+    def tree_changed(self) -> None:
+        self.lengths.clear()
+        self.markers.clear()
+
+
+_memo: _Memo | None = None  # set by preclean for the time it runs
+
+
 def _text_length(node: LexborNode | None) -> int:
-    return len(node.text(deep=True, strip=True)) if node is not None else 0
+    if node is None:
+        return 0
+    if _memo is None:
+        return len(node.text(deep=True, strip=True))
+    length = _memo.lengths.get(node.mem_id)
+    if length is None:
+        length = _memo.lengths[node.mem_id] = len(node.text(deep=True, strip=True))
+    return length
+
+
+def _holds_marker(node: LexborNode) -> bool:
+    if _memo is None:
+        return node.css_first(ARTICLE_MARKERS) is not None
+    held = _memo.markers.get(node.mem_id)
+    if held is None:
+        held = _memo.markers[node.mem_id] = node.css_first(ARTICLE_MARKERS) is not None
+    return held
 
 
 def main_text_path(tree: LexborHTMLParser) -> frozenset[int]:
@@ -248,7 +282,7 @@ def main_text_path(tree: LexborHTMLParser) -> frozenset[int]:
 def holds_article(node: LexborNode, page_text: int, main_path: frozenset[int] = frozenset()) -> bool:
     if node.tag in KEEP_TAGS or node.mem_id in main_path:
         return True
-    if node.css_first(ARTICLE_MARKERS) is not None:
+    if _holds_marker(node):
         return True
     return page_text > 0 and _text_length(node) > MAX_SHARE_OF_PAGE_TEXT * page_text
 
@@ -296,6 +330,8 @@ class _Removals:
             removed[noise_class] += 1
             node.decompose()
         self.nodes.clear()
+        if _memo is not None and outermost:
+            _memo.tree_changed()
 
 
 def _remove_forms(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
@@ -329,17 +365,21 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     todo = _Removals()
     main_path = main_text_path(tree)
     popups: list[LexborNode] = []
+    classes: dict[str, tuple[str | None, bool]] = {}  # most names repeat on a page
     for node in tree.css("[class], [id]"):
-        attrs = node.attrs
+        attrs = node.attributes  # one dict: lexbor's attrs.get costs more than building it
         names = attrs.get("class") or ""
         if node.tag not in HEADING_TAGS:
             names += " " + (attrs.get("id") or "")
         names = names.lower()
-        noise_class = noise_class_of_names(names)
+        if names in classes:
+            noise_class, popup = classes[names]
+        else:
+            noise_class, popup = classes[names] = noise_class_of_names(names), POPUP_NAMES.search(names) is not None
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
                 noise_class in NO_PROSE_CLASSES and has_prose(node)):
             todo.add(node, noise_class)
-        elif POPUP_NAMES.search(names):
+        elif popup:
             popups.append(node)
     _add_innermost_popups(popups, page_text, main_path, todo)
     for tag, noise_class in NOISE_TAGS.items():
@@ -424,11 +464,13 @@ def _remove_labelled_link_lists(tree: LexborHTMLParser, todo: _Removals) -> None
 
 
 def _remove_link_cards(tree: LexborHTMLParser, page_text: int, main_path: frozenset[int], todo: _Removals) -> None:
+    links: set[int] = set()  # a card's headline and its paragraphs lead to the same link
     for headline in tree.css(LINK_CARDS):
         link = headline.parent
         while link is not None and link.tag != "a":
             link = link.parent
-        if link is not None:
+        if link is not None and link.mem_id not in links:
+            links.add(link.mem_id)
             todo.add(widget_of(link, CARD_MAX_CHARS, page_text, main_path), rules.TEASER)
 
 
@@ -494,14 +536,20 @@ def protect_standfirst(tree: LexborHTMLParser) -> str | None:
 
 def preclean(tree: LexborHTMLParser) -> Counter[str]:
     """Remove never-content elements and noise widgets in place; count removals per class."""
+    global _memo
     removed: Counter[str] = Counter()
     tree.strip_tags(["script", "style", "noscript", "template"])
     body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
     page_text = len(body_text)
-    _remove_forms(tree, page_text, removed)
-    tree.strip_tags(list(NEVER_CONTENT_TAGS))
-    _remove_containers(tree, page_text, removed)
-    _remove_widgets(tree, body_text.lower(), page_text, removed)
+    _memo = _Memo()
+    try:
+        _remove_forms(tree, page_text, removed)
+        tree.strip_tags(list(NEVER_CONTENT_TAGS))
+        _memo.tree_changed()
+        _remove_containers(tree, page_text, removed)
+        _remove_widgets(tree, body_text.lower(), page_text, removed)
+    finally:
+        _memo = None
     return removed
 
 

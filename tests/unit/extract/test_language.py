@@ -36,3 +36,23 @@ def test_detects_clear_text(lang: str) -> None:
 ], ids=["empty", "short", "numbers", "names-only"])
 def test_unclear_text_gives_none(text: str) -> None:
     assert detect_language(text) is None
+
+
+def test_classify_is_py3langids_classify_on_the_features_the_sample_has() -> None:
+    """The same language and (but for float32 rounding) the same confidence as py3langid's dense
+    product, on whole texts, prefixes, mixed scripts, a text without features and the names."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from pipeline.extract.language import EXCLUDED, class_scores, classify, identifier
+
+    reference = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    reference.set_languages([lang for lang in reference.nb_classes if lang not in EXCLUDED])
+    samples = [text[:n] for text in TEXTS.values() for n in (1, 12, 40, 1000)]
+    samples += ["", "\x00\x01", TEXTS["en"] + " " + TEXTS["ru"], "Angela Merkel Emmanuel Macron Joe Biden"]
+    for sample in samples:
+        expected = reference.nb_classprobs(reference.instance2fv(sample))
+        assert class_scores(identifier(), sample) == pytest.approx(expected, rel=1e-6), sample
+        expected_lang, expected_confidence = reference.classify(sample)
+        lang, confidence = classify(identifier(), sample)
+        assert lang == expected_lang, sample
+        assert confidence == pytest.approx(float(expected_confidence), abs=1e-4), sample

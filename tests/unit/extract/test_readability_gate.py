@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import inspect
 import itertools
@@ -15,7 +16,7 @@ import pytest
 import trafilatura
 from lxml.etree import Element, SubElement
 from lxml.html import fragment_fromstring
-from trafilatura import core, external, readability_lxml
+from trafilatura import core, external, readability_lxml, utils
 from trafilatura.settings import Extractor
 
 from pipeline.extract import article, readability_gate
@@ -37,14 +38,24 @@ PINNED_SOURCES = {
     "external._prefer_readability": "f6ee688e9ae60074",  # mirrored by readability_can_win
     "external.try_readability": "538e3c8e5ab7e4d4",  # an empty tree gives an empty text
     "readability_lxml": "d308e782a00344fd",  # its text is cut from its input (plus VIDEO marks)
+    # html2txt_bound: the page measure only deletes elements and spaces block boundaries
+    "baseline.html2txt": "a8c97eab2097c57d",
+    "baseline._spaced_text": "d04314f988c6afae",
+    "baseline.basic_cleaning": "80877b2ccdefda2d",
+    "baseline._BLOCK_ELEMS": "1aab4d864a25562a",
+    "utils.remove_control_characters": "26cbe32b70e70e35",
+    "utils.return_printables_and_spaces": "288779372242f2ae",
 }
 
 
 def source_digest(name: str) -> str:
-    obj = {"core": core, "external": external, "readability_lxml": readability_lxml}[name.split(".")[0]]
+    modules = {"core": core, "external": external, "readability_lxml": readability_lxml,
+               "baseline": readability_gate.baseline, "utils": utils}
+    obj = modules[name.split(".")[0]]
     for attr in name.split(".")[1:]:
         obj = getattr(obj, attr)
-    return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()[:16]
+    source = repr(sorted(obj)) if isinstance(obj, (set, frozenset)) else inspect.getsource(obj)
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 def test_trafilatura_is_the_version_the_gate_was_checked_against() -> None:
@@ -61,6 +72,89 @@ def test_the_gate_replaces_extract_and_compare_only_inside_its_block() -> None:
     with contextlib.suppress(RuntimeError), readability_when_it_can_win():
         raise RuntimeError
     assert core._extract_and_compare is original
+
+
+def test_the_page_measure_is_replaced_only_inside_the_block() -> None:
+    original = core.html2txt
+    assert original is readability_gate.baseline.html2txt
+    with readability_when_it_can_win():
+        assert core.html2txt is readability_gate.page_measure_when_needed
+    assert core.html2txt is original and readability_gate._measured is None
+
+
+# Trees where html2txt's spacing and cleaning matter: minified blocks, inline runs, control
+# characters (some of them whitespace to str.split), furniture baseline deletes, comments.
+MEASURE_TREES = (
+    "<html><body><div>one</div><div>two</div><p>three<b>four</b></p>five</body></html>",
+    "<html><head><title>T</title></head><body><ul><li>a</li><li>b</li></ul>tail<div>x\x0by\x1cz</div></body></html>",
+    "<html><body><footer>menu menu</footer><article><p>a<br>b</p><!-- note --><p>c</p></article></body></html>",
+    "<html><body><div><div><div>deep</div>er</div>est</div><aside>side</aside><nav>n</nav>x</body></html>",
+    "<div>no body <p>at all</p></div>",
+)
+
+
+@pytest.mark.parametrize("markup", MEASURE_TREES)
+def test_the_page_measure_bound_holds_on_crafted_trees(markup: str) -> None:
+    tree = fragment_fromstring(markup) if markup.startswith("<div>") else trafilatura.utils.load_html(markup)
+    measured = readability_gate.Measured(tree, readability_gate.collapsed_text_length(tree), 0, 0)
+    with scanned():
+        assert len(readability_gate.baseline.html2txt(tree)) <= readability_gate.html2txt_bound(measured)
+
+
+def scanned():
+    from pipeline.extract.xpath_scans import scanned_xpaths
+
+    return scanned_xpaths()
+
+
+def test_the_page_measure_bound_holds_on_dev_pages() -> None:
+    """Raw and pre-cleaned aeb-dev pages, as trafilatura parses them, with trafilatura's own
+    expressions and with the scans extract_body puts in their place."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from pipeline.extract.html.preclean import preclean
+
+    bench = benchmark("aeb-dev")
+    checked = 0
+    for page_id in sorted(bench.truth):
+        html = (bench.root / "html" / f"{page_id}.html.gz").read_bytes()
+        raw = gzip.decompress(html).decode("utf-8", errors="replace")
+        cleaned = LexborHTMLParser(raw)
+        preclean(cleaned)
+        for markup in (raw, cleaned.html):
+            for context in (contextlib.nullcontext, scanned):
+                tree = trafilatura.utils.load_html(markup)
+                measured = readability_gate.Measured(tree, readability_gate.collapsed_text_length(tree), 0, 0)
+                with context():
+                    assert len(readability_gate.baseline.html2txt(tree)) <= readability_gate.html2txt_bound(measured)
+                checked += 1
+    assert checked == 4 * len(bench.truth)
+
+
+@pytest.mark.parametrize("markup", MEASURE_TREES[:4])
+def test_the_page_measure_is_skipped_only_when_the_escalation_test_fails(markup: str) -> None:
+    tree = trafilatura.utils.load_html(markup)
+    real = len(readability_gate.baseline.html2txt(tree))
+    text_length = readability_gate.collapsed_text_length(tree)
+    bound = readability_gate.html2txt_bound(readability_gate.Measured(tree, text_length, 0, 0))
+    skipped = 0
+    for extracted in range(2 * bound + 2):
+        for min_size in (0, 5, bound):
+            readability_gate._measured = readability_gate.Measured(tree, text_length, extracted, min_size)
+            try:
+                answer = readability_gate.page_measure_when_needed(tree)
+                other = readability_gate.page_measure_when_needed(trafilatura.utils.load_html(markup))
+            finally:
+                readability_gate._measured = None
+            escalates = extracted < core.ESCALATION_PAGE_SHARE * real
+            assert (extracted < core.ESCALATION_PAGE_SHARE * len(answer)) == escalates
+            if answer == "":
+                skipped += 1
+                assert extracted >= min_size
+            else:
+                assert len(answer) == real
+            assert len(other) == real  # another tree is always measured
+    assert skipped
 
 
 def bodies() -> dict[str, Element]:

@@ -218,3 +218,59 @@ def test_literal_pattern_matches_exactly_its_words() -> None:
 
     pattern = re.compile(literal_pattern(("ad-slot", "adslot", "advert", "ad")))
     assert [bool(pattern.search(s)) for s in ("ad", "xadvertx", "bd-slot", "a")] == [True, True, False, False]
+
+
+class _Forgetful(dict):
+    """A memo table that keeps nothing: every fact is asked of the tree again."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def _without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.extract.html import preclean as module
+
+    class Forgetting(module._Memo):
+        def __init__(self) -> None:
+            super().__init__(_Forgetful(), _Forgetful())
+
+    monkeypatch.setattr(module, "_Memo", Forgetting)
+
+
+def test_the_memo_changes_nothing_on_the_dev_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pre-clean remembers text lengths and article markers while a pass runs and forgets them
+    whenever the tree changes: the same pre-cleaned page and counts as asking the tree each time."""
+    import gzip
+
+    from pipeline.extract.html import preclean as module
+    from tests.conftest import BENCHMARKS_DIR, needs_shared
+
+    pages = sorted((needs_shared(BENCHMARKS_DIR / "aeb-dev") / "html").glob("*.html.gz"))
+    htmls = [gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace") for path in pages]
+
+    def cleaned() -> list[tuple[str, dict[str, int]]]:
+        found = []
+        for html in htmls:
+            tree = LexborHTMLParser(html)
+            found.append((tree.html, dict(preclean(tree))))
+            assert module._memo is None
+        return found
+
+    remembered = cleaned()
+    _without_memo(monkeypatch)
+    assert cleaned() == remembered
+    assert sum(bool(counts) for _, counts in remembered) > len(htmls) / 2
+
+
+
+def test_the_main_text_block_is_weighed_again_after_containers_are_removed() -> None:
+    """A share box inside a paragraph makes it the heaviest until the box goes; weighed again
+    after that, the story's own paragraph is the main text block, and the "Share this" widget
+    beside it does not grow over it (a length remembered from before the removal would let it)."""
+    box = '<span class="share-links">' + "Send it to a friend. " * 30 + "</span>"
+    story = ("<p>The bridge over the river reopened on Monday after eight months of repairs that cost the city "
+             "more than planned, and the first buses crossed it at dawn.</p>")
+    filler = "<div>" + "Opening hours and directions for visitors to the old town. " * 30 + "</div>"
+    text, removed = run(f'{filler}<div><p>Intro. {box}</p></div><div>{story}<div><b>Share this</b></div></div>')
+    assert "The bridge over the river reopened" in text and "Send it" not in text and "Share this" not in text
+    assert removed == {"share": 2}
