@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.027933584521443875,
-    "Council votes to rebuild river bridge": 0.17887871033639802,
-    STORY: 0.9680220494825071,
-    SECOND: 0.971225401663161,
-    THIRD: 0.8964462986669469,
-    "Most read": 0.16121024810837226,
-    "Five things to do this weekend": 0.11233699636263683,
-    "Road closures in the city centre": 0.09205032371151042,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.007036022079686401,
+    "Home News Sport": 0.026010463017825156,
+    "Council votes to rebuild river bridge": 0.13377505296407463,
+    STORY: 0.9677140211480987,
+    SECOND: 0.9755497795511312,
+    THIRD: 0.7897694990858333,
+    "Most read": 0.1132770505287879,
+    "Five things to do this weekend": 0.10538169613776434,
+    "Road closures in the city centre": 0.0998682544357673,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.005712000892504765,
 }
 
 
