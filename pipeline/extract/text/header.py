@@ -8,6 +8,7 @@ reads the lines before the article: site name, headline, byline (authors and dat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
@@ -61,6 +62,26 @@ def slug_words(url: str | None) -> set[str]:
     return {w.lower() for w in WORD.findall(path.replace("-", " ").replace("_", " ")) if not w.isdigit()}
 
 
+# How URLs spell a word's letters outside ASCII: "Straßenbahn" as "strassenbahn", "Südstadt" as
+# "suedstadt" or "sudstadt", "élection" as "election".
+GERMAN_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _url_spellings(word: str) -> set[str]:
+    if word.isascii():
+        return {word}
+    stripped = {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
+                for w in (word, word.translate(GERMAN_TRANSLITERATION))}
+    return {word} | stripped
+
+
+def slug_share(text: str, slug: set[str]) -> tuple[int, int]:
+    """How many of ``text``'s words (lower-cased, each once) are URL slug words, however the URL
+    spells their letters outside ASCII, and how many words it has."""
+    words = {w.lower() for w in WORD.findall(text)}
+    return sum(1 for w in words if not _url_spellings(w).isdisjoint(slug)), len(words)
+
+
 def names_a_glued_slug(text: str, slug: set[str]) -> bool:
     """The line's words run together are one of the URL's words, or hold one ("understandingwebdesign"
     for "Understanding Web Design"): a slug written without hyphens (GLUED_SLUG_MIN_CHARS letters at least)."""
@@ -112,9 +133,8 @@ def _names_the_article(line: Line, slug: set[str], title_hint: str | None) -> bo
         return False
     if title_hint:
         return line.text.casefold() == title_hint.casefold()
-    words = {w.lower() for w in WORD.findall(line.text)}
-    shared = len(words & slug)
-    return shared >= ANCHOR_MIN_SLUG_WORDS and shared >= ANCHOR_MIN_OVERLAP * len(words)
+    shared, words = slug_share(line.text, slug)
+    return shared >= ANCHOR_MIN_SLUG_WORDS and shared >= ANCHOR_MIN_OVERLAP * words
 
 
 def header_body_of(text: str) -> str:
@@ -190,10 +210,10 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
         # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
         # the share of its words in the slug, then a sentence-like length, then the nearest to
         # the body: a headline sits above its article
-        words = {w.lower() for w in WORD.findall(line.text)}
-        shared = len(words) if names_a_glued_slug(line.text, slug) else len(words & slug)
+        shared, words = slug_share(line.text, slug)
+        shared = words if names_a_glued_slug(line.text, slug) else shared
         named = shared >= 2
-        return (named, named and line.gap_before, shared / len(words) if named else 0.0,
+        return (named, named and line.gap_before, shared / words if named else 0.0,
                 line.words >= HEADLINE_MIN_WORDS, line.index)
 
     headline = None
@@ -232,7 +252,7 @@ def first_headline_like(lines: list[Line], url: str | None = None) -> str | None
     slug = slug_words(url)
     shapes = [(line, text) for line in lines if len((text := body_of(line.text)).split()) >= HEADLINE_MIN_WORDS
               and is_heading_like(text) and not date_in_text(text)]
-    shared = [(len({w.lower() for w in WORD.findall(text)} & slug), -line.index, text) for line, text in shapes]
+    shared = [(slug_share(text, slug)[0], -line.index, text) for line, text in shapes]
     best = max(shared, default=None)
     if best and best[0] >= ANCHOR_MIN_SLUG_WORDS:
         return title_of(best[2])

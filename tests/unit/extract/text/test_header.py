@@ -9,6 +9,7 @@ from pipeline.extract.text.header import (
     extract_header,
     headline_anchor,
     names_a_glued_slug,
+    slug_share,
     slug_words,
     title_of,
 )
@@ -326,3 +327,24 @@ def test_no_standfirst_when_the_line_after_the_headline_is_not_prose() -> None:
 def test_nothing_before_the_run_gives_an_empty_header() -> None:
     header = extract_header(blocks(P1, P2), 0, site_name=None, url=URL, title_hint=None)
     assert (header.title, header.description, header.authors, header.published) == (None, None, [], None)
+
+
+@pytest.mark.parametrize(("text", "url", "expected"), [
+    ("Stadtrat beschließt neue Straßenbahn für die Südstadt", "https://x.de/stadtrat-strassenbahn-suedstadt", (3, 7)),
+    ("Stadtrat beschließt neue Straßenbahn für die Südstadt", "https://x.de/stadtrat-strassenbahn-sudstadt", (3, 7)),
+    ("L'élection présidentielle aura lieu en avril", "https://x.fr/election-presidentielle-avril", (3, 7)),
+    ("Council opens new library", "https://x.org/council-opens-library", (3, 4)),
+], ids=["german-transliterated", "german-accents-dropped", "french-accents-dropped", "ascii"])
+def test_slug_words_match_however_the_url_spells_letters_outside_ascii(text: str, url: str,
+                                                                        expected: tuple[int, int]) -> None:
+    assert slug_share(text, slug_words(url)) == expected
+
+
+def test_a_german_headline_is_the_title_by_a_transliterated_slug() -> None:
+    from pipeline.extract.text.capture import clean_text_capture
+
+    # the menu and the breadcrumb glued together, as a page's copy gives them
+    capture = "\n\n".join(["Regionalbote Abo Anmelden\nStartseite Lokales Verkehr",
+                            "Stadtrat beschließt neue Straßenbahnlinie durch die Südstadt", P1, P2])
+    found = clean_text_capture(capture, url="https://x.de/lokales/verkehr/stadtrat-strassenbahn-suedstadt")
+    assert found.title == "Stadtrat beschließt neue Straßenbahnlinie durch die Südstadt"
