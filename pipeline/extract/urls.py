@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 SCHEME_AND_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*", re.I)
 
 
 def url_path(url: str | None) -> str:
-    """The URL without scheme, host and query: ``https://x.example/2023/09/a-b?id=1`` -> ``/2023/09/a-b``.
-    Lenient on purpose (no parsing errors): it reads whatever a page or sidecar called its URL."""
-    return SCHEME_AND_HOST.sub("", url or "", count=1).split("?", 1)[0]
+    """The URL without scheme, host and query, percent-escapes decoded: ``https://x.example/2023/09/a-b?id=1``
+    -> ``/2023/09/a-b``, ``/st%C3%A4dte`` -> ``/städte``. Lenient on purpose (no parsing errors): it
+    reads whatever a page or sidecar called its URL."""
+    return unquote(SCHEME_AND_HOST.sub("", url or "", count=1).split("?", 1)[0], errors="replace")
 
 
 SLUG_SEPARATORS = re.compile(r"[-_+\s]+|%20")

@@ -41,6 +41,7 @@ def test_title_tag_without_the_site_name() -> None:
     ("https://news.example/2024/05/12345", None),
     ("https://news.example/index.html", None),
     ("https://news.example/", None),
+    ("https://zeitung.example/politik/st%C3%A4dte-fordern-mehr-geld-f%C3%BCr-schulen", "Städte fordern mehr geld für schulen"),
     (None, None),
 ])
 def test_title_from_the_url_slug(url: str | None, title: str | None) -> None:
