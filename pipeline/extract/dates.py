@@ -42,7 +42,7 @@ MONTHS = {
 # English month names, full or abbreviated: the one pattern for dates in text, URLs and rules.
 MONTH_NAME = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
               r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-GERMAN_MONTH_NAME = (r"jan(?:uar)?|feb(?:ruar)?|m(?:ä|ae)rz?|apr(?:il)?|mai|jun[i]?|jul[i]?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+GERMAN_MONTH_NAME = (r"jan(?:uar)?|feb(?:ruar)?|m(?:ä|ae)rz?|apr(?:il)?|mai|juni?|juli?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
                      r"okt(?:ober)?|nov(?:ember)?|dez(?:ember)?")
 _GERMAN_TIME = r"(?:,?\s*(?:um\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*Uhr)?)"
 _MONTH = rf"(?P<month>{MONTH_NAME})\.?"

@@ -58,20 +58,6 @@ class LineRule:
     # the few rules that search anywhere in a line cost most of the post-clean without this.
     needs: tuple[str, ...] = ()
 
-    def matches(self, line: str, words: int, lowered: str | None = None) -> bool:
-        """``words`` (and ``lowered``, the line lower-cased): computed once by the caller for all
-        the rules it tries."""
-        if words > self.max_words:
-            return False
-        if self.needs:
-            lowered = line.lower() if lowered is None else lowered
-            for literal in self.needs:  # a plain loop: any() over a generator cost more than the tests
-                if literal in lowered:
-                    break
-            else:
-                return False
-        return bool(self.pattern.search(line))
-
 
 def _rule(name: str, noise_class: str, pattern: str, max_words: int = 40, needs: tuple[str, ...] = ()) -> LineRule:
     return LineRule(name, noise_class, re.compile(pattern, re.IGNORECASE), max_words, needs)
@@ -85,6 +71,8 @@ _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
 _ISO_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 # A photographer/agency credit closing a caption: "(Jane Doe/AP)", "(Name/AFP via Getty Images)".
+# A line that is no list item ("- ", "• ", "3. "): a caption or a box's line, not an article's list.
+_NOT_A_LIST_ITEM = r"^(?!\s*([-•*–]|\d{1,3}[.)])\s)"
 _CREDIT = r"\(\s*[^()$€£¥]{2,80}/\s*(?-i:[A-Z])[^()$€£¥]{0,60}\)\s*$"  # a name after the slash, no prices or fractions
 _AGENCY = (r"(?:Getty Images|AFP|AP Photo|AP|Reuters|EPA|Shutterstock|PA Wire|PA Media|Alamy|"
            r"Bloomberg|iStock|Xinhua|Anadolu|SOPA Images|NurPhoto|ZUMA|WireImage)")
@@ -173,7 +161,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(additional |with |contributed )?reporting (by|from)\s+.{2,100}$|^.{2,80}\bcontributed reporting( to this (report|story|article))?\.?$", 25),
     # captions and credits
     # (not a list item: "- Rain jacket (Men’s/Women’s)", "3. Snake plant (Viper’s Bowstring / Saint George’s Sword)")
-    _rule("caption_credit", CAPTION, r"^(?!\s*([-•*–]|\d{1,3}[.)])\s).*" + _CREDIT, 60),
+    _rule("caption_credit", CAPTION, _NOT_A_LIST_ITEM + ".*" + _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
           rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
@@ -258,7 +246,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     # a short line that names a newsletter, or opens with a call to subscribe, is a sign-up box's
     # (last: a paywall's "Subscribe to continue reading" is claimed by paywall_prompt first)
     # (not a list item, nor a line that introduces what follows: "My newsletter has:")
-    _rule("newsletter_mention", NEWSLETTER, r"^(?!\s*([-•*–]|\d{1,3}[.)])\s)(?!.*:$).*\bnewsletters?\b", 12),
+    _rule("newsletter_mention", NEWSLETTER, _NOT_A_LIST_ITEM + r"(?!.*:$).*\bnewsletters?\b", 12),
     _rule("subscribe_call", NEWSLETTER, r"^(subscribe|sign ?up|abonnieren)\b", 5),
 )
 
@@ -365,7 +353,8 @@ def match_line_rule(line: str, extra: tuple[LineRule, ...] = ()) -> LineRule | N
     """
     words = len(line.split())
     lowered = line.lower()
-    # ``LineRule.matches`` inlined: this loop runs for every rule on every line of every page
+    # Plain loops: this runs for every rule on every line of every page (any() over a generator
+    # cost more than the substring tests it skips).
     for group in (LINE_RULES, extra):
         for rule in group:
             if words > rule.max_words:
