@@ -40,6 +40,12 @@ NOISE = [
     ("The hunter killed and ate a rabbitCredit: Getty - Contributor", "caption_trailing_credit"),
     ("This document is subject to copyright.", "copyright_line"),
     ("Necessary cookies are essential for the site to work; other cookies help us improve it.", "cookie_explainer"),
+    ("Products are chosen independently by our editors. Purchases made through our links may earn us a commission.",
+     "affiliate_disclosure"),
+    ("Disclosure: This post contains affiliate links. If you use them to make a purchase, we may earn a small commission.",
+     "affiliate_disclosure"),
+    ("We may be compensated when you click on a link, when an application is approved, or when an account is opened.",
+     "affiliate_disclosure"),
 ]
 
 
@@ -80,6 +86,8 @@ GERMAN_NOISE = [
     ("Weiterlesen", "read_more_link"),
     ("Weiter nach der Anzeige", "advert_label"),
     ("© 2025 Regionalbote Medien GmbH. Alle Rechte vorbehalten.", "copyright_line"),
+    ("Dieser Artikel enthält sogenannte Affiliate-Links.", "affiliate_disclosure"),
+    ("Wenn Sie über diese Links einkaufen, erhalten wir eine kleine Provision.", "affiliate_disclosure"),
     ("Impressum", "copyright_line"),
     ("Nächster Artikel", "post_navigation"),
     ("Empfohlener redaktioneller Inhalt", "cookie_banner"),
@@ -114,6 +122,9 @@ PROSE = [
     "Die Stadt will den Newsletter für Anwohner künftig jede Woche verschicken, sagte die Sprecherin am Montag.",
     "Wer das Abo abschließen will, muss nach Angaben der Verbraucherzentrale genau auf die Laufzeit achten.",
     "Die Polizei bittet Zeugen, sich zu melden, und will die Kommentare im Netz auswerten.",
+    "You may meet your employer with open ended questions to find out how you may be compensated.",
+    "Streamers earn a commission when viewers buy games, gear, or software via affiliate links.",
+    "Der Makler erhält nach dem Verkauf eine Provision von drei Prozent, sagte der Verband.",
 ]
 
 
