@@ -101,7 +101,12 @@ LINE_RULES: tuple[LineRule, ...] = (
           needs=("check", "tick", "select", "there was", "there has been", "keep an eye on")),
     _rule("newsletter_privacy", NEWSLETTER,
           r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$|"
-          r"^(mit (der|ihrer|deiner) anmeldung|sie können (sich|den newsletter) jederzeit|abmeldung jederzeit)\b.{0,200}$", 45),
+          r"^(mit (der|ihrer|deiner) anmeldung|sie können (sich|den newsletter) jederzeit|abmeldung jederzeit)\b.{0,200}$|"
+          # a form's fine print: "By submitting this form, you authorize ...", "I agree that X may contact me"
+          r"^\W{0,3}by (submitting|providing|entering|checking|registering)\b.{0,300}\b(agree|consent|authori[sz]e|acknowledge|accept|certify)|"
+          r"^(terms of submitting this form\b|i (hereby )?(agree|consent) (that|to)\b.{0,150}\b(contact|e-?mails?|texts?|sms|call|privacy)\b)|"
+          r"^your (information|data|details|personal data) will be (processed|used|handled)\b.{0,150}$|"
+          r"^mit (dem )?(absenden|abschicken|klick auf|klicken auf)\b.{0,250}\b(einverstanden|datenschutz\w*|zu)\b|^ich willige ein\b", 60),
     # AI narration and audio players
     _rule("audio_ai_notice", AUDIO_NOTICE,
           r"^(this|the) (audio|article|story|narration|voice)( narration| version)? (is|was|has been) "

@@ -46,6 +46,13 @@ NOISE = [
      "affiliate_disclosure"),
     ("We may be compensated when you click on a link, when an application is approved, or when an account is opened.",
      "affiliate_disclosure"),
+    ("By submitting this form, you authorize the college and its representatives to contact you via SMS.",
+     "newsletter_privacy"),
+    ("* By checking this box, you agree to receive marketing emails from Example. Unsubscribe at any time.",
+     "newsletter_privacy"),
+    ("Terms of submitting this form: I agree that Example University may contact me via email or telephone.",
+     "newsletter_privacy"),
+    ("Your information will be processed according to our Privacy Policy.", "newsletter_privacy"),
 ]
 
 
@@ -87,6 +94,7 @@ GERMAN_NOISE = [
     ("Weiter nach der Anzeige", "advert_label"),
     ("© 2025 Regionalbote Medien GmbH. Alle Rechte vorbehalten.", "copyright_line"),
     ("Dieser Artikel enthält sogenannte Affiliate-Links.", "affiliate_disclosure"),
+    ("Mit dem Absenden des Formulars erklären Sie sich mit der Datenschutzerklärung einverstanden.", "newsletter_privacy"),
     ("Wenn Sie über diese Links einkaufen, erhalten wir eine kleine Provision.", "affiliate_disclosure"),
     ("Impressum", "copyright_line"),
     ("Nächster Artikel", "post_navigation"),
@@ -125,6 +133,7 @@ PROSE = [
     "You may meet your employer with open ended questions to find out how you may be compensated.",
     "Streamers earn a commission when viewers buy games, gear, or software via affiliate links.",
     "Der Makler erhält nach dem Verkauf eine Provision von drei Prozent, sagte der Verband.",
+    "By submitting a claim early, homeowners can get their money back within weeks, the insurer said.",
 ]
 
 
