@@ -253,6 +253,12 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\b(enthält|enthalten|nutzt|nutzen|verwendet|verwenden|sind)( sogenannte| sog\.)? (affiliate|provisions)-links\b|"
           r"\b((wir|ich) (erhalten|bekommen)|(erhalten|bekommen) (wir|ich))\b[^.]{0,60}\bprovision\b", 60,
           needs=("commission", "compensat", "kick", "amazon", "qualifying", "affiliate", "provision")),
+    # an author box's link to the author's other pieces: "View all posts by Jane Doe", "More by Jane Doe"
+    _rule("author_posts_link", AUTHOR_BIO,
+          r"^((view|see|read|browse) (all|more)( (posts|articles|stories|entries|columns))?|"
+          r"(more|recently|all|latest)( (posts|articles|stories|entries|columns))?) (by|from) "
+          r"(this (author|writer)|(?-i:[A-Z])[\w.’'-]+( (?-i:[A-Z])[\w.’'-]+){0,3})\s*[→»›>]?$|"
+          r"^(alle|weitere|mehr) (artikel|beiträge|texte) (von|des autors|der autorin)\b.{0,40}$", 10),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"

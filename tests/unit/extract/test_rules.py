@@ -53,6 +53,8 @@ NOISE = [
     ("Terms of submitting this form: I agree that Example University may contact me via email or telephone.",
      "newsletter_privacy"),
     ("Your information will be processed according to our Privacy Policy.", "newsletter_privacy"),
+    ("More articles from Jane Doe", "author_posts_link"),
+    ("View All Articles by This Author", "author_posts_link"),
 ]
 
 
@@ -94,6 +96,7 @@ GERMAN_NOISE = [
     ("Weiter nach der Anzeige", "advert_label"),
     ("© 2025 Regionalbote Medien GmbH. Alle Rechte vorbehalten.", "copyright_line"),
     ("Dieser Artikel enthält sogenannte Affiliate-Links.", "affiliate_disclosure"),
+    ("Alle Artikel von Max Mustermann", "author_posts_link"),
     ("Mit dem Absenden des Formulars erklären Sie sich mit der Datenschutzerklärung einverstanden.", "newsletter_privacy"),
     ("Wenn Sie über diese Links einkaufen, erhalten wir eine kleine Provision.", "affiliate_disclosure"),
     ("Impressum", "copyright_line"),
@@ -134,6 +137,7 @@ PROSE = [
     "Streamers earn a commission when viewers buy games, gear, or software via affiliate links.",
     "Der Makler erhält nach dem Verkauf eine Provision von drei Prozent, sagte der Verband.",
     "By submitting a claim early, homeowners can get their money back within weeks, the insurer said.",
+    "View from Daikanbo",
 ]
 
 
