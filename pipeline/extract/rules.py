@@ -94,6 +94,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_pitch", NEWSLETTER,
           r"^(sign up|subscribe|register|join)( now| today)? (to|for) (our|the|a)\b.{0,80}"
           r"\b(newsletters?|bulletins?|briefings?|updates|e-?mails?|digest)\b.{0,60}$|"
+          # "Subscribe for free to receive new posts", "Join our mailing list!", "Enter your email below to join ..."
+          r"^(thanks for reading!? )?(subscribe|sign up)( for free| now| today)?( to (our|the|my) [^.]{1,40})? to (receive|get)\b.{0,120}$|"
+          r"^(join|subscribe to) (our|my|the) (mailing|e-?mail) list\b.{0,150}$|"
+          r"^(enter|add) your e-?mail( address)?\b.{0,60}\b(join|subscribe|sign up)\b.{0,150}$|"
+          r"^would you like to receive (e-?mail )?(notifications|updates|e-?mails|news)\b.{0,60}$|"
           r"^(melden sie sich|melde dich|abonnieren sie|abonniere|bestellen sie|jetzt)\b.{0,80}\bnewsletter\b.{0,80}$", 30),
     _rule("newsletter_form_message", NEWSLETTER,
           r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
@@ -128,12 +133,12 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^diskutieren sie mit\b.{0,40}$"),
     # share and social widgets
     _rule("share_widget", SHARE,
-          r"^(share|share this( article| story| post)?|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
+          r"^(share|share this( article| story| post| page| resource| recipe)?|share (article|story|post)|share on \w+|copy link|link copied|email|print|pin (it|this|for later)|"
           r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|"
           r"((diesen |den )?(artikel|beitrag) )?teilen|drucken|link kopieren|per e-?mail (versenden|senden|teilen)|auf \w+ teilen|"
           r"share full (article|story)|share (via|by) (e-?mail|sms|text)|gift (this )?(article|story)|give this (article|story)|"
           r"artikel verschenken)"
-          r"[:!]?$"),
+          r"[:!.]?$"),
     _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|folgen sie uns|suivez-nous|síguenos)[:!]?$|"
           r"^(folgen sie uns|folge uns) (auf|bei)\b.{0,60}$|"
           r"^(follow|like) (?-i:[A-Z])[^.]{0,60} on (instagram|facebook|twitter|youtube|tiktok|linkedin|x|threads|bluesky)\b[^.]{0,80}\.?$|"
@@ -291,11 +296,12 @@ TEXT_LINE_RULES: tuple[LineRule, ...] = (
 # Headings that open a block of links to other stories: the body does not continue past them
 # (a text capture's max-run search treats them as strong negative evidence).
 SECTION_END_HEADING = re.compile(
-    r"^(news ?feed|more news|more stories|latest( news| stories| headlines)?|"
+    r"^\W{0,3}(news ?feed|more news|more stories|latest( news| stories| headlines)?|"
     r"most (read|popular|viewed|shared)( (articles|stories|posts|news)| (in|on|from) .{1,40})?|"
     r"trending( now| stories| news| posts| articles)?|editors'? (picks|choice)|recommended( for you| stories| reading)?|"
     r"related( articles| stories| news| content| posts| coverage| reading)?( and links| from .{1,40})?|you (may|might) (also )?"
-    r"(like|enjoy|be interested in)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
+    r"(like|enjoy|be interested in( the following)?( topics| articles| posts| stories)?( as well)?)|"
+    r"(other )?(related|interesting|recommended|similar) (articles|posts|stories|reads)|more (from|on|in|like this)\b.{0,40}|top stories|popular( now| articles| stories| posts)?|"
     r"also read|recent( posts| articles| stories)|similar( posts| articles| stories)|more (posts|articles)|further reading|see also|what to read next|read next|up next|in other news|"
     r"(latest|top) headlines|don't miss|more to explore|explore (more|further)|around the web|from the web|"
     r"in case you missed it|elsewhere on .{1,40}|"

@@ -54,6 +54,12 @@ NOISE = [
      "newsletter_privacy"),
     ("Your information will be processed according to our Privacy Policy.", "newsletter_privacy"),
     ("More articles from Jane Doe", "author_posts_link"),
+    ("Thanks for reading! Subscribe for free to receive new posts and support my work.", "newsletter_pitch"),
+    ("Join our mailing list! Get a note when a new episode is out.", "newsletter_pitch"),
+    ("Enter your e-mail address below to join our mailing list and get every new edition.", "newsletter_pitch"),
+    ("Would you like to receive notifications about new posts?", "newsletter_pitch"),
+    ("Share Article:", "share_widget"),
+    ("Share Post.", "share_widget"),
     ("View All Articles by This Author", "author_posts_link"),
 ]
 
@@ -138,6 +144,7 @@ PROSE = [
     "Der Makler erhält nach dem Verkauf eine Provision von drei Prozent, sagte der Verband.",
     "By submitting a claim early, homeowners can get their money back within weeks, the insurer said.",
     "View from Daikanbo",
+    "Subscribers to the service will get the new episodes a week early, the company said.",
 ]
 
 
@@ -158,6 +165,9 @@ def test_prose_is_left_alone(line: str) -> None:
     ("In this article:", rules.TOC_HEADING),
     ("Similar articles", rules.SECTION_END_HEADING),
     ("More articles", rules.SECTION_END_HEADING),
+    ("Other related articles...", rules.SECTION_END_HEADING),
+    ("🔥 Recommended Posts", rules.SECTION_END_HEADING),
+    ("You may be interested in the following topics as well:", rules.SECTION_END_HEADING),
     ("About the author", rules.AUTHOR_BIO_HEADING),
     ("About Jane Doe", rules.AUTHOR_BIO_HEADING),
     ("Das könnte Sie auch interessieren", rules.SECTION_END_HEADING),
