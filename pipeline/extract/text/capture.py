@@ -416,7 +416,8 @@ def clean_text_capture(text: str, *, site_name: str | None = None, url: str | No
                        title_hint: str | None = None, line_model: TreeModel | None = None) -> TextResult:
     """Clean one text capture.
 
-    1. Split into lines, keeping where blank lines were: they separate a page's blocks.
+    1. Split into lines, keeping where blank lines were: they separate a page's blocks. A
+       paragraph the page broke with ``<br>`` every few words is one line again.
     2. Feed structure: section-end headings, time stamps and the items under them.
     3. Named line rules claim what is noise on its own (newsletter, captions, share...).
     4. Promotion boxes inside the body ("Don't miss" over a few links, prose resuming) are

@@ -19,6 +19,10 @@ TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])$")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PROSE_MIN_WORDS = 7  # with a sentence ending
 PROSE_ANY_WORDS = 20  # without one
+WRAPPED_MIN_CHARS = 40
+# a word in lower case, not a lone letter: "o Item" is a rendering's bullet
+WRAPPED_START = re.compile(r"(?!by\s+[A-Z])([^\W\d_A-Z]{2}|a\s)")  # "by Jane Doe" is a byline
+WRAPPED_MIN_LOWER_SHARE = 0.5
 # ... unless nearly every word is capitalised: a drop-down's options or a row of names and links
 # ("Select Country Albania Algeria ..."), not a sentence.
 NAME_ROW_MIN_SHARE = 0.8
@@ -168,8 +172,20 @@ def _beside_one_like_it(line: Line, lines: list[Line], shaped: Callable[[Line], 
                 or (nxt and not (glued and line.gap_after) and shaped(nxt)))
 
 
+def is_wrapped(previous: str, line: str) -> bool:
+    """``line`` goes on ``previous``'s sentence: a paragraph the page broke with ``<br>``
+    every few words. A long line that stops mid-sentence, then one that starts in lower case."""
+    if len(previous) < WRAPPED_MIN_CHARS or WRAPPED_START.match(line) is None:
+        return False
+    if not (previous[-1].isalpha() or previous[-1] == ","):
+        return False
+    words = previous.split()  # a sentence's words, not a menu's Title Case labels
+    return sum(word[0].islower() for word in words) >= WRAPPED_MIN_LOWER_SHARE * len(words)
+
+
 def split_lines(text: str) -> list[Line]:
-    """One ``Line`` per non-blank line, whitespace collapsed, with where the blank lines were."""
+    """One ``Line`` per non-blank line, whitespace collapsed, with where the blank lines were;
+    the lines of a paragraph broken every few words (``is_wrapped``) are one line again."""
     lines: list[Line] = []
     gap = True
     for raw in text.splitlines():
@@ -178,6 +194,9 @@ def split_lines(text: str) -> list[Line]:
             gap = True
             if lines:
                 lines[-1].gap_after = True
+            continue
+        if not gap and lines and is_wrapped(lines[-1].text, stripped):
+            lines[-1].text += " " + stripped
             continue
         lines.append(Line(len(lines), stripped, gap_before=gap))
         gap = False

@@ -34,6 +34,35 @@ def test_split_lines_collapses_whitespace_and_records_the_gaps() -> None:
     ]
 
 
+WRAPPED = ("Gym equipment refers to the various machines, tools, and accessories used in a\n"
+           "fitness facility to help individuals achieve their fitness goals. These\n"
+           "machines are designed to target different muscle groups.")
+
+
+def test_a_paragraph_broken_every_few_words_is_one_line() -> None:
+    [line] = split_lines(WRAPPED)
+    assert line.text == " ".join(WRAPPED.split())
+    assert (line.gap_before, line.gap_after) == (True, True)
+
+
+@pytest.mark.parametrize("text", [
+    # a sentence's end, then a new one
+    "The council met on Tuesday to vote on the new library budget.\nthen the mayor spoke.",
+    # a menu's Title Case labels over a page title in lower case
+    "Ask the Chatbot Games & Quizzes History & Society Science & Tech Videos\nhistory of coffee",
+    # a standfirst over its byline
+    "Logistics made it difficult to deliver the amount of tutoring that helps\nby Jill Barshay August 25, 2025",
+    # a rendering's "o" bullets under a long item
+    "o From Diploma to MW: Gus Zhu shares his story and tips - 28 May 2025\no Sake education returns home",
+    # a blank line between: two blocks
+    "Gym equipment refers to the various machines, tools, and accessories used in a\n\nfitness facility to help.",
+    # a short line
+    "Read the rules in\nthe handbook",
+], ids=["sentence-end", "menu", "byline", "o-bullets", "blank-line", "short"])
+def test_lines_that_are_not_a_broken_paragraph_stay_apart(text: str) -> None:
+    assert len(split_lines(text)) == 2
+
+
 @pytest.mark.parametrize("text", ["", "\n\n", "  \n\t\n"], ids=["empty", "newlines", "blank-lines"])
 def test_split_lines_of_nothing(text: str) -> None:
     assert split_lines(text) == []
