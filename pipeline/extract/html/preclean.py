@@ -109,8 +109,11 @@ NOT_NOISE_NAMES: dict[str, re.Pattern[str]] = {rules.SHARE: re.compile(r"embed")
 # and "rollover-people-block"): only the innermost named element goes, never a link.
 POPUP_NAMES = re.compile(r"popover|tooltip|hovercard|hover-card|rollover")
 # Classes whose containers never hold prose: a section a template names "text-to-speech" is the
-# text its audio player reads out, not the player.
+# text its audio player reads out, not the player. A player says a few words ("Listen to this
+# article", "0:00 / 4:12"); a section under the name with more text than that is text too,
+# even when it is a line and a list rather than paragraphs of prose.
 NO_PROSE_CLASSES = frozenset({rules.AUDIO_NOTICE})
+NO_PROSE_MAX_CHARS = 300
 # Elements that are one noise class whatever their names.
 NOISE_TAGS: dict[str, str] = {"figcaption": rules.CAPTION}
 _CLASS_PATTERNS = [(c, re.compile(n.pattern())) for c, n in NOISE_CONTAINERS.items()]
@@ -377,7 +380,7 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
         else:
             noise_class, popup = classes[names] = noise_class_of_names(names), POPUP_NAMES.search(names) is not None
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
-                noise_class in NO_PROSE_CLASSES and has_prose(node)):
+                noise_class in NO_PROSE_CLASSES and (has_prose(node) or _text_length(node) > NO_PROSE_MAX_CHARS)):
             todo.add(node, noise_class)
         elif popup:
             popups.append(node)
@@ -446,7 +449,7 @@ def _remove_labelled_link_lists(tree: LexborHTMLParser, todo: _Removals) -> None
         if len(text) > LABEL_MAX_CHARS:
             continue
         text = " ".join(text.split())
-        noise_class = next((c for c in LABEL_CLASSES if SECTION_HEADINGS[c].match(text)), None)
+        noise_class = next((c for c in LABEL_CLASSES if c in SECTION_HEADINGS and SECTION_HEADINGS[c].match(text)), None)
         if noise_class is None:
             continue
         lists = []

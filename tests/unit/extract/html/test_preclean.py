@@ -179,6 +179,16 @@ def test_section_named_for_text_to_speech_is_the_text_it_reads() -> None:
     assert removed == {"audio_notice": 1}
 
 
+def test_section_named_for_text_to_speech_keeps_its_list() -> None:
+    # Under 40% of the page and off the main text's path: only its length keeps it.
+    items = "".join(f"<li>Benefit {n}: the plan pays back what a cancelled trip cost you.</li>" for n in range(6))
+    text, removed = run(f'<div class="story">{PROSE * 8}</div><section class="wysiwyg text-to-speech">'
+                        f'<p>Plans cover the following:</p><ul>{items}</ul></section>'
+                        '<div class="text-to-speech-player">Listen to this article</div>')
+    assert "Plans cover the following:" in text and "Benefit 5: the plan" in text and "Listen" not in text
+    assert removed == {"audio_notice": 1}
+
+
 def test_hover_card_goes_and_the_name_it_pops_from_stays() -> None:
     card = ('<p>Rep. <span class="rollover-people"><a class="rollover-people-link" href="/people/jane-doe">Jane Doe</a>'
             '<span class="rollover-people-block"><img src="/j.jpg"><a class="name" href="/people/jane-doe">Jane Doe</a>'
