@@ -247,17 +247,6 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$", 60,
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
                  "terms", "privacy", "alle rechte", "impressum", "datenschutz", "agb", "nutzungsbedingungen")),
-    # the notice that the site earns from the links of the page ("As an Amazon Associate we earn
-    # from qualifying purchases"): the site's terms, not the story; a sentence about commissions
-    # in general ("how you may be compensated") names no link or purchase through the site
-    _rule("affiliate_disclosure", ADVERT,
-          r"\b(may|might|will|could|can)( also)? (earn|receive|get|make)\b[^.]{0,60}\b(commissions?|compensation|kick ?back)\b|"
-          r"\bas an amazon (associate|affiliate)\b|\bqualifying purchases\b|"
-          r"\b(contains?|uses?|includes?|use|are used)( some)? (affiliate|commissionable) links\b|\baffiliate links are used\b|"
-          r"\b(supported by|earns?) commissions\b|\bmay be compensated (when|if) you\b|\b(we|i) (earn|receive|get|make) (a )?(small )?commissions?\b|"
-          r"\b(enthält|enthalten|nutzt|nutzen|verwendet|verwenden|sind)( sogenannte| sog\.)? (affiliate|provisions)-links\b|"
-          r"\b((wir|ich) (erhalten|bekommen)|(erhalten|bekommen) (wir|ich))\b[^.]{0,60}\bprovision\b", 60,
-          needs=("commission", "compensat", "kick", "amazon", "qualifying", "affiliate", "provision")),
     # an author box's link to the author's other pieces: "View all posts by Jane Doe", "More by Jane Doe"
     _rule("author_posts_link", AUTHOR_BIO,
           r"^((view|see|read|browse) (all|more)( (posts|articles|stories|entries|columns))?|"

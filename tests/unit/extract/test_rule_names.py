@@ -54,7 +54,6 @@ LINE_RULE_EXAMPLES = {
     "caption_trailing_credit": "Fans celebrate the title in the city centre. Credit: Jane Doe",
     "newsletter_inbox_pitch": "Get the best stories delivered to your inbox every morning",
     "copyright_line": "© 2025 Example Media. All rights reserved.",
-    "affiliate_disclosure": "As an Amazon Associate we earn from qualifying purchases.",
     "author_posts_link": "View all posts by Jane Doe",
     "post_navigation": "Previous post",
     "newsletter_mention": "More from our newsletters",
