@@ -242,7 +242,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\b(in|direkt in) (ihr|ihrem|dein|deinem) (e-?mail-)?postfach[.!]?$", 30,
           needs=("inbox", "no spam", "sign up", "postfach")),
     _rule("copyright_line", FOOTER,
-          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
+          r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|^copyright\s+((?-i:[A-Z])[\w&.'’-]*\s+){1,5}(19|20)\d{2}\b|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
           r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$|"
           r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$", 60,
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",

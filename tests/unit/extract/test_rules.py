@@ -48,6 +48,7 @@ NOISE = [
      "newsletter_privacy"),
     ("Your information will be processed according to our Privacy Policy.", "newsletter_privacy"),
     ("More articles from Jane Doe", "author_posts_link"),
+    ("Copyright Example Media 2012-2025. CC BY-NC 4.0.", "copyright_line"),
     ("Thanks for reading! Subscribe for free to receive new posts and support my work.", "newsletter_pitch"),
     ("Join our mailing list! Get a note when a new episode is out.", "newsletter_pitch"),
     ("Enter your e-mail address below to join our mailing list and get every new edition.", "newsletter_pitch"),
@@ -133,6 +134,8 @@ PROSE = [
     "Die Polizei bittet Zeugen, sich zu melden, und will die Kommentare im Netz auswerten.",
     "By submitting a claim early, homeowners can get their money back within weeks, the insurer said.",
     "View from Daikanbo",
+    "Copyright infringement cases rose in 2019, the office said.",
+    "Copyright Office data from 2019 show a rise in claims.",
     "Subscribers to the service will get the new episodes a week early, the company said.",
 ]
 
