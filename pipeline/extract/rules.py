@@ -253,6 +253,12 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(more|recently|all|latest)( (posts|articles|stories|entries|columns))?) (by|from) "
           r"(this (author|writer)|(?-i:[A-Z])[\w.’'-]+( (?-i:[A-Z])[\w.’'-]+){0,3})\s*[→»›>]?$|"
           r"^(alle|weitere|mehr) (artikel|beiträge|texte) (von|des autors|der autorin)\b.{0,40}$", 10),
+    # how to reach or follow the writer, under the article: "Jane Doe may be reached at jdoe@example.com.
+    # Follow her on Twitter @jdoe", "Have a tip? ..."
+    _rule("author_contact", AUTHOR_BIO,
+          r"\b(may|can) be reached at\b|\bfollow (him|her|them) on (twitter|facebook|instagram|x|bluesky|threads|mastodon)\b|"
+          r"^(have|got) a (news )?tip\b|\bsie erreichen (den autor|die autorin|die redaktion|ihn|sie) (unter|per)\b", 60,
+          needs=("reached", "follow", "tip", "erreichen")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"

@@ -55,6 +55,7 @@ LINE_RULE_EXAMPLES = {
     "newsletter_inbox_pitch": "Get the best stories delivered to your inbox every morning",
     "copyright_line": "© 2025 Example Media. All rights reserved.",
     "author_posts_link": "View all posts by Jane Doe",
+    "author_contact": "Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @jdoe.",
     "post_navigation": "Previous post",
     "newsletter_mention": "More from our newsletters",
     "subscribe_call": "Subscribe and save big",
