@@ -102,8 +102,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(melden sie sich|melde dich|abonnieren sie|abonniere|bestellen sie|jetzt)\b.{0,80}\bnewsletter\b.{0,80}$", 30),
     _rule("newsletter_form_message", NEWSLETTER,
           r"^(please )?(check|tick|select) the (opt-?in |consent )?(check ?)?box\b|^there (was|has been) (an|a) (error|problem)\b|"
-          r"\b(keep an eye on|check) your (e-?mail )?inbox\b", 20,
-          needs=("check", "tick", "select", "there was", "there has been", "keep an eye on")),
+          r"\b(keep an eye on|check) your (e-?mail )?inbox\b|"
+          # a site builder's default form replies: "Thank you! Your submission has been received!"
+          r"^(thank you|thanks)!? your submission has been received!?$|^oops!? something went wrong while submitting the form\.?$", 20,
+          needs=("check", "tick", "select", "there was", "there has been", "keep an eye on", "submission", "submitting")),
     _rule("newsletter_privacy", NEWSLETTER,
           r"^(by (signing up|subscribing|clicking)|you can unsubscribe|unsubscribe at any time)\b.{0,200}$|"
           r"^(mit (der|ihrer|deiner) anmeldung|sie können (sich|den newsletter) jederzeit|abmeldung jederzeit)\b.{0,200}$|"
@@ -153,7 +155,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"startseite|anmelden|abmelden|einloggen|ausloggen|suche|menü|menü öffnen|menü schließen|schließen|mein konto|"
           r"registrieren|nach oben|zurück nach oben|zum seitenanfang|zur startseite|"
           r"save( (this )?(article|story))?|save for later|bookmark|add to (favou?rites|bookmarks|reading list)|(font|text) size|"
-          r"merken|zur merkliste hinzufügen|schriftgröße)$"),
+          r"merken|zur merkliste hinzufügen|schriftgröße|search for:?|expand all|collapse all|collapsed ?expand all|"
+          r"alle (aus|ein)klappen)$"),
     _rule("updated_label", DATELINE,
           rf"^((last )?updated|published|posted|modified|(zuletzt )?aktualisiert|veröffentlicht|erschienen|stand)"
           rf"( on| at| am| um)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
@@ -206,7 +209,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r".{0,150}$|^you (may|might) (also )?(like|enjoy)\s*:.{1,150}$|^(continue|keep) reading\b.{0,40}$|"
           r"^(learn more|find out more)[.!]?$|"
           r"^(lesen sie (auch|mehr)|lies auch|auch interessant|mehr zum thema|siehe auch|zum artikel|hier weiterlesen)\b\s*[:>»›-]?.{0,150}$|"
-          r"^(weiterlesen|mehr lesen|mehr erfahren)[.!]?$", 30),
+          r"^(weiterlesen|mehr lesen|mehr erfahren)[.!]?$|^(view|see) all( \w+){0,2}\s*[>›»→]?$|^(alle|mehr) anzeigen\s*[>›»→]?$", 30),
     _rule("advert_label", ADVERT,
           r"^((advertisement|advert)+|ad|sponsored( content)?|promoted( content)?|paid content|anzeige|werbung|publicidad|publicité|"
           r"(advertiser|advertising|affiliate) disclosure|"
@@ -219,7 +222,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("call_to_action", ADVERT,
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
           r"( today| now| here)?[.!]?$|^(get started|start) (today|now)[.!]?$|^(shop|buy|order|download) now[.!]?$|"
-          r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|^check (the )?price( on \w+)?$", 8),
+          r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|"
+          r"^check (the )?price( on \w+|\s*[-–:]\s*\w+)?$", 8),
     # a promotion's call to action on a line of its own: "Get a free quote today!", "Talk to our experts"
     _rule("promo_call", ADVERT,
           r"^(get|try|start|book|schedule|request|contact|download|join|sign[- ]?up|shop|buy|talk to|call|discuss|take)\b"
@@ -247,6 +251,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$", 60,
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
                  "terms", "privacy", "alle rechte", "impressum", "datenschutz", "agb", "nutzungsbedingungen")),
+    # a byline's label on a line of its own, its name on the next: "Written by", "Medically reviewed by"
+    _rule("byline_label", BYLINE,
+          r"^(written|reviewed|edited|fact[- ]checked|medically reviewed|geschrieben|verfasst|redigiert) (by|von):?$", 4),
     # an author box's link to the author's other pieces: "View all posts by Jane Doe", "More by Jane Doe"
     _rule("author_posts_link", AUTHOR_BIO,
           r"^((view|see|read|browse) (all|more)( (posts|articles|stories|entries|columns))?|"

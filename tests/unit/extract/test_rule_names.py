@@ -56,6 +56,7 @@ LINE_RULE_EXAMPLES = {
     "copyright_line": "© 2025 Example Media. All rights reserved.",
     "author_posts_link": "View all posts by Jane Doe",
     "author_contact": "Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @jdoe.",
+    "byline_label": "Written by",
     "post_navigation": "Previous post",
     "newsletter_mention": "More from our newsletters",
     "subscribe_call": "Subscribe and save big",
