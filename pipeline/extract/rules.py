@@ -223,7 +223,10 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
           r"( today| now| here)?[.!]?$|^(get started|start) (today|now)[.!]?$|^(shop|buy|order|download) now[.!]?$|"
           r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|"
-          r"^check (the )?price( on \w+|\s*[-–:]\s*\w+)?$", 8),
+          r"^check (the )?price( on \w+|\s*[-–:]\s*\w+)?$|"
+          # a shop button: "$75 at Amazon", "Buy now at Example Store", "Get a Quote (212) 555-0100"
+          r"^[$€£]\s?\d[\d,.]*\s+(at|on|from) (?-i:[A-Z])\w+(\s\w+){0,2}$|^buy (it )?now (at|on|from) \w+(\s\w+){0,3}$|"
+          r"^(get in touch|get a (free )?quote|call (us|now)|contact us)\s*[:-]?\s*\(?\+?\d[\d\s().-]{6,}$|^watch (now|the video|video)[.!]?$", 8),
     # a promotion's call to action on a line of its own: "Get a free quote today!", "Talk to our experts"
     _rule("promo_call", ADVERT,
           r"^(get|try|start|book|schedule|request|contact|download|join|sign[- ]?up|shop|buy|talk to|call|discuss|take)\b"

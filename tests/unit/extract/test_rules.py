@@ -58,6 +58,10 @@ NOISE = [
     ("View All", "read_more_link"),
     ("See all deals >", "read_more_link"),
     ("Check Price - Walmart", "call_to_action"),
+    ("$75 at Amazon", "call_to_action"),
+    ("Buy now at Example Home Appliances", "call_to_action"),
+    ("Get a Quote (212) 555-0100", "call_to_action"),
+    ("Watch Now", "call_to_action"),
     ('His book, "Out There", is out now. Follow him on Twitter @jdoe.', "author_contact"),
     ("Thanks for reading! Subscribe for free to receive new posts and support my work.", "newsletter_pitch"),
     ("Join our mailing list! Get a note when a new episode is out.", "newsletter_pitch"),
@@ -150,6 +154,7 @@ PROSE = [
     "Copyright infringement cases rose in 2019, the office said.",
     "The mayor said the tip line can take calls at any hour, and that the team will follow up on every one.",
     "Copyright Office data from 2019 show a rise in claims.",
+    "$75 at most, the shop said.",
     "Subscribers to the service will get the new episodes a week early, the company said.",
 ]
 
