@@ -215,7 +215,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(advertiser|advertising|affiliate) disclosure|"
           r"(story|article) continues (below|after)( (this )?(advertisement|ad))?|continue reading (below|the main story)|"
           r"advertisement\s*[-–:]\s*scroll to continue|weiter (nach|unter) der (anzeige|werbung)|(der )?(artikel|text) (geht|wird) (nach|unter) der (anzeige|werbung) "
-          r"(weiter|fortgesetzt))$"),
+          r"(weiter|fortgesetzt))$|"
+          # the label glued to what it labels: "Advertisement - Continue Reading Below", "Advertisement: New AI Book!"
+          r"^(advertisement|sponsored|anzeige|werbung)\s*[-–:|]\s*\S.{0,80}$"),
     # a CMS shortcode the template printed instead of running: "[button link=...]Send us ...[/button]"
     _rule("raw_shortcode", SITE_CHROME, r"^\[[a-z_]+( [a-z_-]+=[^\]]*)+\]|\[/[a-z_]+\]$", 40, needs=("[",)),
     # a shop's or a vendor's button: "Book a demo", "Check Price on Amazon", "Download now"

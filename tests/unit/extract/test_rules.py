@@ -59,6 +59,8 @@ NOISE = [
     ("See all deals >", "read_more_link"),
     ("Check Price - Walmart", "call_to_action"),
     ("$75 at Amazon", "call_to_action"),
+    ("Advertisement - Continue Reading Below", "advert_label"),
+    ("Advertisement: New AI Book!", "advert_label"),
     ("Buy now at Example Home Appliances", "call_to_action"),
     ("Get a Quote (212) 555-0100", "call_to_action"),
     ("Watch Now", "call_to_action"),
