@@ -85,7 +85,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^((jetzt|kostenlos|gratis) )?(newsletter )?(abonnieren|anmelden|bestellen)( jetzt)?[.!]?$"),
     _rule("newsletter_email_prompt", NEWSLETTER,
           r"^(please,? )?(enter|type|add|provide|your|valid)\b[^.]{0,40}\be-?mail( address)?\b[^.]{0,40}[.!:]?$|"
-          r"^(bitte )?((geben sie|gib) )?(ihre|deine|e-?mail-?) ?(e-?mail-?)?adresse( ein| eingeben)?[.!:*]?$", 14),
+          r"^(bitte )?((geben sie|gib) )?(ihre|deine|e-?mail-?) ?(e-?mail-?)?adresse( ein| eingeben)?[.!:*]?$|"
+          # a form's field labels: "Email (required)", and the field robots fill: "Leave this field blank"
+          r"^e-?mail( address\s*(\(required\)|required|\*)?|\s*(\(required\)|required|\*))\s*:?$|^leave this field (blank|empty)$", 14),
     _rule("newsletter_confirmation", NEWSLETTER,
           r"^(succ?ess?(ful+y)? subscribed|thanks? (you )?for (signing up|subscribing)\b.*|"
           r"you('re| are| have) (now |been )?(succ?ess?ful+y )?(subscribed|signed up)\b.*|"
@@ -146,7 +148,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(follow|like) (?-i:[A-Z])[^.]{0,60} on (instagram|facebook|twitter|youtube|tiktok|linkedin|x|threads|bluesky)\b[^.]{0,80}\.?$|"
           r"^subscribe to (the )?[^.]{1,40}\b(youtube|podcast|channel)\b.{0,80}$", 25),
     # page chrome
-    _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article)$|"
+    _rule("skip_link", SKIP_LINK, r"^(skip|jump) to (the )?(main )?(content|navigation|search|menu|footer|article|review|recipe|comments)$|"
           r"^(direkt )?zu(m|r) (haupt)?(inhalt|navigation|suche|menü|hauptmenü|fußzeile)( springen| wechseln)?$"),
     _rule("edit_link", SITE_CHROME, r"^(edit|manage|delete) (post|article|page|story|entry)$"),
     _rule("account_link", SITE_CHROME,
@@ -156,7 +158,9 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"registrieren|nach oben|zurück nach oben|zum seitenanfang|zur startseite|"
           r"save( (this )?(article|story))?|save for later|bookmark|add to (favou?rites|bookmarks|reading list)|(font|text) size|"
           r"merken|zur merkliste hinzufügen|schriftgröße|search for:?|expand all|collapse all|collapsed ?expand all|"
-          r"alle (aus|ein)klappen)$"),
+          r"alle (aus|ein)klappen|(like )?loading(\.\.\.|…)?|\[?email protected\]?|(play|watch) video|"
+          # a feedback widget: "Was this page helpful?" over its "Yes No" buttons
+          r"was this (page|article|post) helpful\??|yes ?no|war (diese seite|dieser artikel) hilfreich\??|ja ?nein)$"),
     _rule("updated_label", DATELINE,
           rf"^((last )?updated|published|posted|modified|(zuletzt )?aktualisiert|veröffentlicht|erschienen|stand)"
           rf"( on| at| am| um)?:?( {_WEEKDAY}?{_DATE})?(,? {_CLOCK})?$"),
@@ -177,9 +181,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("caption_credit", CAPTION, _NOT_A_LIST_ITEM + ".*" + _CREDIT, 60),
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
-          rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$", 35,
+          rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$|"
+          r"^(getty images|shutterstock|istock|reuters|afp|ap photo|dpa|imago)$", 35,
           needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/", "foto", "bild:", "bild ",
-                 "bilder", "bildquelle", "grafik")),
+                 "bilder", "bildquelle", "grafik", "getty", "shutterstock", "istock", "reuters", "afp", "dpa", "imago")),
     # cookie banners
     _rule("cookie_banner", COOKIE,
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
@@ -225,7 +230,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(book|request|get|schedule|claim)( a| an| your| my)?( free| personal(ised|ized)?)? (demo|quote|consultation|trial|estimate)"
           r"( today| now| here)?[.!]?$|^(get started|start) (today|now)[.!]?$|^(shop|buy|order|download) now[.!]?$|"
           r"^(see|view) (the )?(deal|price|packages|plans|pricing)[.!]?$|^(view|buy|shop|see it) (on|at) \w+$|"
-          r"^check (the )?price( on \w+|\s*[-–:]\s*\w+)?$|"
+          r"^check (the )?price( on \w+| at \w+( on sale)?|\s*[-–:]\s*\w+)?$|"
           # a shop button: "$75 at Amazon", "Buy now at Example Store", "Get a Quote (212) 555-0100"
           r"^[$€£]\s?\d[\d,.]*\s+(at|on|from) (?-i:[A-Z])\w+(\s\w+){0,2}$|^buy (it )?now (at|on|from) \w+(\s\w+){0,3}$|"
           r"^(get in touch|get a (free )?quote|call (us|now)|contact us)\s*[:-]?\s*\(?\+?\d[\d\s().-]{6,}$|^watch (now|the video|video)[.!]?$", 8),
