@@ -295,6 +295,47 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
     # another story's headline with its media tag: "Storm hits the coast [VIDEO]"
     _rule("tagged_teaser", TEASER,
           r"^.{10,200}\s\[(video|videos|photos?|pictures|pics|gallery|insight|reaction|poll|analysis|live|watch|podcast)\]\s*\|?$", 25),
+    # A box's plea under or inside the article, in a sentence of its own or among the box's lines:
+    # "Stay connected with us!", "... and follow us on Instagram and TikTok to stay up to date."
+    _rule("follow_call", SHARE,
+          r"^(stay connected|connect|keep in touch) with (us|me)\b.{0,40}$|^follow (us|me)( on social( media)?)?[!.:]?$|"
+          r"\bfollow us on (facebook|instagram|twitter|x|tiktok|youtube|linkedin|threads|bluesky|pinterest)\b|"
+          r"^join (the|our|my) (facebook|discord|slack|telegram|whatsapp|reddit) (group|community|server|channel)\b.{0,80}$|"
+          r"^bleib(en sie)? (mit uns )?in kontakt\b.{0,40}$|\bfolgen sie uns (auf|bei) (facebook|instagram|twitter|x|tiktok|youtube|linkedin|threads|bluesky)\b",
+          40, needs=("connect", "touch", "follow", "join", "kontakt", "folgen")),
+    # "Want more? Sign up for our newsletter, The Selection, and shop smarter." (a sentence too long
+    # for newsletter_mention, but naming our/my newsletter or mailing list)
+    _rule("newsletter_our", NEWSLETTER,
+          r"\b(sign up for|subscribe to|join|get) (our|my) (free )?(weekly |daily |monthly )?(e-?mail )?(newsletters?|mailing list|e-?mail list)\b|"
+          r"^(get|receive|stay up to date with) the latest (news|updates|stories|articles|posts)\b.{0,100}$|"
+          r"\b(abonnieren sie|abonniere|bestellen sie) (unseren|meinen) (kostenlosen )?newsletter\b", 30,
+          needs=("our ", "my ", "the latest", "unseren", "meinen")),
+    # a sign-up form's consent line: "... and agree to our Terms & Conditions and Privacy Policy."
+    _rule("form_consent", NEWSLETTER,
+          r"\b(agree|consent) to our (terms|privacy)\b|(^|:\s*)i (hereby )?(agree|consent) (that|to)\b.{0,200}\b(contact|e-?mail|sms|privacy)\b|"
+          r"\b(ich stimme|ich willige ein)\b.{0,200}\b(datenschutz|kontakt|e-?mail)", 60,
+          needs=("agree", "consent", "ich stimme", "ich willige")),
+    _rule("paywall_exclusive", PAYWALL,
+          r"^(this|the) (article|story|content|post|piece) is (only )?(exclusive(ly)? (to|for)|only available to|available only to) "
+          r".{0,40}\b(subscribers|members|premium)\b.{0,40}$", 20),
+    # the publisher's plea for support: a donation box, "If you liked this article, please consider sharing..."
+    _rule("support_call", ADVERT,
+          r"^this (story|article|reporting|journalism|work|post) (is|was) (funded|made possible|supported|paid for) by "
+          r"(readers|donors|members|supporters|people) like you\b.{0,80}$|"
+          r"^(please )?(consider )?(supporting|support) (our|independent|local|nonprofit) (journalism|reporting|newsroom)\b.{0,120}$|"
+          r"^(please )?consider (donating|making a (donation|gift)|becoming a (member|supporter|patron|paid subscriber))\b.{0,120}$|"
+          r"\bif you (liked|enjoyed|found value in|appreciated?) this (article|post|piece|story|newsletter|episode),? (please )?"
+          r"(consider|share|subscribe|support|follow)\b|^(please )?(help (me|us) )?spread the word\b.{0,80}$|"
+          r"^unterstützen sie (unseren|unabhängigen|lokalen) journalismus\b.{0,120}$", 80),
+    # a page's stamp with its editor: "Last updated March 3, 2025 by Jane Doe." (the name may wrap
+    # to the next line, as in a hand-written page's <i>...</i>)
+    _rule("updated_by_line", DATELINE,
+          rf"^((last )?(updated|modified|edited)|posted|published|(zuletzt )?(aktualisiert|geändert)|veröffentlicht)( on| am)?:? "
+          rf"{_WEEKDAY}?{_DATE}(,? {_CLOCK})? (by|von)\b[^.]{{0,60}}\.?$", 16),
+    # a recipe blog's rating prompt: "Did you make one of my recipes? Please leave a star rating."
+    _rule("rating_call", COMMENTS,
+          r"\b(leave|give (it|this recipe)) a (star )?rating\b|\brate (this|the) recipe\b|\b(made|tried|make) (this|one of my|one of our) recipes?\?",
+          60, needs=("rating", "rate ", "recipe")),
 )
 
 # Rules for text captures only: safe on a whole page's lines, too broad for an article body

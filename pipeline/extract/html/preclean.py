@@ -87,7 +87,7 @@ class NoiseNames:
 
 NOISE_CONTAINERS: dict[str, NoiseNames] = {
     rules.NEWSLETTER: NoiseNames(("newsletter", "signup", "sign-up", "mc_embed", "mc-embed", "mailchimp", "optin",
-                                  "opt-in", "subscribe-box", "subscription-box")),
+                                  "opt-in", "subscribe-box", "subscription-box", "subscription")),
     rules.NEWS_FEED: NoiseNames(("news-feed", "newsfeed", "news_feed", "latest-news", "most-read", "mostread",
                                  "most-popular", "trending", "live-feed", "ticker")),
     rules.CAPTION: NoiseNames(("caption", "photo-credit", "image-credit")),
@@ -95,10 +95,14 @@ NOISE_CONTAINERS: dict[str, NoiseNames] = {
     rules.COMMENTS: NoiseNames(("comments", "disqus", "comment-section"), ("comment",)),
     rules.COOKIE: NoiseNames(("cookie", "consent", "gdpr")),
     rules.PAYWALL: NoiseNames(("paywall", "regwall", "piano-")),
-    rules.ADVERT: NoiseNames(("advert", "ad-slot", "ad-container", "adslot", "dfp-", "sponsored"), ("ad", "ads", "promo")),
+    rules.ADVERT: NoiseNames(("advert", "ad-slot", "ad-container", "adslot", "dfp-", "sponsored", "disclosure"),
+                             ("ad", "ads", "promo")),
     rules.AUDIO_NOTICE: NoiseNames(("audio-player", "ai-audio", "text-to-speech", "listen-button", "tts-")),
     rules.SKIP_LINK: NoiseNames(("skip-link", "skip-to", "skiplink")),
     rules.TAGS: NoiseNames(("breadcrumb", "tag-list", "taglist", "article-tags", "post-tags", "tags-links")),
+    # a legal disclaimer and the footnotes close the page like its footer (a text capture's
+    # article ends at a reference list's heading the same way)
+    rules.FOOTER: NoiseNames(("disclaimer", "footnotes")),
 }
 # Names that take a container out of a noise class: a social-media embed (a quoted tweet or
 # post) is the article's content, not a share widget, though its name says "social".
@@ -108,6 +112,11 @@ NOT_NOISE_NAMES: dict[str, re.Pattern[str]] = {rules.SHARE: re.compile(r"embed")
 # hovered. The trigger is often named like its pop-up ("rollover-people" around the name's link
 # and "rollover-people-block"): only the innermost named element goes, never a link.
 POPUP_NAMES = re.compile(r"popover|tooltip|hovercard|hover-card|rollover")
+# A call to action's box ("post-cta", "cta-bar", "hs_cos_wrapper_type_cta"): "cta" as a word of
+# the name, on a block of widget size without prose. Not on links and buttons: templates name the
+# links inside an article's own sentences and headings "cta-link" too.
+CTA_NAMES = re.compile(r"(?<![a-z])cta(?![a-z])")
+CTA_TAGS = frozenset({"div", "section", "aside"})
 # Classes whose containers never hold prose: a section a template names "text-to-speech" is the
 # text its audio player reads out, not the player. A player says a few words ("Listen to this
 # article", "0:00 / 4:12"); a section under the name with more text than that is text too,
@@ -368,7 +377,7 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     todo = _Removals()
     main_path = main_text_path(tree)
     popups: list[LexborNode] = []
-    classes: dict[str, tuple[str | None, bool]] = {}  # most names repeat on a page
+    classes: dict[str, tuple[str | None, bool, bool]] = {}  # most names repeat on a page
     for node in tree.css("[class], [id]"):
         attrs = node.attributes  # one dict: lexbor's attrs.get costs more than building it
         names = attrs.get("class") or ""
@@ -376,14 +385,18 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
             names += " " + (attrs.get("id") or "")
         names = names.lower()
         if names in classes:
-            noise_class, popup = classes[names]
+            noise_class, popup, cta = classes[names]
         else:
-            noise_class, popup = classes[names] = noise_class_of_names(names), POPUP_NAMES.search(names) is not None
+            noise_class, popup, cta = classes[names] = (noise_class_of_names(names), POPUP_NAMES.search(names) is not None,
+                                                        CTA_NAMES.search(names) is not None)
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
                 noise_class in NO_PROSE_CLASSES and (has_prose(node) or _text_length(node) > NO_PROSE_MAX_CHARS)):
             todo.add(node, noise_class)
         elif popup:
             popups.append(node)
+        elif (cta and node.tag in CTA_TAGS and _text_length(node) <= WIDGET_MAX_CHARS
+              and not holds_article(node, page_text, main_path) and not has_prose(node)):
+            todo.add(node, rules.ADVERT)
     _add_innermost_popups(popups, page_text, main_path, todo)
     for tag, noise_class in NOISE_TAGS.items():
         for node in tree.css(tag):

@@ -99,7 +99,7 @@ def test_the_setting_reaches_the_options() -> None:
     assert options_from_settings(settings).recall_retry_share == 0.0
 
 
-@pytest.mark.parametrize("page_id", ["0118", "0344", "4859"])
+@pytest.mark.parametrize("page_id", ["0118", "0133", "4859"])
 def test_pages_cut_short_get_their_article_back(page_id: str) -> None:
     bench = load_benchmark(needs_shared(BENCHMARKS_DIR / "wcxb-dev"))
     path = bench.root / "html" / f"{page_id}.html.gz"

@@ -61,6 +61,13 @@ LINE_RULE_EXAMPLES = {
     "newsletter_mention": "More from our newsletters",
     "subscribe_call": "Subscribe and save big",
     "cookie_explainer": "Cookies help us run the site; you can turn cookies off in your browser settings.",
+    "follow_call": "Catch up on our coverage and follow us on Instagram and TikTok to stay up to date.",
+    "newsletter_our": "Want more from us? Sign up for our newsletter, The Briefing, and read smarter.",
+    "form_consent": "I have read and agree to our Terms of Service and Privacy Policy.",
+    "paywall_exclusive": "This article is exclusive to Example+ subscribers",
+    "support_call": "This story is funded by readers like you",
+    "updated_by_line": "Last updated March 3, 2025 by Jane Doe.",
+    "rating_call": "Did you make this recipe? Please leave a star rating below.",
 }
 LINE_RULES = {rule.name: rule for rule in rules.LINE_RULES + rules.TEXT_LINE_RULES + rules.HTML_LINE_RULES}
 CODE = PROJECT_DIR / "pipeline"

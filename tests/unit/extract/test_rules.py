@@ -269,3 +269,56 @@ def test_needs_literals_are_lower_case_and_never_change_a_decision() -> None:
 def test_guarded_rules_still_claim_their_noise(line: str, name: str) -> None:
     rule = rules.match_line_rule(line)
     assert rule is not None and rule.name == name
+
+
+# HTML body rules (``HTML_LINE_RULES``): their other forms, German ones among them, and prose that
+# only mentions their words.
+HTML_NOISE = [
+    ("Stay connected with me!", "follow_call"),
+    ("Join the Facebook group – https://www.facebook.com/groups/example", "follow_call"),
+    ("Mehr Rezepte gibt es jeden Tag: Folgen Sie uns auf Instagram und Facebook.", "follow_call"),
+    ("Join our mailing list! Get an e-mail when a new episode is published.", "newsletter_our"),
+    ("Get the latest news about our events and online courses.", "newsletter_our"),
+    ("Sie wollen keine Nachricht aus der Region verpassen? Dann abonnieren Sie unseren kostenlosen Newsletter, der jeden Freitag erscheint.",
+     "newsletter_our"),
+    ("Terms of submitting this form: I agree that Example may contact me by e-mail or SMS.", "form_consent"),
+    ("Please consider supporting our journalism with a monthly gift.", "support_call"),
+    ("If you liked this article, please consider sharing it and subscribing.", "support_call"),
+    ("Help me spread the word about this podcast!", "support_call"),
+    ("Unterstützen Sie unabhängigen Journalismus in der Region.", "support_call"),
+    ("Posted on 12 May 2024 by admin", "updated_by_line"),
+    ("Last updated March 3, 2025 by", "updated_by_line"),
+]
+
+
+@pytest.mark.parametrize(("line", "name"), HTML_NOISE, ids=[f"{name}-{i}" for i, (_, name) in enumerate(HTML_NOISE)])
+def test_html_rule_claims_its_noise(line: str, name: str) -> None:
+    rule = rules.match_line_rule(line, rules.HTML_LINE_RULES)
+    assert rule is not None and rule.name == name
+
+
+HTML_PROSE = [
+    "Users who agree to the terms of the new policy will be able to keep their old accounts, the company said.",
+    "The councillors agreed to the terms of the sale after a two-hour debate on Tuesday evening.",
+    "Follow the river north for two miles and the path climbs to the old quarry.",
+    "The paper says it will get the latest figures from the ministry on Monday.",
+    "Readers of the local newsletter were the first to learn about the closure.",
+    "Donating blood takes less than an hour, and the clinic is open every Saturday.",
+    "The chef says the best way to rate a recipe is to cook it three times before judging it.",
+    "The article was updated on March 3, 2025 to correct the name of the school.",
+    "Die Leser folgen dem Beispiel der Stadt und stimmen im Herbst über den Haushalt ab.",
+]
+
+
+@pytest.mark.parametrize("line", HTML_PROSE)
+def test_html_rules_leave_prose_alone(line: str) -> None:
+    assert rules.match_line_rule(line, rules.HTML_LINE_RULES) is None
+
+
+def test_html_rule_needs_never_change_a_decision() -> None:
+    lines = [line for line, _ in HTML_NOISE] + HTML_PROSE + _project_lines()
+    for rule in rules.HTML_LINE_RULES:
+        assert all(literal == literal.lower() for literal in rule.needs), rule.name
+        for line in lines:
+            if rule.needs and len(line.split()) <= rule.max_words and rule.pattern.search(line):
+                assert any(literal in line.lower() for literal in rule.needs), (rule.name, line)

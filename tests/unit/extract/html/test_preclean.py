@@ -34,7 +34,7 @@ def test_newsletter_form_is_removed_as_newsletter() -> None:
 
 
 def test_sign_up_box_without_form_goes_with_its_marker() -> None:
-    box = ('<div class="cta-3"><div class="t">The Morning Brief</div><p>Top stories at 7am.</p>'
+    box = ('<div class="box-3"><div class="t">The Morning Brief</div><p>Top stories at 7am.</p>'
            '<div>* indicates required</div><a href="#">Subscribe</a></div>')
     text, removed = run(f"<div class='body'>{PROSE}{box}{PROSE}</div>")
     assert "Morning Brief" not in text and "indicates required" not in text
@@ -284,3 +284,27 @@ def test_the_main_text_block_is_weighed_again_after_containers_are_removed() -> 
     text, removed = run(f'{filler}<div><p>Intro. {box}</p></div><div>{story}<div><b>Share this</b></div></div>')
     assert "The bridge over the river reopened" in text and "Send it" not in text and "Share this" not in text
     assert removed == {"share": 2}
+
+
+def test_call_to_action_box_goes_but_not_a_cta_link_in_prose() -> None:
+    prose = PROSE.replace("the plan", '<a class="cta-link" href="/plan">the plan</a>')
+    box = ('<div class="post-cta"><h4 class="post-cta__title">Planning a move?</h4>'
+           '<p>Book a free call with our team.</p></div>')
+    text, removed = run(f"<div class='body'>{prose}{box}{PROSE}</div>")
+    assert "Planning a move" not in text and "Book a free call" not in text
+    assert " ".join(text.split()).count("council approved the plan") == 2
+    assert removed == {"advert": 1}
+
+
+def test_a_cta_named_block_with_prose_is_kept() -> None:
+    text, removed = run(f"<div class='body'>{PROSE}<div class='cta-section'>{PROSE}{PROSE}</div></div>")
+    assert text.count("council approved the plan") == 3
+    assert removed == {}
+
+
+def test_disclaimer_and_footnotes_go_as_footer() -> None:
+    notes = '<section class="footnotes"><ol><li><p>Figures from the 2023 survey.</p></li></ol></section>'
+    disclaimer = '<div class="post-disclaimer"><p>This is general guidance, not advice.</p></div>'
+    text, removed = run(f"<div class='body'>{PROSE}{PROSE}{notes}{disclaimer}</div>")
+    assert "2023 survey" not in text and "general guidance" not in text
+    assert removed == {"footer": 2}
