@@ -21,6 +21,8 @@ from trafilatura.settings import Extractor
 
 from pipeline.extract import article, readability_gate
 from pipeline.extract.readability_gate import (
+    no_unused_backup,
+    prepare_tree_without_unused_backup,
     readability_can_win,
     readability_text_bound,
     readability_when_it_can_win,
@@ -45,6 +47,8 @@ PINNED_SOURCES = {
     "baseline._BLOCK_ELEMS": "1aab4d864a25562a",
     "utils.remove_control_characters": "26cbe32b70e70e35",
     "utils.return_printables_and_spaces": "288779372242f2ae",
+    # no_unused_backup: the cleaned tree's copy is read only by compare_extraction and comments
+    "core._prepare_tree": "9595f0642825c2c7",  # mirrored by prepare_tree_without_unused_backup
 }
 
 
@@ -243,3 +247,30 @@ def test_records_are_the_same_with_and_without_the_gate(monkeypatch: pytest.Monk
         a.fetched_at = b.fetched_at
         assert a == b, page
     assert decided >= len(pages) and decisions.count(False) > decided / 2  # most readability runs skipped
+
+
+def test_the_retry_makes_no_unused_copy_only_inside_its_block() -> None:
+    original = core._prepare_tree
+    with no_unused_backup():
+        assert core._prepare_tree is prepare_tree_without_unused_backup
+    assert core._prepare_tree is original
+    with contextlib.suppress(RuntimeError), no_unused_backup():
+        raise RuntimeError
+    assert core._prepare_tree is original
+
+
+def test_without_the_unused_copy_the_cleaned_tree_is_the_same() -> None:
+    from lxml.etree import tostring
+
+    fast = Extractor(fast=True, recall=True, comments=False)
+    bench = benchmark("aeb-dev")
+    for page_id in sorted(bench.truth)[:15]:
+        html = gzip.decompress((bench.root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+        tree = utils.load_html(html)
+        cleaned, backup = core._prepare_tree(tree, fast, None)
+        lean, nothing = prepare_tree_without_unused_backup(tree, fast, None)
+        assert nothing is None and backup is not None
+        assert tostring(lean) == tostring(cleaned)
+    with pytest.raises(ValueError):
+        prepare_tree_without_unused_backup(tree, Extractor(comments=False), None)
+
