@@ -39,7 +39,7 @@ from pipeline.extract.paragraphs import (
     not_prose,
     word_count,
 )
-from pipeline.extract.readability_gate import no_unused_backup, readability_when_it_can_win
+from pipeline.extract.readability_gate import cleaned_copy_on_demand, readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
@@ -306,12 +306,13 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
     lxml.html's Python class lookup (``xpath_scans``: same elements, same text)."""
     html = tree.html or ""
     tables = options.include_tables
-    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
+    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand():
         first = extractor(page_url, tables, favor_precision=options.favor_precision)
         body = trafilatura.extract(html, options=first) or ""
     if options.favor_precision:
         if RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-            with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
+            with (scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(),
+                  cleaned_copy_on_demand()):
                 wider = trafilatura.extract(html, options=extractor(page_url, tables)) or ""
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
@@ -319,7 +320,7 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
           and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
-        with scanned_xpaths(), plain_element_classes(), no_unused_backup():
+        with scanned_xpaths(), plain_element_classes(), cleaned_copy_on_demand():
             wider = trafilatura.extract(shield_prose(html), options=extractor(page_url, tables, favor_recall=True,
                                                                                 fast=True)) or ""
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
