@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from pipeline.addons.output import output_feeds
+from pipeline.addons.workers import start_from_the_command_line
 from pipeline.arguments import (
     DeclaredArguments,
     UsageProblem,
@@ -42,6 +43,8 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if len(args) != 1:
             raise UsageError(f"use: scrapy {self.invoked_as} [options] <spider>")
+        # Its imports run beside the checks below and Scrapy's start-up.
+        start_from_the_command_line(self.settings)
         # Here, not in run(): Scrapy builds the crawler process (and logs its version banner)
         # between the two, and a refusal must be the only line the user sees.
         self.check_and_lock(args[0], opts.spargs)

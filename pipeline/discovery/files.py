@@ -109,7 +109,9 @@ def input_problem(path: Path, root: Path, max_bytes: int, *, links_outside: bool
     before any cap applied), a file this process may not read (``unreadable``), or, unless
     ``links_outside``, a link leading out of the input folder."""
     try:
-        target = path.resolve(strict=True)
+        # Resolved only to tell where a link leads; opening the link reads its target all the
+        # same (resolving looks up every folder of the path: about 3% of the reactor's CPU).
+        target = path if links_outside else path.resolve(strict=True)
         size = target.stat().st_size
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, before Python 3.13
         return "fetch_failed", f"{type(exc).__name__}: {exc}"

@@ -11,6 +11,7 @@ import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from htmldate import find_date
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura.settings import Extractor
 
 from pipeline import __version__
 from pipeline.extract import rules
@@ -37,7 +39,7 @@ from pipeline.extract.paragraphs import (
     not_prose,
     word_count,
 )
-from pipeline.extract.readability_gate import readability_when_it_can_win
+from pipeline.extract.readability_gate import cleaned_copy_on_demand, readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
 from pipeline.extract.urls import title_from_slug
@@ -303,25 +305,46 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
     whole-page XPath expressions asked in one Python pass each and its elements built without
     lxml.html's Python class lookup (``xpath_scans``: same elements, same text)."""
     html = tree.html or ""
-    common = {"url": page_url, "include_comments": False, "include_tables": options.include_tables,
-              "with_metadata": False, "deduplicate": False}
-    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
-        body = trafilatura.extract(html, favor_precision=options.favor_precision, **common) or ""
+    tables = options.include_tables
+    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand():
+        first = extractor(page_url, tables, favor_precision=options.favor_precision)
+        body = trafilatura.extract(html, options=first) or ""
     if options.favor_precision:
         if RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-            with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win():
-                wider = trafilatura.extract(html, favor_precision=False, **common) or ""
+            with (scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(),
+                  cleaned_copy_on_demand()):
+                wider = trafilatura.extract(html, options=extractor(page_url, tables)) or ""
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
     elif (options.recall_retry_share and len(body) < options.recall_retry_share * article_text_length(tree)
           and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
-        with scanned_xpaths(), plain_element_classes():
-            wider = trafilatura.extract(shield_prose(html), favor_recall=True, fast=True, **common) or ""
+        with scanned_xpaths(), plain_element_classes(), cleaned_copy_on_demand():
+            wider = trafilatura.extract(shield_prose(html), options=extractor(page_url, tables, favor_recall=True,
+                                                                                fast=True)) or ""
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
             return wider
     return body
+
+
+@functools.lru_cache(maxsize=16)
+def _extractor_template(include_tables: bool, favor_precision: bool, favor_recall: bool, fast: bool) -> Extractor:
+    return Extractor(output_format="txt", fast=fast, precision=favor_precision, recall=favor_recall, comments=False,
+                     tables=include_tables, dedup=False, with_metadata=False)
+
+
+def extractor(page_url: str, include_tables: bool, *, favor_precision: bool = False, favor_recall: bool = False,
+              fast: bool = False) -> Extractor:
+    """The options ``trafilatura.extract`` makes of its keywords (``url``, ``include_comments=False``,
+    ``include_tables``, ``with_metadata=False``, ``deduplicate=False`` and the three given here), copied
+    from one made once: making one reads seven values of its configuration and today's date
+    (65 us; the date is read only with metadata, which is off). trafilatura changes a copy of the
+    options it is given, never them (``tests/unit/extract/test_article_extractor.py`` compares the two)."""
+    options = copy(_extractor_template(include_tables, favor_precision, favor_recall, fast))
+    options.url = page_url
+    options.source = page_url and page_url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:

@@ -30,3 +30,19 @@ def test_only_crawls_with_extraction_workers_start_the_forkserver(overrides: dic
 def test_the_add_on_comes_after_the_add_ons_that_change_settings() -> None:
     addons = project_settings().getdict("ADDONS")
     assert addons["pipeline.addons.workers.EarlyForkserver"] == max(addons.values())
+
+
+@pytest.mark.parametrize(("overrides", "started"), [
+    ({}, ["pipeline.extract.article.extract_article"]),
+    ({"NEWSCLEAN_EXTRACT_FUNCTION": "tests.worker_hooks.extract_naming_frameworks"}, ["tests.worker_hooks.extract_naming_frameworks"]),
+    ({"NEWSCLEAN_EXTRACT_WORKERS": "0"}, []),
+    ({"ADDONS": {"pipeline.addons.workers.EarlyForkserver": None}}, []),
+])
+def test_the_command_line_starts_the_forkserver_when_the_add_on_would(monkeypatch, overrides: dict,
+                                                                        started: list) -> None:
+    from pipeline.addons import workers
+
+    calls: list[str] = []
+    monkeypatch.setattr(workers, "start_forkserver", calls.append)
+    workers.start_from_the_command_line(project_settings(**overrides))
+    assert calls == started

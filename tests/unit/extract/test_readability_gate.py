@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import inspect
 import itertools
+from copy import copy
 
 import pytest
 import trafilatura
@@ -21,6 +22,9 @@ from trafilatura.settings import Extractor
 
 from pipeline.extract import article, readability_gate
 from pipeline.extract.readability_gate import (
+    cleaned_copy_on_demand,
+    justext_rescue_on_demand,
+    prepare_tree_copy_on_demand,
     readability_can_win,
     readability_text_bound,
     readability_when_it_can_win,
@@ -45,6 +49,9 @@ PINNED_SOURCES = {
     "baseline._BLOCK_ELEMS": "1aab4d864a25562a",
     "utils.remove_control_characters": "26cbe32b70e70e35",
     "utils.return_printables_and_spaces": "288779372242f2ae",
+    # cleaned_copy_on_demand: the cleaned tree's copy is read only by jusText and comments
+    "core._prepare_tree": "9595f0642825c2c7",  # mirrored by prepare_tree_copy_on_demand
+    "external.justext_rescue": "43d803082a76d38a",  # the only reader of the copy in compare_extraction
 }
 
 
@@ -243,3 +250,40 @@ def test_records_are_the_same_with_and_without_the_gate(monkeypatch: pytest.Monk
         a.fetched_at = b.fetched_at
         assert a == b, page
     assert decided >= len(pages) and decisions.count(False) > decided / 2  # most readability runs skipped
+
+
+def test_the_copy_is_made_on_demand_only_inside_its_block() -> None:
+    original_prepare, original_rescue = core._prepare_tree, external.justext_rescue
+    with cleaned_copy_on_demand():
+        assert core._prepare_tree is prepare_tree_copy_on_demand
+        assert external.justext_rescue is justext_rescue_on_demand
+    assert (core._prepare_tree, external.justext_rescue) == (original_prepare, original_rescue)
+    with contextlib.suppress(RuntimeError), cleaned_copy_on_demand():
+        core._prepare_tree(utils.load_html("<html><body><p>text</p></body></html>"), Extractor(comments=False), None)
+        raise RuntimeError
+    assert (core._prepare_tree, external.justext_rescue) == (original_prepare, original_rescue)
+    assert not readability_gate._uncopied
+
+
+def test_the_copy_made_on_demand_is_the_cleaned_tree_and_jusText_reads_the_same() -> None:
+    from lxml.etree import tostring
+
+    bench = benchmark("aeb-dev")
+    for page_id in sorted(bench.truth)[:15]:
+        html = gzip.decompress((bench.root / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+        for options in (Extractor(comments=False), Extractor(comments=False, fast=True, recall=True)):
+            tree = utils.load_html(html)
+            cleaned, backup = core._prepare_tree(tree, options, None)
+            with cleaned_copy_on_demand():
+                lean, placeholder = core._prepare_tree(tree, options, None)
+                assert tostring(lean) == tostring(cleaned)
+                assert len(placeholder) == 0 and placeholder is not backup
+                on_demand = external.justext_rescue(placeholder, options)
+                # an ordinary tree goes to jusText as it is
+                assert external.justext_rescue(copy(backup), options)[1] == external.justext_rescue(backup, options)[1]
+            assert on_demand[1] == external.justext_rescue(backup, options)[1]
+            assert tostring(on_demand[0]) == tostring(external.justext_rescue(copy(backup), options)[0])
+    with cleaned_copy_on_demand():  # comments read the copy too: then it is made as before
+        kept = core._prepare_tree(utils.load_html(html), Extractor(comments=True), None)[1]
+    assert len(kept) > 0
+

@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura.settings import Extractor
 
 from pipeline.extract import article
 from pipeline.extract.article import ExtractOptions, extract_article, extract_body
@@ -28,9 +29,12 @@ class StandIn:
         self.texts = {"balanced": balanced, "recall": recall}
         self.calls: list[dict] = []
 
-    def extract(self, html: str, **options: object) -> str:
-        self.calls.append(options)
-        return self.texts["recall" if options.get("favor_recall") else "balanced"]
+    def extract(self, html: str, options: Extractor | None = None, **keywords: object) -> str:
+        if options is not None:  # extract_body hands over trafilatura's options (article.extractor)
+            keywords = {"favor_recall": options.focus == "recall", "favor_precision": options.focus == "precision",
+                        "fast": options.fast, "url": options.url}
+        self.calls.append(keywords)
+        return self.texts["recall" if keywords.get("favor_recall") else "balanced"]
 
 
 def run(monkeypatch: pytest.MonkeyPatch, balanced: str, recall: str, share: float = 0.9) -> tuple[str, StandIn]:
