@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.026010463017825156,
-    "Council votes to rebuild river bridge": 0.13377505296407463,
-    STORY: 0.9677140211480987,
-    SECOND: 0.9755497795511312,
-    THIRD: 0.7897694990858333,
-    "Most read": 0.1132770505287879,
-    "Five things to do this weekend": 0.10538169613776434,
-    "Road closures in the city centre": 0.0998682544357673,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.005712000892504765,
+    "Home News Sport": 0.03247159871770494,
+    "Council votes to rebuild river bridge": 0.19216429011579506,
+    STORY: 0.9732361421404521,
+    SECOND: 0.97985882795807,
+    THIRD: 0.9059934085288271,
+    "Most read": 0.15506326973272233,
+    "Five things to do this weekend": 0.1429496682366309,
+    "Road closures in the city centre": 0.16628036826103612,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.0058938354546582816,
 }
 
 
