@@ -182,9 +182,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("caption_credit_label", CAPTION,
           r"^(photo|image|picture|photograph|credit|illustration|video|source|fotos?|bild(er)?|bildquelle|grafik)( by| credit)?\s*:.{0,120}$|"
           rf"(photo|image|picture)( by| credit)?:?\s.{{0,60}}\b{_AGENCY}\)?\.?$|\s[|/]\s*{_AGENCY}\s*$|"
-          r"^(getty images|shutterstock|istock|reuters|afp|ap photo|dpa|imago)$", 35,
+          r"^(getty images|shutterstock|istock|imago)$", 35,
           needs=("photo", "image", "picture", "credit", "illustration", "video", "source", "|", "/", "foto", "bild:", "bild ",
-                 "bilder", "bildquelle", "grafik", "getty", "shutterstock", "istock", "reuters", "afp", "dpa", "imago")),
+                 "bilder", "bildquelle", "grafik", "getty", "shutterstock", "istock", "imago")),
     # cookie banners
     _rule("cookie_banner", COOKIE,
           r"\b(we use cookies|(this|our) (web)?site uses cookies|cookie (policy|settings|preferences|consent)|"
@@ -275,7 +275,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("author_contact", AUTHOR_BIO,
           r"\b(may|can) be reached at\b|\bfollow (him|her|them) on (twitter|facebook|instagram|x|bluesky|threads|mastodon)\b|"
           r"^(have|got) a (news )?tip\b|\bsie erreichen (den autor|die autorin|die redaktion|ihn|sie) (unter|per)\b", 60,
-          needs=("reached", "follow", "tip", "erreichen")),
+          needs=("reached", "follow him", "follow her", "follow them", "a tip", "news tip", "sie erreichen")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"
@@ -302,19 +302,19 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
           r"\bfollow us on (facebook|instagram|twitter|x|tiktok|youtube|linkedin|threads|bluesky|pinterest)\b|"
           r"^join (the|our|my) (facebook|discord|slack|telegram|whatsapp|reddit) (group|community|server|channel)\b.{0,80}$|"
           r"^bleib(en sie)? (mit uns )?in kontakt\b.{0,40}$|\bfolgen sie uns (auf|bei) (facebook|instagram|twitter|x|tiktok|youtube|linkedin|threads|bluesky)\b",
-          40, needs=("connect", "touch", "follow", "join", "kontakt", "folgen")),
+          40, needs=("connect", "touch", "follow us", "follow me", "join the", "join our", "join my", "kontakt", "folgen sie")),
     # "Want more? Sign up for our newsletter, The Selection, and shop smarter." (a sentence too long
     # for newsletter_mention, but naming our/my newsletter or mailing list)
     _rule("newsletter_our", NEWSLETTER,
           r"\b(sign up for|subscribe to|join|get) (our|my) (free )?(weekly |daily |monthly )?(e-?mail )?(newsletters?|mailing list|e-?mail list)\b|"
           r"^(get|receive|stay up to date with) the latest (news|updates|stories|articles|posts)\b.{0,100}$|"
           r"\b(abonnieren sie|abonniere|bestellen sie) (unseren|meinen) (kostenlosen )?newsletter\b", 30,
-          needs=("our ", "my ", "the latest", "unseren", "meinen")),
+          needs=("newsletter", "mailing list", "mail list", "the latest")),
     # a sign-up form's consent line: "... and agree to our Terms & Conditions and Privacy Policy."
     _rule("form_consent", NEWSLETTER,
           r"\b(agree|consent) to our (terms|privacy)\b|(^|:\s*)i (hereby )?(agree|consent) (that|to)\b.{0,200}\b(contact|e-?mail|sms|privacy)\b|"
           r"\b(ich stimme|ich willige ein)\b.{0,200}\b(datenschutz|kontakt|e-?mail)", 60,
-          needs=("agree", "consent", "ich stimme", "ich willige")),
+          needs=("agree to our", "consent to our", "i agree", "i consent", "i hereby", "ich stimme", "ich willige")),
     _rule("paywall_exclusive", PAYWALL,
           r"^(this|the) (article|story|content|post|piece) is (only )?(exclusive(ly)? (to|for)|only available to|available only to) "
           r".{0,40}\b(subscribers|members|premium)\b.{0,40}$", 20),
@@ -326,7 +326,9 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
           r"^(please )?consider (donating|making a (donation|gift)|becoming a (member|supporter|patron|paid subscriber))\b.{0,120}$|"
           r"\bif you (liked|enjoyed|found value in|appreciated?) this (article|post|piece|story|newsletter|episode),? (please )?"
           r"(consider|share|subscribe|support|follow)\b|^(please )?(help (me|us) )?spread the word\b.{0,80}$|"
-          r"^unterstützen sie (unseren|unabhängigen|lokalen) journalismus\b.{0,120}$", 80),
+          r"^unterstützen sie (unseren|unabhängigen|lokalen) journalismus\b.{0,120}$", 80,
+          needs=("funded", "made possible", "supported", "paid for", "support", "consider", "if you", "spread the word",
+                 "unterstützen")),
     # a page's stamp with its editor: "Last updated March 3, 2025 by Jane Doe." (the name may wrap
     # to the next line, as in a hand-written page's <i>...</i>)
     _rule("updated_by_line", DATELINE,
@@ -335,7 +337,7 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
     # a recipe blog's rating prompt: "Did you make one of my recipes? Please leave a star rating."
     _rule("rating_call", COMMENTS,
           r"\b(leave|give (it|this recipe)) a (star )?rating\b|\brate (this|the) recipe\b|\b(made|tried|make) (this|one of my|one of our) recipes?\?",
-          60, needs=("rating", "rate ", "recipe")),
+          60, needs=("rating", "rate this recipe", "rate the recipe", "recipe?", "recipes?")),
 )
 
 # Rules for text captures only: safe on a whole page's lines, too broad for an article body
