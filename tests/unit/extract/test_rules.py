@@ -135,12 +135,6 @@ GERMAN_NOISE = [
 ]
 
 
-@pytest.mark.parametrize(("line", "name"), GERMAN_NOISE, ids=[name for _, name in GERMAN_NOISE])
-def test_rule_claims_german_noise(line: str, name: str) -> None:
-    rule = rules.match_line_rule(line, rules.TEXT_LINE_RULES)
-    assert rule is not None and rule.name == name
-
-
 PROSE = [
     "Get every issue delivered for less (Upgrade to Premium for $4.99/mo)",
     "Turnout rose sharply this year (about 3/4 of voters)",
@@ -287,9 +281,13 @@ HTML_NOISE = [
 ]
 
 
-@pytest.mark.parametrize(("line", "name"), HTML_NOISE, ids=[f"{name}-{i}" for i, (_, name) in enumerate(HTML_NOISE)])
-def test_html_rule_claims_its_noise(line: str, name: str) -> None:
-    rule = rules.match_line_rule(line, rules.HTML_LINE_RULES)
+CLAIMS = ([(line, name, rules.TEXT_LINE_RULES) for line, name in GERMAN_NOISE]
+          + [(line, name, rules.HTML_LINE_RULES) for line, name in HTML_NOISE])
+
+
+@pytest.mark.parametrize(("line", "name", "extra"), CLAIMS, ids=[f"{name}-{i}" for i, (_, name, _) in enumerate(CLAIMS)])
+def test_german_and_html_rules_claim_their_noise(line: str, name: str, extra: tuple[rules.LineRule, ...]) -> None:
+    rule = rules.match_line_rule(line, extra)
     assert rule is not None and rule.name == name
 
 
