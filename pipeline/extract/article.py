@@ -306,26 +306,28 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
     lxml.html's Python class lookup (``xpath_scans``: same elements, same text)."""
     html = tree.html or ""
     tables = options.include_tables
-    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand():
-        first = extractor(page_url, tables, favor_precision=options.favor_precision)
-        body = trafilatura.extract(html, options=first) or ""
+    body = run_trafilatura(html, extractor(page_url, tables, favor_precision=options.favor_precision))
     if options.favor_precision:
         if RECALL_CHECK_SHARE and len(body) < RECALL_CHECK_SHARE * page_text_length(tree):
-            with (scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(),
-                  cleaned_copy_on_demand()):
-                wider = trafilatura.extract(html, options=extractor(page_url, tables)) or ""
+            wider = run_trafilatura(html, extractor(page_url, tables))
             if len(body) < PRECISE_MAX_SHARE * distinct_length(wider):
                 return wider
     elif (options.recall_retry_share and len(body) < options.recall_retry_share * article_text_length(tree)
           and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
-        with scanned_xpaths(), plain_element_classes(), cleaned_copy_on_demand():
-            wider = trafilatura.extract(shield_prose(html), options=extractor(page_url, tables, favor_recall=True,
-                                                                                fast=True)) or ""
+        wider = run_trafilatura(shield_prose(html), extractor(page_url, tables, favor_recall=True, fast=True))
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
             return wider
     return body
+
+
+def run_trafilatura(html: str, options: Extractor) -> str:
+    """``trafilatura.extract`` with the same text in less time: its XPath scans in one pass
+    (``scanned_xpaths``), plain lxml elements, readability only where it can win (not asked in
+    fast mode) and jusText's tree copied only when jusText runs."""
+    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand():
+        return trafilatura.extract(html, options=options) or ""
 
 
 @functools.lru_cache(maxsize=16)

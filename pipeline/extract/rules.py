@@ -327,8 +327,7 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
           r"\bif you (liked|enjoyed|found value in|appreciated?) this (article|post|piece|story|newsletter|episode),? (please )?"
           r"(consider|share|subscribe|support|follow)\b|^(please )?(help (me|us) )?spread the word\b.{0,80}$|"
           r"^unterstützen sie (unseren|unabhängigen|lokalen) journalismus\b.{0,120}$", 80,
-          needs=("funded", "made possible", "supported", "paid for", "support", "consider", "if you", "spread the word",
-                 "unterstützen")),
+          needs=("funded", "made possible", "paid for", "support", "consider", "if you", "spread the word", "unterstützen")),
     # a page's stamp with its editor: "Last updated March 3, 2025 by Jane Doe." (the name may wrap
     # to the next line, as in a hand-written page's <i>...</i>)
     _rule("updated_by_line", DATELINE,
