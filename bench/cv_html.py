@@ -44,7 +44,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -250,10 +249,15 @@ def without_never_content(tags: tuple[str, ...]) -> Callable[[], contextlib.Abst
 
 def trafilatura_options(**override: Any) -> Callable[[], contextlib.AbstractContextManager]:
     """An alternative, not an ablation: the pipeline with other trafilatura options (a negative
-    figure means the alternative scores better)."""
-    def extract_with(*args: Any, **kwargs: Any) -> str | None:
-        return trafilatura.extract(*args, **{**kwargs, **override})
-    return lambda: patched(article, trafilatura=SimpleNamespace(extract=extract_with))
+    figure means the alternative scores better). ``override`` takes ``article.extractor``'s
+    arguments (``include_tables``, ``favor_precision``, ``favor_recall``, ``fast``): the pipeline
+    hands trafilatura a whole ``Extractor``, which its keyword arguments would not change."""
+    original = article.extractor
+
+    def extractor_with(page_url: str, include_tables: bool, **kwargs: Any) -> Any:
+        merged = {"include_tables": include_tables, **kwargs, **override}
+        return original(page_url, merged.pop("include_tables"), **merged)
+    return lambda: patched(article, extractor=extractor_with)
 
 
 def extraction_options(**override: Any) -> Callable[[], contextlib.AbstractContextManager]:
