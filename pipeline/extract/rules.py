@@ -234,6 +234,14 @@ LINE_RULES: tuple[LineRule, ...] = (
           # a shop button: "$75 at Amazon", "Buy now at Example Store", "Get a Quote (212) 555-0100"
           r"^[$€£]\s?\d[\d,.]*\s+(at|on|from) (?-i:[A-Z])\w+(\s\w+){0,2}$|^buy (it )?now (at|on|from) \w+(\s\w+){0,3}$|"
           r"^(get in touch|get a (free )?quote|call (us|now)|contact us)\s*[:-]?\s*\(?\+?\d[\d\s().-]{6,}$|^watch (now|the video|video)[.!]?$", 8),
+    # a news app's download pitch: "Get the Example News app!", "CLICK HERE TO GET THE EXAMPLE APP",
+    # "Download our app to discover ...", "Jetzt die Example-App herunterladen"
+    _rule("app_promo", ADVERT,
+          r"^((click|tap) here to )?(get|download|install) (the|our)( free)?( [\w&'’.-]+){0,5} apps?( (now|today|here))?[.!]?$|"
+          r"\bdownload (the|our)( free)?( [\w&'’.-]+){0,4} app (to|and|for|now|today)\b|"
+          r"^(jetzt )?(die|unsere) [\w&'’.-]{0,30}[- ]?app (jetzt )?(herunterladen|installieren)[.!]?$|"
+          r"\blade[nt]? sie (sich )?(jetzt )?(die|unsere) [\w&'’ .-]{0,30}\bapp\b.{0,20}\bherunter\b", 30,
+          needs=("app",)),
     # a promotion's call to action on a line of its own: "Get a free quote today!", "Talk to our experts"
     _rule("promo_call", ADVERT,
           r"^(get|try|start|book|schedule|request|contact|download|join|sign[- ]?up|shop|buy|talk to|call|discuss|take)\b"
@@ -253,6 +261,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("newsletter_inbox_pitch", NEWSLETTER,
           r"^(get|receive|have)\b.{0,80}\b(in|to|into) your inbox\b.{0,80}$|^no spam\b.{0,120}$|"
           r"^sign up for (our |the )?(e-?mail |free )?(newsletters?|alerts|updates)\b.{0,60}$|"
+          # "The best of Example Times, delivered to your inbox every morning"
+          r"\b(delivered|sent)( right| straight| directly)? (to|into) your inbox\b|"
           r"\b(in|direkt in) (ihr|ihrem|dein|deinem) (e-?mail-)?postfach[.!]?$", 30,
           needs=("inbox", "no spam", "sign up", "postfach")),
     _rule("copyright_line", FOOTER,

@@ -53,6 +53,7 @@ LINE_RULE_EXAMPLES = {
     "reply_link": "Reply to Jane Doe",
     "caption_trailing_credit": "Fans celebrate the title in the city centre. Credit: Jane Doe",
     "newsletter_inbox_pitch": "Get the best stories delivered to your inbox every morning",
+    "app_promo": "Get the Example News app!",
     "copyright_line": "© 2025 Example Media. All rights reserved.",
     "author_posts_link": "View all posts by Jane Doe",
     "author_contact": "Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @jdoe.",

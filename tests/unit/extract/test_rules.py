@@ -82,6 +82,9 @@ NOISE = [
     ("Share Article:", "share_widget"),
     ("Share Post.", "share_widget"),
     ("View All Articles by This Author", "author_posts_link"),
+    ("The best of Example Times, delivered to your inbox every morning", "newsletter_inbox_pitch"),
+    ("CLICK HERE TO GET THE EXAMPLE NEWS APP", "app_promo"),
+    ("Wear the change you want to see. Download our app to discover ethical brands.", "app_promo"),
 ]
 
 
@@ -128,6 +131,8 @@ GERMAN_NOISE = [
     ("Geschrieben von", "byline_label"),
     ("Mit dem Absenden des Formulars erklären Sie sich mit der Datenschutzerklärung einverstanden.", "newsletter_privacy"),
     ("Impressum", "copyright_line"),
+    ("Jetzt die Regionalbote-App herunterladen", "app_promo"),
+    ("Laden Sie sich jetzt die kostenlose Regionalbote App herunter.", "app_promo"),
     ("Nächster Artikel", "post_navigation"),
     ("Empfohlener redaktioneller Inhalt", "cookie_banner"),
     ("Externen Inhalt einblenden", "cookie_banner"),
@@ -162,6 +167,9 @@ PROSE = [
     "Copyright Office data from 2019 show a rise in claims.",
     "$75 at most, the shop said.",
     "Subscribers to the service will get the new episodes a week early, the company said.",
+    "New users can try the app for the first two weeks and cancel if they are not satisfied.",
+    "59. Get Quick Solutions App",
+    "The app sends the readings straight to your doctor, who can then adjust the dose.",
 ]
 
 
