@@ -71,6 +71,24 @@ def test_text_in_legacy_charset_is_decoded_by_detection(tmp_path: Path) -> None:
     assert "Bürgermeister Müller" in record["text"]
 
 
+def test_mojibake_a_capture_carries_is_repaired(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / "story.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "garbled").mkdir()
+    (tmp_path / "garbled" / "story.txt").write_text(text.encode("utf-8").decode("latin-1"), encoding="utf-8")
+    records = {}
+    for name in ("clean", "garbled"):
+        out = tmp_path / f"{name}.jsonl"
+        result = run_crawl("seeds", "-a", f"dir={tmp_path / name}", "-O", str(out))
+        assert result.returncode == 0, result.stderr[-3000:]
+        [records[name]] = read_jsonl(out)
+    assert "â" not in records["garbled"]["text"]
+    assert records["garbled"]["extractor"] == {**records["clean"]["extractor"], "repaired": "mojibake"}
+    for field in ("text", "title", "authors", "published", "content_hash"):
+        assert records["garbled"][field] == records["clean"][field], field
+
+
 def test_default_output_goes_to_output_folder_only_without_o(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_DIR, tmp_path / "project", ignore=shutil.ignore_patterns(".venv", ".git", "output"))
     project = tmp_path / "project"

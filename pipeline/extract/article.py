@@ -443,7 +443,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
         content_hash=content_hash(text),
         fetched_at=known.fetched_at or page.fetched_at,
         extractor={"name": "newsclean", "version": __version__, "input": decoded.kind, "engine": found.engine,
-                   "encoding": decoded.encoding},
+                   "encoding": decoded.encoding, **({"repaired": "mojibake"} if decoded.mojibake_repaired else {})},
         removed=dict(sorted(found.removed.items())),
         canonical_url=canonical_url,
     )

@@ -15,6 +15,12 @@ The charset rule, in order (first that applies wins):
 Mojibake check: charset-normalizer's mess ratio of the text outside the markup; a legacy
 decoding above ``MAX_MESS`` is never written ("Ãîðîäñêîé" for a cp1251 page labelled
 iso-8859-1).
+
+Mojibake the page itself carries is another matter: UTF-8 text that its publisher once decoded
+as Latin-1 or cp1252 and encoded again ("itâ€™s", "cafÃ©", "debtâ\x80\x94nearly"), so that the
+bytes are valid UTF-8 and every charset rule above reads them faithfully. When the decoded text
+shows at least ``MIN_MOJIBAKE_SIGNS`` of its signatures, ftfy (``fix_encoding``: it undoes only
+what decodes back to coherent text) repairs it, and the record says so.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
+from ftfy import fix_encoding
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
 
 from pipeline.extract.errors import (
@@ -68,6 +75,17 @@ MESS_SAMPLE_CHARS = 50_000
 MIN_UTF8_VALID_PER_INVALID = 20
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _MARKUP = re.compile(r"<[^>]*>")
+# UTF-8 read as Latin-1 or cp1252: a lead byte's letter (Â, Ã, â) before a continuation byte's
+# character (U+0080-U+00BF), or cp1252's forms of the common punctuation ("â€™", "â€œ") and of
+# accented letters ("Ã©", "Ã¼").
+_MOJIBAKE_SIGN = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf]|\u00e2\u20ac[\u2122\u0153\u009d\u02dc\u201d\u201c"
+                            "\u00a6\u00a2\u201e\u2018\u2019\u2013\u2014]|\u00c3[\u201a-\u201e\u2020-\u2022\u2026"
+                            "\u2030\u2039\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2122]")
+# Every sign starts with one of these: a page holding none of them (most pages) is not searched.
+_MOJIBAKE_LEADS = ("\u00c2", "\u00c3", "\u00e2")
+# One or two signs are as likely a page quoting mojibake (an article about character sets) as
+# carrying it.
+MIN_MOJIBAKE_SIGNS = 3
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,7 @@ class DecodedPage:
     text: str
     kind: str  # "html" or "text"
     encoding: str
+    mojibake_repaired: bool = False
 
 
 def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
@@ -183,6 +202,19 @@ def is_mojibake(text: str) -> bool:
     return mess_ratio(_MARKUP.sub(" ", text[:MESS_SAMPLE_CHARS]), MAX_MESS) > MAX_MESS
 
 
+def repair_mojibake(text: str) -> tuple[str, bool]:
+    """``text`` with the mojibake it carries undone (see the module docstring), and whether any was."""
+    if not any(lead in text for lead in _MOJIBAKE_LEADS):
+        return text, False
+    signs = 0
+    for _ in _MOJIBAKE_SIGN.finditer(text):
+        signs += 1
+        if signs >= MIN_MOJIBAKE_SIGNS:
+            repaired = fix_encoding(text)
+            return repaired, repaired != text
+    return text, False
+
+
 def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
                 compressed: bool = False, max_bytes: int) -> DecodedPage:
     """Turn one input's bytes into text, or raise a ``PageProblem`` subclass saying why."""
@@ -197,4 +229,5 @@ def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
     text, encoding = decode_text(body, kind, content_type)
     if not text.strip():
         raise EmptyPage("no content after decoding")
-    return DecodedPage(text=text, kind=kind, encoding=encoding)
+    text, repaired = repair_mojibake(text)
+    return DecodedPage(text=text, kind=kind, encoding=encoding, mojibake_repaired=repaired)

@@ -144,3 +144,27 @@ def test_text_that_only_decodes_as_mojibake_is_rejected() -> None:
     body = bytes(range(0x80, 0x100)) * 40  # every high byte, no language in any charset
     with pytest.raises(UndecodablePage):
         decode_text(body, "text")
+
+
+# The page's own mojibake: UTF-8 text once read as cp1252 or Latin-1 and encoded as UTF-8 again
+# (browsers' cp1252 keeps the five bytes it leaves undefined, such as 0x9d, as C1 characters).
+CP1252_MOJIBAKE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in CURLY.encode("utf-8"))
+LATIN1_MOJIBAKE = CURLY.encode("utf-8").decode("latin-1")
+
+
+@pytest.mark.parametrize("carried", [CP1252_MOJIBAKE, LATIN1_MOJIBAKE], ids=["cp1252", "latin-1"])
+def test_mojibake_the_page_carries_is_repaired(carried: str) -> None:
+    body = f"<html><head><meta charset='utf-8'></head><body><p>{carried}</p></body></html>".encode("utf-8")
+    page = decode_page(body, max_bytes=LIMIT)
+    assert page.text == f"<html><head><meta charset='utf-8'></head><body><p>{CURLY}</p></body></html>"
+    assert (page.encoding, page.mojibake_repaired) == ("utf-8", True)
+
+
+@pytest.mark.parametrize("text", [
+    CURLY + RUSSIAN,
+    # an article about character sets quoting two pieces of mojibake keeps them
+    "Old pages showed â€™ for an apostrophe and Ã© for é, the report said, and some still do. " + CURLY,
+], ids=["accented", "quoted"])
+def test_text_without_mojibake_is_left_as_it_is(text: str) -> None:
+    page = decode_page(text.encode("utf-8"), kind_hint="text", max_bytes=LIMIT)
+    assert (page.text, page.mojibake_repaired) == (text, False)
