@@ -141,6 +141,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"tweet|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|"
           r"((diesen |den )?(artikel|beitrag) )?teilen|drucken|link kopieren|per e-?mail (versenden|senden|teilen)|auf \w+ teilen|"
           r"share full (article|story)|share (via|by) (e-?mail|sms|text)|gift (this )?(article|story)|give this (article|story)|"
+          r"republish (this|our) (article|story)|"
           r"artikel verschenken)"
           r"[:!.]?$"),
     _rule("follow_us", SHARE, r"^(follow|like) us on\b.{0,60}$|^(follow us|folge uns|folgen sie uns|suivez-nous|síguenos)[:!]?$|"
@@ -268,9 +269,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("copyright_line", FOOTER,
           r"^(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))|^copyright\s+((?-i:[A-Z])[\w&.'’-]*\s+){1,5}(19|20)\d{2}\b|\ball rights reserved\b|^this (material|document|content) (may not be|cannot be|"
           r"is subject to)\b|^(terms (of (use|service))?|privacy( policy| notice)?)$|"
-          r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$", 60,
+          r"\balle rechte vorbehalten\b|^(impressum|datenschutz(erklärung|hinweise)?|agb|nutzungsbedingungen)$|"
+          # the page's licence: "This work is licensed under a Creative Commons Attribution 4.0 International License."
+          r"^this (work|article|story|post|content) is licen[sc]ed under (a|the) creative commons\b", 60,
           needs=("©", "(c)", "copyright", "all rights reserved", "this material", "this document", "this content",
-                 "terms", "privacy", "alle rechte", "impressum", "datenschutz", "agb", "nutzungsbedingungen")),
+                 "terms", "privacy", "alle rechte", "impressum", "datenschutz", "agb", "nutzungsbedingungen", "creative commons")),
     # a byline's label on a line of its own, its name on the next: "Written by", "Medically reviewed by"
     _rule("byline_label", BYLINE,
           r"^(written|reviewed|edited|fact[- ]checked|medically reviewed|geschrieben|verfasst|redigiert) (by|von):?$", 4),
@@ -284,8 +287,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     # Follow her on Twitter @jdoe", "Have a tip? ..."
     _rule("author_contact", AUTHOR_BIO,
           r"\b(may|can) be reached at\b|\bfollow (him|her|them) on (twitter|facebook|instagram|x|bluesky|threads|mastodon)\b|"
-          r"^(have|got) a (news )?tip\b|\bsie erreichen (den autor|die autorin|die redaktion|ihn|sie) (unter|per)\b", 60,
-          needs=("reached", "follow him", "follow her", "follow them", "a tip", "news tip", "sie erreichen")),
+          r"^(have|got) a (news )?tip\b|\bsie erreichen (den autor|die autorin|die redaktion|ihn|sie) (unter|per)\b|"
+          # "Contact staff writer Jane Doe at 212-555-0100 or jdoe@example.org."
+          r"^contact (staff writer|reporter|columnist|the (author|writer|reporter)) (?-i:[A-Z])\S*( \S+){0,3} (at|on|via) ", 60,
+          needs=("reached", "follow him", "follow her", "follow them", "a tip", "news tip", "sie erreichen", "contact")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"
@@ -336,8 +341,11 @@ HTML_LINE_RULES: tuple[LineRule, ...] = (
           r"^(please )?consider (donating|making a (donation|gift)|becoming a (member|supporter|patron|paid subscriber))\b.{0,120}$|"
           r"\bif you (liked|enjoyed|found value in|appreciated?) this (article|post|piece|story|newsletter|episode),? (please )?"
           r"(consider|share|subscribe|support|follow)\b|^(please )?(help (me|us) )?spread the word\b.{0,80}$|"
+          # a newsroom's donation box: "Since you made it to the bottom of this article, we have a small favor to ask."
+          r"\b(we have|one) a small favou?r to ask\b|\bplease consider (pitching|chipping) in\b|"
           r"^unterstützen sie (unseren|unabhängigen|lokalen) journalismus\b.{0,120}$", 80,
-          needs=("funded", "made possible", "paid for", "support", "consider", "if you", "spread the word", "unterstützen")),
+          needs=("funded", "made possible", "paid for", "support", "consider", "if you", "spread the word", "unterstützen",
+                 "favor to ask", "favour to ask")),
     # a page's stamp with its editor: "Last updated March 3, 2025 by Jane Doe." (the name may wrap
     # to the next line, as in a hand-written page's <i>...</i>)
     _rule("updated_by_line", DATELINE,

@@ -84,6 +84,10 @@ NOISE = [
     ("View All Articles by This Author", "author_posts_link"),
     ("The best of Example Times, delivered to your inbox every morning", "newsletter_inbox_pitch"),
     ("CLICK HERE TO GET THE EXAMPLE NEWS APP", "app_promo"),
+    ("Republish this article", "share_widget"),
+    ("This work is licensed under a Creative Commons Attribution-NoDerivatives 4.0 International License.",
+     "copyright_line"),
+    ("Contact staff writer Jane Doe at 212-555-0100 or jdoe@example.org.", "author_contact"),
     ("Wear the change you want to see. Download our app to discover ethical brands.", "app_promo"),
 ]
 
@@ -169,6 +173,8 @@ PROSE = [
     "Subscribers to the service will get the new episodes a week early, the company said.",
     "New users can try the app for the first two weeks and cancel if they are not satisfied.",
     "59. Get Quick Solutions App",
+    "Contact tracers said the outbreak had been contained by the end of the month.",
+    "The song is licensed under a Creative Commons licence, the label said, so anyone may remix it.",
     "The app sends the readings straight to your doctor, who can then adjust the dose.",
 ]
 
@@ -283,6 +289,8 @@ HTML_NOISE = [
     ("Please consider supporting our journalism with a monthly gift.", "support_call"),
     ("If you liked this article, please consider sharing it and subscribing.", "support_call"),
     ("Help me spread the word about this podcast!", "support_call"),
+    ("Since you made it to the bottom of this article, we have a small favor to ask.", "support_call"),
+    ("If stories like this one matter to you, please consider pitching in what you can.", "support_call"),
     ("Unterstützen Sie unabhängigen Journalismus in der Region.", "support_call"),
     ("Posted on 12 May 2024 by admin", "updated_by_line"),
     ("Last updated March 3, 2025 by", "updated_by_line"),
