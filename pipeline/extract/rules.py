@@ -290,7 +290,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"^(have|got) a (news )?tip\b|\bsie erreichen (den autor|die autorin|die redaktion|ihn|sie) (unter|per)\b|"
           # "Contact staff writer Jane Doe at 212-555-0100 or jdoe@example.org."
           r"^contact (staff writer|reporter|columnist|the (author|writer|reporter)) (?-i:[A-Z])\S*( \S+){0,3} (at|on|via) ", 60,
-          needs=("reached", "follow him", "follow her", "follow them", "a tip", "news tip", "sie erreichen", "contact")),
+          needs=("reached", "follow him", "follow her", "follow them", "a tip", "news tip", "sie erreichen", "contact staff", "contact reporter",
+                 "contact columnist", "contact the")),
     _rule("post_navigation", SITE_CHROME,
           r"^(previous|next|older|newer)( post| article| story| entry| page)?\s*[:»›>]?$|"
           r"^(previous|next|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$|"
