@@ -9,16 +9,16 @@ trafilatura loses such a panel's text in three ways, whatever the panel's class 
 2. the panel is collapsed in the page source (``hidden`` in its class or id, ``display:none``,
    ``aria-hidden``), or the accordion around it has a name in trafilatura's discard vocabulary
    ("-icon", "expand", "slide", "button"): ``OVERALL_DISCARD_XPATH`` deletes it;
-3. its text sits directly in a ``<div>`` rather than in ``<p>``s: trafilatura's main extractor
-   reads ``<div>`` text only when the page's ``<p>`` text is short.
+3. its text sits directly in a ``<div>`` (alone or before the ``<p>``s): trafilatura's main
+   extractor reads ``<div>`` text only when the page's ``<p>`` text is short.
 
-``open_panels`` finds the toggles (a button with ``aria-expanded`` or ``aria-controls``, or a
-button followed by its panel) whose panel holds prose with few links (``PANEL_MIN_WORDS``,
-``PANEL_MAX_LINK_SHARE``: a menu's or a share box's toggle opens links), turns each toggle into
-a paragraph (or unwraps it inside a heading), takes the collapsed state and the discard names off
-the panel and off the ancestors that hold little besides the panels (``WIDGET_MIN_PANEL_SHARE``),
-and wraps the panel's loose ``<div>`` prose in ``<p>``. Pages without such a button are left as
-they are.
+``open_panels`` finds the toggles (a button with ``aria-expanded`` or ``aria-controls``, or one
+named like a collapsible widget, ``TOGGLE_NAMES``) whose panel holds prose with few links
+(``PANEL_MIN_WORDS``, ``PANEL_MAX_LINK_SHARE``: a menu's or a share box's toggle opens links),
+turns each toggle into a paragraph (or unwraps it inside or around a heading), takes the
+collapsed state and the discard names off the panel and off the ancestors that hold little
+besides the panels (``WIDGET_MIN_PANEL_SHARE``), and wraps each run of the panel's ``<div>`` text
+outside its blocks in a ``<p>``. Pages without such a button are left as they are.
 """
 
 from __future__ import annotations
@@ -148,14 +148,13 @@ def open_panels(tree: LexborHTMLParser) -> int:
     if not found:
         return 0
     _show(found)
-    # Every node to change is found before any changes: a <div> is rewritten (its children
-    # parsed anew) only when it holds nothing but text and inline elements, so no toggle or
-    # other such <div> is inside it.
+    # Every node to change is found before any changes, and the deepest <div>s are rewritten
+    # first: rewriting one removes only its inline children, never an ancestor still to do.
     loose = {div.mem_id: div for _, panel in found for div in _loose_prose(panel)}
     for toggle, _ in found:
         _toggle_to_text(toggle)
-    for div in loose.values():
-        div.inner_html = "<p>" + (div.inner_html or "") + "</p>"
+    for div in sorted(loose.values(), key=_depth, reverse=True):
+        _wrap_runs(div)
     return len(found)
 
 
@@ -216,17 +215,43 @@ def _unmark(node: LexborNode) -> None:
 
 
 def _loose_prose(panel: LexborNode) -> list[LexborNode]:
-    """The panel's ``<div>``s that hold only text and inline elements (to become ``<div><p>...</p></div>``)."""
-    found = []
-    for div in [panel, *panel.css("div")]:
-        if div.tag != "div":
-            continue
-        child = div.child
-        while child is not None and child.tag in INLINE_TAGS:
-            child = child.next
-        if child is None and _words(div) > 0:
-            found.append(div)
-    return found
+    """The panel's ``<div>``s (itself included) with text outside any block child."""
+    return [div for div in [panel, *panel.css("div")] if div.tag == "div" and any(_inline_runs(div))]
+
+
+def _inline_runs(div: LexborNode) -> list[list[LexborNode]]:
+    """The runs of text and inline elements between ``div``'s block children that hold words."""
+    runs: list[list[LexborNode]] = [[]]
+    child = div.child
+    while child is not None:
+        if child.tag in INLINE_TAGS:
+            runs[-1].append(child)
+        elif runs[-1]:
+            runs.append([])
+        child = child.next
+    return [run for run in runs if any(node.tag != "-comment" and _has_words(node) for node in run)]
+
+
+def _has_words(node: LexborNode) -> bool:
+    text = node.text_content if node.tag == "-text" else node.text(deep=True)
+    return bool(text and text.strip())
+
+
+def _wrap_runs(div: LexborNode) -> None:
+    """Each run of ``_inline_runs`` becomes a ``<p>`` in its place."""
+    for run in _inline_runs(div):
+        markup = "".join(htmllib.escape(node.text_content or "") if node.tag == "-text" else node.html or ""
+                         for node in run if node.tag != "-comment")
+        run[0].insert_before(LexborHTMLParser(f"<p>{markup}</p>").css_first("p"))
+        for node in run:
+            node.decompose()
+
+
+def _depth(node: LexborNode) -> int:
+    depth = 0
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return depth
 
 
 def _toggle_to_text(toggle: LexborNode) -> None:

@@ -1,7 +1,7 @@
 """``open_panels``: an accordion's and a FAQ's toggles and panels reach trafilatura as text; menu
 and share toggles, whose panels are links, do not. ``tests/fixtures/recall/panels_guide.html`` is
 a page written for these tests: a guide with an accordion (a button holding an ``<h3>``, its
-panel's text directly in a ``<div>``, the wrapper named "has-icon"), a FAQ (``aria-controls``
+panel's first paragraph directly in a ``<div>``, the wrapper named "has-icon"), a FAQ (``aria-controls``
 buttons, answers collapsed by a "hidden" class or ``display:none``), a menu toggle and a share
 toggle. Real trafilatura throughout."""
 
@@ -21,6 +21,8 @@ FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "recall" / "panels_
 ACCORDION_TEXT = ("We filled each barrel from a garden hose and left it standing on a level base for four weeks, then "
                   "measured how much water it had lost through the lid and the fittings, how easily the tap opened with "
                   "wet hands, and whether the overflow pipe kept the water away from the wall of the house.")
+ACCORDION_AFTER = ("Two of the twelve barrels leaked at the tap within a week, and one lid warped in the sun so far "
+                   "that it no longer kept the leaves out.")
 QUESTIONS = ["How we tested the barrels", "Is rain water safe for vegetables?", "How often should I clean the barrel?"]
 ANSWERS = ["Rain water from an ordinary roof is safe for watering vegetables at the roots;",
            "Empty and scrub the barrel once a year, in late autumn,"]
@@ -39,7 +41,7 @@ def test_fixture_panels_and_their_headings_are_article_text() -> None:
     lines = text.split("\n")
     for question in QUESTIONS:
         assert question in lines
-    assert ACCORDION_TEXT in lines
+    assert lines.index(ACCORDION_TEXT) + 1 == lines.index(ACCORDION_AFTER)
     for answer in ANSWERS:
         assert sum(line.startswith(answer) for line in lines) == 1
     for noise in NOT_ARTICLE:
@@ -63,7 +65,8 @@ def test_open_panels_rewrites_toggles_and_shows_panels() -> None:
     assert '<div class="accordion-title-wrap"><h3>How we tested the barrels</h3></div>' in body
     assert '<div class="faq-question"><p>Is rain water safe for vegetables?</p></div>' in body
     assert "<h3>How often should I clean the barrel?</h3>" in body
-    assert '<div class="accordion-panel"><p>We filled each barrel' in body
+    assert '<div class="accordion-panel"><p>We filled each barrel' in body  # its text before the <p> it holds
+    assert 'wall of the house.</p><p>Two of the twelve' in body
     assert '<div id="answer-1" class="faq-answer">' in body
     assert '<div id="answer-2">' in body
     assert '<div class="guide-accordion">' in body  # "has-icon" is in trafilatura's discard vocabulary
@@ -121,3 +124,13 @@ def test_only_the_widget_is_unmarked() -> None:
     assert tree.css_first("div.panel").attributes["class"] == "panel"
     assert tree.css_first("div.sidebar") is not None
     assert panels.WIDGET_MIN_PANEL_SHARE == 0.8
+
+
+def test_text_beside_the_panels_blocks_becomes_paragraphs() -> None:
+    tree = LexborHTMLParser(f'<body><main><button aria-expanded="false">What does it cost?</button>'
+                            f'<div> Fees &amp; taxes: <a href="/fees">the fees</a>. {PANEL_PROSE}<!-- note -->'
+                            f'<p>A paragraph.</p> Then <b>more</b> text.<div>Inner <i>text</i></div> </div></main></body>')
+    assert open_panels(tree) == 1
+    assert tree.css_first("main").html == (
+        f'<main><p>What does it cost?</p><div><p> Fees &amp; taxes: <a href="/fees">the fees</a>. {PANEL_PROSE}</p>'
+        f'<p>A paragraph.</p><p> Then <b>more</b> text.</p><div><p>Inner <i>text</i></p></div> </div></main>')
