@@ -82,6 +82,7 @@ STAGES: list[tuple[str, str | None, Any, str]] = [
     ("retry measures", "extract_body", article, "page_text_length"),
     ("retry measures", "extract_body", article, "distinct_length"),
     ("shield_prose", "extract_body", article, "shield_prose"),
+    ("with_loose_prose", "extract_html", article, "with_loose_prose"),
     ("post-clean (assemble_blocks)", "extract_html", article, "assemble_blocks"),
     ("htmldate", "extract_html", article, "find_date"),
     ("normalize_text", "extract_article", article, "normalize_text"),
