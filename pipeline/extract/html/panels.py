@@ -93,12 +93,14 @@ def _only_text_child(node: LexborNode) -> bool:
     return parent is not None and len(parent.text(deep=True, strip=True)) == len(node.text(deep=True, strip=True))
 
 
-def panel_of(toggle: LexborNode, tree: LexborHTMLParser) -> LexborNode | None:
-    """The element ``aria-controls`` names, else the element after the toggle (or after the
-    wrappers that hold only the toggle's text)."""
+def panel_of(toggle: LexborNode, tree: LexborHTMLParser,
+             ids: dict[str, LexborNode] | None = None) -> LexborNode | None:
+    """The element ``aria-controls`` names (looked up in ``ids`` when given: one pass over the
+    page rather than one per toggle), else the element after the toggle (or after the wrappers
+    that hold only the toggle's text)."""
     ident = (toggle.attributes.get("aria-controls") or "").strip().lstrip("#")
     if ident and not re.search(r'[\s"\\]', ident):
-        panel = tree.css_first(f'[id="{ident}"]')
+        panel = ids.get(ident) if ids is not None else tree.css_first(f'[id="{ident}"]')
         if panel is not None:
             return panel
     node: LexborNode | None = toggle
@@ -134,12 +136,18 @@ def open_panels(tree: LexborHTMLParser) -> int:
     """Open the page's collapsible panels that hold prose (see the module's docstring); how many."""
     found: list[tuple[LexborNode, LexborNode]] = []
     panel_ids: set[int] = set()
+    ids: dict[str, LexborNode] | None = None
     for toggle in tree.css(TOGGLES):
         text_words = _words(toggle)
         if not TOGGLE_MIN_WORDS <= text_words <= TOGGLE_MAX_WORDS:
             continue
-        panel = panel_of(toggle, tree)
-        if panel is None or _inside(panel, toggle) or panel.tag in TOGGLE_BLOCKS or panel.tag == "button" or not holds_panel_prose(panel):
+        if ids is None and "aria-controls" in toggle.attributes:
+            ids = {}
+            for node in tree.css("[id]"):
+                ids.setdefault(node.attributes.get("id") or "", node)
+        panel = panel_of(toggle, tree, ids)
+        if (panel is None or _inside(panel, toggle) or panel.tag in TOGGLE_BLOCKS or panel.tag == "button"
+                or not holds_panel_prose(panel)):
             continue
         if panel.mem_id in panel_ids or not is_toggle(toggle, panel):
             continue

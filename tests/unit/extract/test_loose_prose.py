@@ -10,19 +10,24 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.extract import article
-from pipeline.extract.article import ExtractOptions, extract_article, loose_prose_divs, with_loose_prose
+from pipeline.extract.article import (
+    ExtractOptions,
+    extract_article,
+    loose_prose_divs,
+    with_loose_prose,
+)
 from pipeline.items import KnownMetadata, Page
 
 URL = "https://lake.example/guides/winter-swimming"
 PARAGRAPHS = [
-    "Cold water takes the breath away in the first minute, so walk in slowly and let the shock pass before you "
-    "start to swim, keeping your head above the surface until your breathing settles.",
-    "Stay close to the shore and swim along it rather than away from it, because the body loses strength quickly "
-    "in water under ten degrees and the way back always feels longer than the way out.",
-    "Wear a bright hat and tell someone on land how long you plan to stay in, and never swim alone in the first "
-    "winter, when you do not yet know how your own body answers the cold.",
-    "Afterwards, dress from the top down, start with a warm hat and a dry jumper, and drink something hot: the "
-    "body keeps cooling for twenty minutes after you leave the water, which surprises most beginners.",
+    ("Cold water takes the breath away in the first minute, so walk in slowly and let the shock pass before you "
+     "start to swim, keeping your head above the surface until your breathing settles."),
+    ("Stay close to the shore and swim along it rather than away from it, because the body loses strength quickly "
+     "in water under ten degrees and the way back always feels longer than the way out."),
+    ("Wear a bright hat and tell someone on land how long you plan to stay in, and never swim alone in the first "
+     "winter, when you do not yet know how your own body answers the cold."),
+    ("Afterwards, dress from the top down, start with a warm hat and a dry jumper, and drink something hot: the "
+     "body keeps cooling for twenty minutes after you leave the water, which surprises most beginners."),
 ]
 LOOSE = ("Gloves and socks made of neoprene keep the hands and feet working for longer, and they matter more "
          "than a wetsuit for short swims, because the fingers are the first thing the cold takes away from you.")
