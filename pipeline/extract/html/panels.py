@@ -185,12 +185,13 @@ def _show(found: list[tuple[LexborNode, LexborNode]]) -> None:
             while node is not None:
                 inside[node.mem_id] = inside.get(node.mem_id, 0) + length
                 node = node.parent
+    asked: set[int] = set()  # an ancestor asked for one panel is not asked again (nor those above it)
     for _, panel in found:
         _unmark(panel)
         node = panel.parent
-        while node is not None and node.tag not in ("body", "html"):
-            length = len(node.text(deep=True, strip=True))
-            if inside.get(node.mem_id, 0) < WIDGET_MIN_PANEL_SHARE * length:
+        while node is not None and node.tag not in ("body", "html") and node.mem_id not in asked:
+            asked.add(node.mem_id)
+            if inside.get(node.mem_id, 0) < WIDGET_MIN_PANEL_SHARE * len(node.text(deep=True, strip=True)):
                 break
             _unmark(node)
             node = node.parent
