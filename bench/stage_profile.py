@@ -36,6 +36,7 @@ import trafilatura.htmlprocessing  # noqa: E402
 import trafilatura.main_extractor  # noqa: E402
 
 from pipeline.extract import article, readability_gate  # noqa: E402
+from pipeline.extract.html import preclean as preclean_module  # noqa: E402
 from pipeline.items import ExtractOptions, Page  # noqa: E402
 
 AEB_DEV = PROJECT_DIR.parent / "shared" / "benchmarks" / "aeb-dev"
@@ -54,6 +55,7 @@ STAGES: list[tuple[str, str | None, Any, str]] = [
     ("metadata", "extract_html", article, "html_metadata"),
     ("protect_standfirst", "extract_html", article, "protect_standfirst"),
     ("pre-clean", "extract_html", article, "preclean"),
+    ("open_panels", "pre-clean", preclean_module, "open_panels"),
     ("extract_body", "extract_html", article, "extract_body"),
     ("trafilatura.extract", "extract_body", article.trafilatura, "extract"),
     ("load_html (lxml parse)", "trafilatura.extract", trafilatura.core, "load_html"),
@@ -80,6 +82,7 @@ STAGES: list[tuple[str, str | None, Any, str]] = [
     ("retry measures", "extract_body", article, "page_text_length"),
     ("retry measures", "extract_body", article, "distinct_length"),
     ("shield_prose", "extract_body", article, "shield_prose"),
+    ("with_loose_prose", "extract_html", article, "with_loose_prose"),
     ("post-clean (assemble_blocks)", "extract_html", article, "assemble_blocks"),
     ("htmldate", "extract_html", article, "find_date"),
     ("normalize_text", "extract_article", article, "normalize_text"),

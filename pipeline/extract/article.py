@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura.settings import Extractor
 
 from pipeline import __version__
@@ -28,6 +28,7 @@ from pipeline.extract.decode import decode_page
 from pipeline.extract.errors import NoArticleText, TooManyElements
 from pipeline.extract.html import blocks
 from pipeline.extract.html.metadata import html_metadata
+from pipeline.extract.html.panels import INLINE_TAGS
 from pipeline.extract.html.preclean import preclean, protect_standfirst
 from pipeline.extract.html.shield import shield_prose
 from pipeline.extract.language import detect_language, identifier, normalize_language
@@ -299,6 +300,86 @@ RECALL_RETRY_RATIO = 1.1
 RECALL_RETRY_MIN_FREE_PROSE = 0.01
 
 
+# trafilatura's main extractor reads a <div>'s own text only on pages with little <p> text, so a
+# paragraph a template sets directly in a <div> among the article's <p>s is lost (a guide's item
+# descriptions, a post's paragraphs in "rich text" <div>s; bare trafilatura loses them too). Setting
+# every such <div> in a <p> before the first run moved 52 dev pages both ways: an author bio set in
+# a <p> made trafilatura pick another part of one page (0.94 -> 0.44), and sign-up fine print,
+# cookie notices and company blurbs came in. So only the <div>s of LOOSE_PROSE_MIN_WORDS words
+# (under LOOSE_PROSE_MAX_LINK_SHARE of them in links, no line rule claiming them) that hold
+# nothing but text and inline elements, whose text the first text lacks, and that sit beside a
+# paragraph it holds (a <p> child of their parent or grandparent) are set in <p>; trafilatura runs
+# again on that page, and its text is taken when it keeps LOOSE_PROSE_KEEP of the first text's
+# lines and has more distinct text. Site folds (802 dev pages): see the README's eighth session.
+LOOSE_PROSE_MIN_WORDS = 30
+LOOSE_PROSE_MAX_LINK_SHARE = 0.3
+LOOSE_PROSE_REACH = 2  # the parent and the grandparent
+LOOSE_PROSE_KEEP = 0.95
+LOOSE_PROSE_LINE_CHARS = 20  # shorter lines (headings, labels) are not asked for
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def loose_prose_divs(tree: LexborHTMLParser, body: str) -> list[int]:
+    """Positions, among the page's ``<div>``s, of those whose prose ``with_loose_prose`` sets in ``<p>``."""
+    text = _flat(body)
+    found = []
+    for position, div in enumerate(tree.css("div")):
+        child = div.child
+        while child is not None and child.tag in INLINE_TAGS:
+            child = child.next
+        if child is not None:
+            continue
+        prose = _flat(div.text(deep=True))
+        words = len(prose.split())
+        if words < LOOSE_PROSE_MIN_WORDS or prose[:FREE_PROSE_PROBE] in text:
+            continue
+        link_words = sum(len(link.text(deep=True).split()) for link in div.css("a"))
+        if link_words >= LOOSE_PROSE_MAX_LINK_SHARE * words or rules.match_line_rule(prose) is not None:
+            continue
+        if _beside_text(div, text):
+            found.append(position)
+    return found
+
+
+def _beside_text(div: LexborNode, text: str) -> bool:
+    node = div
+    for _ in range(LOOSE_PROSE_REACH):
+        parent = node.parent
+        if parent is None:
+            return False
+        child = parent.child
+        while child is not None:
+            if child.tag == "p":
+                paragraph = _flat(child.text(deep=True))
+                if len(paragraph.split()) >= 8 and paragraph[:FREE_PROSE_PROBE] in text:
+                    return True
+            child = child.next
+        node = parent
+    return False
+
+
+def with_loose_prose(tree: LexborHTMLParser, body: str, page_url: str, options: ExtractOptions) -> str:
+    """``body``, or trafilatura's text of the page with its loose prose set in ``<p>`` (see above)."""
+    positions = loose_prose_divs(tree, body)
+    if not positions:
+        return body
+    page = LexborHTMLParser(tree.html or "")
+    divs, originals = page.css("div"), tree.css("div")
+    for position in positions:
+        if position < len(divs) and _flat(divs[position].text(deep=True)) == _flat(originals[position].text(deep=True)):
+            divs[position].inner_html = "<p>" + (divs[position].inner_html or "") + "</p>"
+    wider = run_trafilatura(page.html or "", extractor(page_url, options.include_tables))
+    lines = [line for line in body.split("\n") if len(line) >= LOOSE_PROSE_LINE_CHARS]
+    flat_wider = _flat(wider)
+    kept = sum(_flat(line)[:FREE_PROSE_PROBE] in flat_wider for line in lines)
+    if kept >= LOOSE_PROSE_KEEP * len(lines) and distinct_length(wider) > distinct_length(body):
+        return wider
+    return body
+
+
 def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions) -> str:
     """trafilatura's text of the pre-cleaned page, without the readability runs that cannot
     change it (``readability_gate``: same text, a quarter less of trafilatura's time), its
@@ -363,6 +444,8 @@ def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted
     standfirst = protect_standfirst(tree)
     removed = preclean(tree)
     body = extract_body(tree, page_url, options)
+    if not options.favor_precision:
+        body = with_loose_prose(tree, body, page_url, options)
     paragraphs, post_removed = assemble_blocks(body.split("\n"), headlines)
     if options.html_block_model:
         paragraphs, post_removed = model_paragraphs(tree, body, paragraphs, headlines)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract import rules
+from pipeline.extract.html.panels import open_panels
 
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
@@ -560,6 +561,7 @@ def preclean(tree: LexborHTMLParser) -> Counter[str]:
     _memo = _Memo()
     try:
         _remove_forms(tree, page_text, removed)
+        open_panels(tree)  # before the buttons go: an accordion's toggle holds its panel's heading
         tree.strip_tags(list(NEVER_CONTENT_TAGS))
         _memo.tree_changed()
         _remove_containers(tree, page_text, removed)
