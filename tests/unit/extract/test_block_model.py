@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.03247159871770494,
-    "Council votes to rebuild river bridge": 0.19216429011579506,
-    STORY: 0.9732361421404521,
-    SECOND: 0.97985882795807,
-    THIRD: 0.9059934085288271,
-    "Most read": 0.15506326973272233,
-    "Five things to do this weekend": 0.1429496682366309,
-    "Road closures in the city centre": 0.16628036826103612,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.0058938354546582816,
+    "Home News Sport": 0.03981106898496733,
+    "Council votes to rebuild river bridge": 0.16536604007905273,
+    STORY: 0.9806840794782988,
+    SECOND: 0.9793338965828322,
+    THIRD: 0.8836794724980783,
+    "Most read": 0.17663480186432182,
+    "Five things to do this weekend": 0.11613128044565275,
+    "Road closures in the city centre": 0.11235007761134343,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.006068872111639456,
 }
 
 
