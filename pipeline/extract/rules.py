@@ -604,6 +604,19 @@ def _literal_gate(rule: LineRule) -> tuple[str, ...] | None:
 _GATES: dict[LineRule, tuple[_StartChars | None, tuple[str, ...] | None]] = {}
 
 
+def _gates(rule: LineRule) -> tuple[_StartChars | None, tuple[str, ...] | None]:
+    start = _start_gate(rule.pattern)
+    gates = _GATES[rule] = (start, None if start is not None else _literal_gate(rule))
+    return gates
+
+
+def derive_gates() -> None:
+    """Derive every declared rule's gates now (the forkserver does, for its workers), not on first use."""
+    for rule in LINE_RULES + HTML_LINE_RULES + TEXT_LINE_RULES:
+        if rule not in _GATES:
+            _gates(rule)
+
+
 class _Plan:
     """The rules a line of one word count is tried against, in order, with their gates, for one
     ``extra`` tuple (held, so that its id, the key, is not reused), and per first character the
@@ -618,10 +631,7 @@ class _Plan:
         for rule in LINE_RULES + extra:
             if words > rule.max_words:
                 continue
-            gates = _GATES.get(rule)
-            if gates is None:
-                start = _start_gate(rule.pattern)
-                gates = _GATES[rule] = (start, None if start is not None else _literal_gate(rule))
+            gates = _GATES.get(rule) or _gates(rule)
             self.gated.append((gates[0], (gates[1], rule.needs, rule.pattern.search, rule)))
 
     def steps_for(self, first: str) -> tuple:
