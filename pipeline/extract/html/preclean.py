@@ -232,10 +232,25 @@ class _Memo:
 
     lengths: dict[int, int] = field(default_factory=dict)
     markers: dict[int, bool] = field(default_factory=dict)
+    tree: LexborHTMLParser | None = None  # the page preclean works on
+    # The markers and their ancestors: an element holds a marker when it is one of them (one
+    # selector pass over the page instead of one over each element's subtree).
+    holders: set[int] | None = None
 
     def tree_changed(self) -> None:
         self.lengths.clear()
         self.markers.clear()
+        self.holders = None
+
+    def marker_holders(self, tree: LexborHTMLParser) -> set[int]:
+        if self.holders is None:
+            self.holders = set()
+            for marker in tree.css(ARTICLE_MARKERS):
+                current: LexborNode | None = marker
+                while current is not None and current.mem_id not in self.holders:
+                    self.holders.add(current.mem_id)
+                    current = current.parent
+        return self.holders
 
 
 _memo: _Memo | None = None  # set by preclean for the time it runs
@@ -253,11 +268,11 @@ def _text_length(node: LexborNode | None) -> int:
 
 
 def _holds_marker(node: LexborNode) -> bool:
-    if _memo is None:
+    if _memo is None or _memo.tree is None:
         return node.css_first(ARTICLE_MARKERS) is not None
     held = _memo.markers.get(node.mem_id)
     if held is None:
-        held = _memo.markers[node.mem_id] = node.css_first(ARTICLE_MARKERS) is not None
+        held = _memo.markers[node.mem_id] = node.mem_id in _memo.marker_holders(_memo.tree)
     return held
 
 
@@ -578,6 +593,7 @@ def preclean(tree: LexborHTMLParser) -> Counter[str]:
     body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
     page_text = len(body_text)
     _memo = _Memo()
+    _memo.tree = tree
     try:
         _remove_forms(tree, page_text, removed)
         tree.strip_tags(list(NEVER_CONTENT_TAGS))

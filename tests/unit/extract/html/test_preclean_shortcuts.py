@@ -1,5 +1,7 @@
-"""Pre-clean's reading of class and id names token by token (``preclean._names_say``) gives what the
-three searches of the whole string give, on made-up names and on every name of the dev pages."""
+"""Pre-clean's shortcuts give what the long way gives: class and id names read token by token
+(``preclean._names_say``) against three searches of the whole string, and the elements that hold
+an article marker found from the markers up (``_Memo.marker_holders``) against a selector pass over
+each element's subtree; on made-up names and pages, and on the dev pages."""
 
 from __future__ import annotations
 
@@ -50,3 +52,33 @@ def test_every_name_of_the_dev_pages() -> None:
             attrs = node.attributes
             names = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower()
             assert preclean._names_say(names, tokens) == searched(names), (path.name, names)
+
+
+def holders_and_subtree_passes(tree: LexborHTMLParser) -> tuple[list[bool], list[bool]]:
+    memo = preclean._Memo()
+    elements = [node for node in tree.root.traverse() if node.is_element_node] if tree.root is not None else []
+    holders = memo.marker_holders(tree)
+    return ([node.mem_id in holders for node in elements],
+            [node.css_first(preclean.ARTICLE_MARKERS) is not None for node in elements])
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><div><div><article><p>x</p></article></div><div><p>y</p></div></div></body></html>",
+    '<html><body><main><div itemprop="articleBody"><p>x</p></div></main><aside><h1>t</h1></aside></body></html>',
+    "<html><body><div><p>no marker</p></div></body></html>",
+    '<html><body><h1>a</h1><div><h1>b</h1><div itemprop="articlebody">c</div></div></body></html>',
+])
+def test_marker_holders(html: str) -> None:
+    by_holders, by_passes = holders_and_subtree_passes(LexborHTMLParser(html))
+    assert by_holders == by_passes and any(by_passes) == ("marker" not in html)
+
+
+def test_marker_holders_on_the_dev_pages() -> None:
+    folder = needs_shared(BENCHMARKS_DIR / "aeb-dev" / "html")
+    for path in sorted(folder.glob("*.html.gz"))[:40]:
+        tree = LexborHTMLParser(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        by_holders, by_passes = holders_and_subtree_passes(tree)
+        assert by_holders == by_passes, path.name
+        tree.strip_tags(list(preclean.NEVER_CONTENT_TAGS))
+        by_holders, by_passes = holders_and_subtree_passes(tree)
+        assert by_holders == by_passes, path.name
