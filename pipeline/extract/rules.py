@@ -560,7 +560,9 @@ def _start_gate(pattern: re.Pattern[str]) -> _StartChars | None:
         chars, empty = _first_chars(items)
     except _Unknown:
         return None
-    return None if empty or not chars else _StartChars(re.compile("|".join(chars), pattern.flags))
+    # IGNORECASE whatever the pattern says: a part that sets its own case rule, (?i:...) or
+    # (?-i:...), is then taken in its widest reading (a gate may let more through, never less)
+    return None if empty or not chars else _StartChars(re.compile("|".join(chars), pattern.flags | re.IGNORECASE))
 
 
 def _required_literals(items: list) -> set[str] | None:

@@ -84,6 +84,8 @@ def test_start_gate_follows_the_pattern() -> None:
     assert [ch for ch in " -\u00e9" if gate[ch]] == [] and not gate[""]
     assert gate["b"]  # (?-i:[A-Z]) is taken under IGNORECASE: a gate may let more through, never less
     assert rules._start_gate(re.compile(r"\bsubscribe$", re.IGNORECASE)) is None  # not anchored
+    gate = rules._start_gate(re.compile(r"^(?i:a)b|^c"))  # a case-insensitive part in a case-sensitive pattern
+    assert gate["A"] and gate["a"] and gate["c"] and not gate["d"]
 
 
 def test_gates_on_the_dev_texts() -> None:
