@@ -53,6 +53,7 @@ def identifier() -> LanguageIdentifier:
     # Row by row (``classify`` reads the rows of a sample's features; set_languages leaves the
     # matrix column-major, so each row was spread over 96 cache lines).
     model.nb_ptc = np.ascontiguousarray(model.nb_ptc)
+    output_table(model)  # here, in the forkserver: the workers share it
     return model
 
 
@@ -88,14 +89,26 @@ def classify(model: LanguageIdentifier, sample: str) -> tuple[str, float]:
 def class_scores(model: LanguageIdentifier, sample: str) -> np.ndarray:
     """py3langid's ``nb_classprobs(instance2fv(sample))`` (each class's log-probability of the
     sample), from the rows of the sample's features only."""
-    nextmove, output = model.tk_nextmove, model.tk_output
+    nextmove, output = model.tk_nextmove, output_table(model)
     state, indexes = 0, []
     for letter in sample.encode("utf8", errors="surrogatepass"):
         state = nextmove[(state << 8) + letter]
-        if state in output:
-            indexes.extend(output[state])
+        found = output[state]
+        if found:
+            indexes += found
     if not indexes:  # no feature: every class scores its prior alone
         return model.nb_pc
     counts = np.bincount(np.array(indexes, dtype=np.intp))
     features = np.flatnonzero(counts)
     return counts[features].astype(np.float64) @ model.nb_ptc[features] + model.nb_pc
+
+
+@lru_cache(maxsize=1)
+def output_table(model: LanguageIdentifier) -> list[tuple[int, ...]]:
+    """``model.tk_output`` (automaton state -> the features it completes) as a list by state, an
+    empty tuple for the states that complete none: one list index a byte instead of a dict
+    lookup or two (0.09 against 0.13 ms a sample of 1,000 characters)."""
+    table: list[tuple[int, ...]] = [()] * (len(model.tk_nextmove) >> 8)
+    for state, features in model.tk_output.items():
+        table[state] = tuple(features)
+    return table

@@ -63,9 +63,9 @@ class HtmlMetadata:
 def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
     found: dict[str, str] = {}
     for node in tree.css("meta[content]"):
-        key = (node.attributes.get("property") or node.attributes.get("name")
-               or node.attributes.get("itemprop") or node.attributes.get("http-equiv") or "")
-        value = (node.attributes.get("content") or "").strip()
+        attrs = node.attributes  # a new dict each time it is read
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv") or ""
+        value = (attrs.get("content") or "").strip()
         if key and value:
             found.setdefault(key.strip().lower(), value)
     return found
@@ -202,11 +202,13 @@ def html_metadata(tree: LexborHTMLParser) -> HtmlMetadata:
     if not result.authors:
         result.authors = byline_authors(tree)
 
-    for source, value in (
-        ("json-ld", ld.get("datePublished")),
-        ("meta", _first(meta, META_PUBLISHED)),
-        ("markup", next((n.attributes.get("datetime") for n in tree.css("time[datetime]")), None)),
+    for source, ask in (
+        ("json-ld", lambda: ld.get("datePublished")),
+        ("meta", lambda: _first(meta, META_PUBLISHED)),
+        # asked only when the first two give no date: a selector pass over the whole page
+        ("markup", lambda: next((n.attributes.get("datetime") for n in tree.css("time[datetime]")), None)),
     ):
+        value = ask()
         published = normalize_iso(value) if isinstance(value, str) else None
         if published and int(published[:4]) >= MIN_YEAR:
             result.published, result.published_from = published, source

@@ -233,10 +233,25 @@ class _Memo:
 
     lengths: dict[int, int] = field(default_factory=dict)
     markers: dict[int, bool] = field(default_factory=dict)
+    tree: LexborHTMLParser | None = None  # the page preclean works on
+    # The markers and their ancestors: an element holds a marker when it is one of them (one
+    # selector pass over the page instead of one over each element's subtree).
+    holders: set[int] | None = None
 
     def tree_changed(self) -> None:
         self.lengths.clear()
         self.markers.clear()
+        self.holders = None
+
+    def marker_holders(self, tree: LexborHTMLParser) -> set[int]:
+        if self.holders is None:
+            self.holders = set()
+            for marker in tree.css(ARTICLE_MARKERS):
+                current: LexborNode | None = marker
+                while current is not None and current.mem_id not in self.holders:
+                    self.holders.add(current.mem_id)
+                    current = current.parent
+        return self.holders
 
 
 _memo: _Memo | None = None  # set by preclean for the time it runs
@@ -254,11 +269,11 @@ def _text_length(node: LexborNode | None) -> int:
 
 
 def _holds_marker(node: LexborNode) -> bool:
-    if _memo is None:
+    if _memo is None or _memo.tree is None:
         return node.css_first(ARTICLE_MARKERS) is not None
     held = _memo.markers.get(node.mem_id)
     if held is None:
-        held = _memo.markers[node.mem_id] = node.css_first(ARTICLE_MARKERS) is not None
+        held = _memo.markers[node.mem_id] = node.mem_id in _memo.marker_holders(_memo.tree)
     return held
 
 
@@ -369,6 +384,26 @@ def noise_class_of_names(names: str) -> str | None:
                  if pattern.search(names) and not (c in NOT_NOISE_NAMES and NOT_NOISE_NAMES[c].search(names))), None)
 
 
+# Whether a token (a class, or the id) holds any name the three tables above look for: none of
+# their names holds whitespace, so a match in a "<class> <id>" string lies within one of its tokens
+# (and a token name or "cta" matches its token alone as it does among the others).
+_ANY_NAME = re.compile("|".join((_ANY_NOISE_NAME.pattern, POPUP_NAMES.pattern, CTA_NAMES.pattern)))
+_NO_NAME = (None, False, False)
+
+
+def _names_say(names: str, tokens: dict[str, bool]) -> tuple[str | None, bool, bool]:
+    """(noise class, pop-up, call to action) of a lower-cased ``"<class> <id>"`` string. Nine in ten
+    name none of them: ruled out token by token, each token searched once a page (``tokens``), in less
+    time than three searches of each string (aeb-dev: 0.46 against 0.58 ms a page)."""
+    for token in names.split():
+        named = tokens.get(token)
+        if named is None:
+            named = tokens[token] = _ANY_NAME.search(token) is not None
+        if named:
+            return noise_class_of_names(names), POPUP_NAMES.search(names) is not None, CTA_NAMES.search(names) is not None
+    return _NO_NAME
+
+
 def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[str]) -> None:
     # One pass over named elements and a regex beats lexbor's [class*=... i] selectors 2:1.
     # A name never removes the main text block or its ancestors (a template that calls its
@@ -379,6 +414,7 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
     main_path = main_text_path(tree)
     popups: list[LexborNode] = []
     classes: dict[str, tuple[str | None, bool, bool]] = {}  # most names repeat on a page
+    tokens: dict[str, bool] = {}  # and their tokens in many combinations
     for node in tree.css("[class], [id]"):
         attrs = node.attributes  # one dict: lexbor's attrs.get costs more than building it
         names = attrs.get("class") or ""
@@ -388,8 +424,7 @@ def _remove_containers(tree: LexborHTMLParser, page_text: int, removed: Counter[
         if names in classes:
             noise_class, popup, cta = classes[names]
         else:
-            noise_class, popup, cta = classes[names] = (noise_class_of_names(names), POPUP_NAMES.search(names) is not None,
-                                                        CTA_NAMES.search(names) is not None)
+            noise_class, popup, cta = classes[names] = _names_say(names, tokens)
         if noise_class and node.tag not in TABLE_PARTS and not holds_article(node, page_text, main_path) and not (
                 noise_class in NO_PROSE_CLASSES and (has_prose(node) or _text_length(node) > NO_PROSE_MAX_CHARS)):
             todo.add(node, noise_class)
@@ -559,6 +594,7 @@ def preclean(tree: LexborHTMLParser) -> Counter[str]:
     body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
     page_text = len(body_text)
     _memo = _Memo()
+    _memo.tree = tree
     try:
         _remove_forms(tree, page_text, removed)
         open_panels(tree)  # before the buttons go: an accordion's toggle holds its panel's heading
