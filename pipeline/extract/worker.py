@@ -77,21 +77,31 @@ def recv_exactly(sock: socket.socket, size: int) -> bytes | None:
 def extract_reply(function: Callable[[Page, ExtractOptions], Article], page: Page, options: ExtractOptions) -> tuple:
     """Run one page; the reply says ``ok`` (the record), ``drop`` (a ``PageProblem``, by class
     name) or ``error`` (anything else, with its traceback for the parent's log)."""
+    peak_before = vm_peak_bytes() if options.worker_memory_mb > 0 else 0
     try:
         return ("ok", signed(function(page, options), options))
     except PageProblem as exc:
+        if peak_before and vm_peak_bytes() > peak_before and near_memory_cap(options.worker_memory_mb):
+            # This page took the worker to its cap, and a parser swallowed the failed allocation:
+            # trafilatura and htmldate log libxml2's "unknown error" and carry on without a tree,
+            # so the page would read as having no article text.
+            return memory_cap_reply(options, type(exc).__name__)
         return ("drop", type(exc).__name__, str(exc))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which makes it a reject
         if isinstance(exc, MemoryError) or near_memory_cap(options.worker_memory_mb):
             # The address-space cap (cap_memory) stopped an allocation: the page's own reject,
             # not an extractor bug. libxml2 reports its failed allocations as lxml errors
-            # ("XPathEvalError: unknown error"), hence the look at the peak as well. Unwinding
-            # freed the page's trees, so the worker carries on.
-            gc.collect()
-            why = (f"extraction needed more than NEWSCLEAN_WORKER_MEMORY_MB={options.worker_memory_mb} "
-                   f"({type(exc).__name__})")
-            return ("drop", PageTooComplex.__name__, why)
+            # ("XPathEvalError: unknown error"), hence the look at the peak as well.
+            return memory_cap_reply(options, type(exc).__name__)
         return ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def memory_cap_reply(options: ExtractOptions, what: str) -> tuple:
+    """The ``PageTooComplex`` reply of a page that ran into the worker's memory cap. Unwinding
+    freed the page's trees, so the worker carries on."""
+    gc.collect()
+    why = f"extraction needed more than NEWSCLEAN_WORKER_MEMORY_MB={options.worker_memory_mb} ({what})"
+    return ("drop", PageTooComplex.__name__, why)
 
 
 def signed(article: Article, options: ExtractOptions) -> Article:
@@ -108,19 +118,22 @@ def signed(article: Article, options: ExtractOptions) -> Article:
     return article
 
 
-def near_memory_cap(megabytes: int) -> bool:
-    """Whether this process's address space ever reached ``NEAR_CAP`` of its cap (``VmPeak``;
-    False without a cap or without ``/proc``)."""
-    if megabytes <= 0:
-        return False
+def vm_peak_bytes() -> int:
+    """The largest address space this process has had (``VmPeak``; 0 without ``/proc``)."""
     try:
         with open("/proc/self/status", "rb") as fh:
             for line in fh:
                 if line.startswith(b"VmPeak:"):
-                    return int(line.split()[1]) * 1024 >= NEAR_CAP * megabytes * 1024 * 1024
+                    return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return False
+    return 0
+
+
+def near_memory_cap(megabytes: int) -> bool:
+    """Whether this process's address space ever reached ``NEAR_CAP`` of its cap (``VmPeak``;
+    False without a cap or without ``/proc``)."""
+    return megabytes > 0 and vm_peak_bytes() >= NEAR_CAP * megabytes * 1024 * 1024
 
 
 def cap_memory(megabytes: int) -> None:
