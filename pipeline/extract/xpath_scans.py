@@ -134,6 +134,19 @@ class OverallHidden(Scan):
                 or get("aria-hidden") == "true")
 
 
+# The two expressions asked of one element: shield.py and html/panels.py take off what makes them
+# select an article's element.
+_OVERALL_VOCABULARY = OverallVocabulary(xpaths.OVERALL_DISCARD_XPATH[0])
+_OVERALL_HIDDEN = OverallHidden(xpaths.OVERALL_DISCARD_XPATH[1])
+
+
+def overall_discarded(element: _Element) -> bool:
+    """Whether ``OVERALL_DISCARD_XPATH`` selects ``element`` (an lxml element, or anything with
+    its ``tag``, ``get`` and ``keys``)."""
+    return ((element.tag in _OVERALL_VOCABULARY.tags and _OVERALL_VOCABULARY.matches(element))
+            or _OVERALL_HIDDEN.matches(element))
+
+
 class CommentSections(Scan):
     """``REMOVE_COMMENTS_AND_LISTS_XPATH[0]``: comment sections, and lists named as comments."""
 

@@ -27,9 +27,8 @@ import html as htmllib
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-from pipeline.extract.xpath_scans import OverallHidden, OverallVocabulary
+from pipeline.extract.xpath_scans import overall_discarded
 
 TOGGLES = "button"
 TOGGLE_STATE_ATTRIBUTES = ("aria-expanded", "aria-controls")
@@ -49,11 +48,11 @@ INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "
                          "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
                          "wbr", "img", "font", "-text", "-comment"})
 HIDDEN_STATE_ATTRIBUTES = ("aria-hidden", "hidden")
-VOCABULARY, HIDDEN = OverallVocabulary(OVERALL_DISCARD_XPATH[0]), OverallHidden(OVERALL_DISCARD_XPATH[1])
 
 
 class _Attributes:
-    """A selectolax node as the lxml element ``xpath_scans`` asks (``tag``, ``get``, ``keys``)."""
+    """A selectolax node's tag and attributes as the lxml element ``xpath_scans.overall_discarded`` asks
+    (``tag``, ``get``, ``keys``)."""
 
     def __init__(self, tag: str, attributes: dict[str, str | None]) -> None:
         self.tag, self._attributes = tag, attributes
@@ -67,8 +66,7 @@ class _Attributes:
 
 
 def _discarded(tag: str, attributes: dict[str, str | None]) -> bool:
-    element = _Attributes(tag, attributes)
-    return (tag in VOCABULARY.tags and VOCABULARY.matches(element)) or HIDDEN.matches(element)
+    return overall_discarded(_Attributes(tag, attributes))
 
 
 def _words(node: LexborNode) -> int:

@@ -231,16 +231,14 @@ class _Memo:
     article marker. Kept by ``mem_id`` only while ``preclean`` runs (a freed tree's ids are
     reused) and only until the tree changes (``tree_changed``): the same answers, asked once."""
 
-    lengths: dict[int, int] = field(default_factory=dict)
-    markers: dict[int, bool] = field(default_factory=dict)
     tree: LexborHTMLParser | None = None  # the page preclean works on
+    lengths: dict[int, int] = field(default_factory=dict)
     # The markers and their ancestors: an element holds a marker when it is one of them (one
     # selector pass over the page instead of one over each element's subtree).
     holders: set[int] | None = None
 
     def tree_changed(self) -> None:
         self.lengths.clear()
-        self.markers.clear()
         self.holders = None
 
     def marker_holders(self, tree: LexborHTMLParser) -> set[int]:
@@ -271,10 +269,7 @@ def _text_length(node: LexborNode | None) -> int:
 def _holds_marker(node: LexborNode) -> bool:
     if _memo is None or _memo.tree is None:
         return node.css_first(ARTICLE_MARKERS) is not None
-    held = _memo.markers.get(node.mem_id)
-    if held is None:
-        held = _memo.markers[node.mem_id] = node.mem_id in _memo.marker_holders(_memo.tree)
-    return held
+    return node.mem_id in _memo.marker_holders(_memo.tree)
 
 
 def main_text_path(tree: LexborHTMLParser) -> frozenset[int]:
@@ -593,8 +588,7 @@ def preclean(tree: LexborHTMLParser) -> Counter[str]:
     tree.strip_tags(["script", "style", "noscript", "template"])
     body_text = tree.body.text(deep=True, strip=True) if tree.body is not None else ""
     page_text = len(body_text)
-    _memo = _Memo()
-    _memo.tree = tree
+    _memo = _Memo(tree)
     try:
         _remove_forms(tree, page_text, removed)
         open_panels(tree)  # before the buttons go: an accordion's toggle holds its panel's heading

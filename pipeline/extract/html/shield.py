@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from pipeline.extract.html.preclean import PROSE_MIN_WORDS
-from pipeline.extract.xpath_scans import OverallHidden, OverallVocabulary
+from pipeline.extract.xpath_scans import overall_discarded
 
 # The attributes OVERALL_DISCARD_XPATH tests (tests/unit/extract/html/test_shield.py checks that
 # a shielded element no longer matches any of its expressions).
@@ -31,10 +30,6 @@ DISCARD_ATTRIBUTES = ("class", "id", "style", "role", "aria-hidden", "data-compo
                       "data-lp-replacement-content")
 # A block of links with long titles (a related-stories list) is not prose.
 SHIELD_MAX_LINK_SHARE = 0.3
-# The same expressions asked of one element (``xpath_scans``' Python forms: the same answers): an
-# element holding prose holds a long paragraph, so only the long paragraphs and their ancestors
-# need asking (a tenth of the time of running the expressions over the whole page).
-VOCABULARY, HIDDEN = OverallVocabulary(OVERALL_DISCARD_XPATH[0]), OverallHidden(OVERALL_DISCARD_XPATH[1])
 
 
 def _words(element: HtmlElement) -> int:
@@ -59,6 +54,9 @@ def shield_prose(html: str) -> HtmlElement | str:
     tree = load_html(html)
     if tree is None:
         return html
+    # The expressions asked of one element (``xpath_scans``' Python forms: the same answers): an
+    # element holding prose holds a long paragraph, so only the long paragraphs and their ancestors
+    # need asking (a tenth of the time of running the expressions over the whole page).
     asked: set[HtmlElement] = set()
     for paragraph in tree.iter("p"):
         if _words(paragraph) < PROSE_MIN_WORDS:
@@ -66,15 +64,10 @@ def shield_prose(html: str) -> HtmlElement | str:
         element = paragraph
         while element is not None and element not in asked:
             asked.add(element)
-            if _discarded(element) and holds_prose(element):
+            if overall_discarded(element) and holds_prose(element):
                 _unmark(element)
             element = element.getparent()
     return tree
-
-
-def _discarded(element: HtmlElement) -> bool:
-    """Whether ``OVERALL_DISCARD_XPATH`` would select ``element``."""
-    return (element.tag in VOCABULARY.tags and VOCABULARY.matches(element)) or HIDDEN.matches(element)
 
 
 def _unmark(element: HtmlElement) -> None:
@@ -86,12 +79,12 @@ def _unmark(element: HtmlElement) -> None:
         element.attrib.pop(name, None)
     if ident is not None:
         element.set("id", ident)
-        if _discarded(element):
+        if overall_discarded(element):
             del element.attrib["id"]
     kept: list[str] = []
     for name in classes:
         element.set("class", " ".join([*kept, name]))
-        if _discarded(element):
+        if overall_discarded(element):
             element.set("class", " ".join(kept))
         else:
             kept.append(name)

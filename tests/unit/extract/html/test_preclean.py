@@ -241,8 +241,8 @@ def _without_memo(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.extract.html import preclean as module
 
     class Forgetting(module._Memo):
-        def __init__(self) -> None:
-            super().__init__(_Forgetful(), _Forgetful())
+        def __init__(self, tree: LexborHTMLParser) -> None:
+            super().__init__(None, _Forgetful())  # no tree: each marker question asks the tree
 
     monkeypatch.setattr(module, "_Memo", Forgetting)
 
