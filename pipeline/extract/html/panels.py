@@ -185,17 +185,17 @@ def _show(found: list[tuple[LexborNode, LexborNode]]) -> None:
                 node = node.parent
     asked: set[int] = set()  # an ancestor asked for one panel is not asked again (nor those above it)
     for _, panel in found:
-        _unmark(panel)
+        unmark(panel)
         node = panel.parent
         while node is not None and node.tag not in ("body", "html") and node.mem_id not in asked:
             asked.add(node.mem_id)
             if inside.get(node.mem_id, 0) < WIDGET_MIN_PANEL_SHARE * len(node.text(deep=True, strip=True)):
                 break
-            _unmark(node)
+            unmark(node)
             node = node.parent
 
 
-def _unmark(node: LexborNode) -> None:
+def unmark(node: LexborNode) -> None:
     attributes = node.attributes
     if not _discarded(node.tag, attributes):
         return

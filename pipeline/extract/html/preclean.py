@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract import rules
+from pipeline.extract.html.embeds import open_embedded_posts
 from pipeline.extract.html.panels import open_panels
 
 NEVER_CONTENT_TAGS = (
@@ -596,6 +597,7 @@ def preclean(tree: LexborHTMLParser) -> Counter[str]:
         _memo.tree_changed()
         _remove_containers(tree, page_text, removed)
         _remove_widgets(tree, body_text.lower(), page_text, removed)
+        open_embedded_posts(tree)
     finally:
         _memo = None
     return removed
