@@ -34,15 +34,15 @@ BODY = f"Council votes to rebuild river bridge\n{STORY}\n{SECOND}\n{THIRD}"
 CLEAN = f"{STORY}\n{SECOND}\n{THIRD}"
 # Probability of each block of PAGE (features from BODY and CLEAN), from the shipped file.
 KNOWN = {
-    "Home News Sport": 0.03981106898496733,
-    "Council votes to rebuild river bridge": 0.16536604007905273,
-    STORY: 0.9806840794782988,
-    SECOND: 0.9793338965828322,
-    THIRD: 0.8836794724980783,
-    "Most read": 0.17663480186432182,
-    "Five things to do this weekend": 0.11613128044565275,
-    "Road closures in the city centre": 0.11235007761134343,
-    "Copyright 2026 The Town Paper. All rights reserved.": 0.006068872111639456,
+    "Home News Sport": 0.04391278375338303,
+    "Council votes to rebuild river bridge": 0.21830326255100393,
+    STORY: 0.968075528435511,
+    SECOND: 0.9778916185019213,
+    THIRD: 0.8957623920626993,
+    "Most read": 0.18554690195818532,
+    "Five things to do this weekend": 0.13236951305262792,
+    "Road closures in the city centre": 0.13789558020250514,
+    "Copyright 2026 The Town Paper. All rights reserved.": 0.006823634202399421,
 }
 
 
