@@ -316,6 +316,7 @@ def ablations() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     table["recall_retry:shield"] = lambda: patched(article, shield_prose=lambda html: html)
     table["open_panels"] = lambda: patched(preclean, open_panels=lambda tree: 0)
     table["loose_prose"] = lambda: patched(article, with_loose_prose=lambda tree, body, url, options: body)
+    table["embedded_posts"] = lambda: patched(preclean, open_embedded_posts=lambda tree: 0)
     table["alt:favor_precision_on"] = extraction_options(favor_precision=True)
     table["alt:favor_recall"] = trafilatura_options(favor_precision=False, favor_recall=True)
     table["alt:fast"] = trafilatura_options(fast=True)
