@@ -10,7 +10,7 @@ image: the wrapper goes, and the post with it. Pre-clean already spares such wra
 share widgets (``preclean.NOT_NOISE_NAMES``). ``open_embedded_posts`` runs after pre-clean, so a
 post pre-clean removed with its container (a sidebar's feed, a "follow us" box) stays removed; it
 takes the discard names off each post left and off the ancestors the post fills
-(``WRAPPER_MIN_POST_SHARE`` of their text), and unwraps a ``<figure>`` among them.
+(``WRAPPER_MIN_POST_SHARE`` of their text: a block of several posts is one wrapper), and unwraps a ``<figure>`` among them.
 
 Convention: the two ground truths differ (aeb-dev's keep the tweets of its 2019 news pages,
 wcxb-dev's leave out the few posts in its 2025 blog pages); the pipeline keeps them as the
@@ -21,7 +21,7 @@ on Instagram", "Post by @name"), not the post.
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract.html.panels import unmark
 
@@ -33,18 +33,21 @@ ARTICLE_LEVEL_TAGS = frozenset({"article", "main", "body", "html"})
 
 
 def open_embedded_posts(tree: LexborHTMLParser) -> int:
-    """Take trafilatura's discard names off each embedded post and the wrappers it fills; how many
-    posts."""
-    posts = 0
-    for post in tree.css(EMBEDDED_POSTS):
-        length = len(post.text(deep=True, strip=True))
-        if not length:
+    """Take trafilatura's discard names off each embedded post and off the wrappers its posts
+    fill; how many posts (a post quoted inside another counts with it)."""
+    posts = [post for post in tree.css(EMBEDDED_POSTS) if not _inside_post(post)]
+    opened = 0
+    for post in posts:
+        if not post.text(deep=True, strip=True):
             continue
-        posts += 1
+        opened += 1
         unmark(post)
         node = post.parent
         while node is not None and node.tag not in ARTICLE_LEVEL_TAGS:
-            if length < WRAPPER_MIN_POST_SHARE * len(node.text(deep=True, strip=True)):
+            # the posts a wrapper holds, not this one alone: a block of two or three tweets
+            held = sum(len(inner.text(deep=True, strip=True)) for inner in node.css(EMBEDDED_POSTS)
+                       if not _inside_post(inner, node))
+            if held < WRAPPER_MIN_POST_SHARE * len(node.text(deep=True, strip=True)):
                 break
             parent = node.parent
             if node.tag == "figure":
@@ -52,4 +55,14 @@ def open_embedded_posts(tree: LexborHTMLParser) -> int:
             else:
                 unmark(node)
             node = parent
-    return posts
+    return opened
+
+
+def _inside_post(post: LexborNode, within: LexborNode | None = None) -> bool:
+    """Whether ``post`` is quoted inside another post (below ``within``, when given)."""
+    node = post.parent
+    while node is not None and (within is None or node.mem_id != within.mem_id):
+        if node.tag == "blockquote" and node.css_matches(EMBEDDED_POSTS):
+            return True
+        node = node.parent
+    return False

@@ -64,3 +64,13 @@ def test_only_the_wrappers_the_post_fills_lose_their_names() -> None:
     assert tree.css_first("blockquote.twitter-tweet").parent.attributes == {}
     assert tree.css_first("div.story-embeds") is not None
     assert tree.css_first("blockquote.instagram-media") is not None
+
+
+def test_a_block_of_posts_is_one_wrapper_and_a_quoted_post_counts_with_its_quoter() -> None:
+    quoted = '<blockquote class="twitter-tweet"><p>The post being quoted, in a few words.</p></blockquote>'
+    tweet = f'<blockquote class="twitter-tweet"><p>A post that quotes another one.</p>{quoted}</blockquote>'
+    tree = LexborHTMLParser(f'<body><main><figure class="wp-block-embed"><div class="social-embeds">{tweet}{tweet}'
+                            f'</div></figure><p>{"The story goes on after the posts. " * 3}</p></main></body>')
+    assert open_embedded_posts(tree) == 2
+    assert tree.css_first("figure") is None
+    assert tree.css_first("main > div").attributes == {}
