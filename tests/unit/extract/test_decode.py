@@ -168,3 +168,30 @@ def test_mojibake_the_page_carries_is_repaired(carried: str) -> None:
 def test_text_without_mojibake_is_left_as_it_is(text: str) -> None:
     page = decode_page(text.encode("utf-8"), kind_hint="text", max_bytes=LIMIT)
     assert (page.text, page.mojibake_repaired) == (text, False)
+
+
+def test_mojibake_signs_counts_what_finditer_finds() -> None:
+    # Text dense in the signs' characters, leads next to leads included: the count from the leads'
+    # positions is finditer's, up to the cap.
+    import random
+
+    from pipeline.extract.decode import _MOJIBAKE_SIGN, mojibake_signs
+
+    alphabet = ["\u00c2", "\u00c3", "\u00e2", "\u20ac", "\u2122", "\u201d", "\u0153", "\u00a9", "\u00bf",
+                "\u0080", "\u2019", "\u0160", "a", " "]
+    chooser = random.Random(8)
+    for _ in range(3000):
+        text = "".join(chooser.choice(alphabet) for _ in range(chooser.randrange(0, 24)))
+        found = sum(1 for _ in _MOJIBAKE_SIGN.finditer(text))
+        for cap in (1, 3, 100):
+            assert mojibake_signs(text, cap) == min(found, cap), (text, cap)
+
+
+def test_control_share_counts_c0_controls_but_not_whitespace() -> None:
+    from pipeline.extract.decode import check_not_binary
+
+    text = b"<p>" + b"x" * 997
+    check_not_binary(text[:-20] + b"\x01\x1f\x0b\x0e" * 5)  # 20 of 1,000: 2%, not over it
+    check_not_binary(text[:-40] + b"\t\n\r\x0c" * 10)  # whitespace controls are text
+    with pytest.raises(BinaryPage):
+        check_not_binary(text[:-21] + b"\x01\x1f\x0b\x0e\x08" * 4 + b"\x7f" + b"\x02")  # 21 of 1,000
