@@ -441,15 +441,17 @@ def extractor(page_url: str, include_tables: bool, *, favor_precision: bool = Fa
     return options
 
 
-def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
+def extract_html(html: str, page_url: str, options: ExtractOptions, html_utf8: bytes | None = None) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off; ``favor_precision`` only when the setting asks,
        and then again without it when that kept a sliver of the page; without it, again with
        ``favor_recall`` when the text is a small part of the page: ``extract_body``);
     4. the shared post-clean rules (a second copy of the text among them);
     5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
-       part, and a date written in the URL is more trustworthy than its guess)."""
-    tree = LexborHTMLParser(html)
+       part, and a date written in the URL is more trustworthy than its guess).
+    ``html_utf8``: ``html``'s UTF-8 bytes when the caller has them (``DecodedPage.utf8``), parsed
+    instead of ``html`` (selectolax parses a string's UTF-8 bytes)."""
+    tree = LexborHTMLParser(html_utf8 if html_utf8 is not None else html)
     meta = html_metadata(tree)
     headlines = [meta.title or ""] + [node.text(deep=True, separator=" ") for node in tree.css(HEADLINE_TAGS)]
     standfirst = protect_standfirst(tree)
@@ -502,7 +504,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
     known = page.known
     if decoded.kind == "html":
         check_elements(decoded.text, options.max_elements)
-        found = extract_html(decoded.text, known.url or page.source_url, options)
+        found = extract_html(decoded.text, known.url or page.source_url, options, html_utf8=decoded.utf8)
     else:
         found = extract_text(decoded.text, known, options)
     text = normalize_text(found.paragraphs)

@@ -94,6 +94,9 @@ class DecodedPage:
     kind: str  # "html" or "text"
     encoding: str
     mojibake_repaired: bool = False
+    # The body's own bytes when ``text`` is exactly their UTF-8 decoding (most pages): an HTML
+    # parser fed these reads the same as from ``text``, without encoding it back (0.17 ms a page).
+    utf8: bytes | None = None
 
 
 def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
@@ -153,13 +156,25 @@ def _declared_encoding(body: bytes, content_type: str) -> str | None:
 
 def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, str]:
     """Return ``(text, encoding)`` by the module's charset rule."""
+    text, encoding, _ = decode_body(body, kind, content_type)
+    return text, encoding
+
+
+def decode_body(body: bytes, kind: str, content_type: str = "") -> tuple[str, str, bool]:
+    """``decode_text``'s ``(text, encoding)``, and whether ``text`` is exactly ``body`` read as UTF-8."""
     for bom, name in BOMS:
         if body.startswith(bom):
-            return body.decode(name), name.replace("-sig", "")
+            return body.decode(name), name.replace("-sig", ""), False
     try:
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", True
     except UnicodeDecodeError:
         pass
+    text, encoding = _decode_legacy(body, kind, content_type)
+    return text, encoding, False
+
+
+def _decode_legacy(body: bytes, kind: str, content_type: str) -> tuple[str, str]:
+    """Rules 2 to 6 of the module docstring, for a body that is not valid UTF-8 and has no BOM."""
     if mostly_utf8(body):
         return body.decode("utf-8", errors="replace"), "utf-8"
     declared_text = None
@@ -239,8 +254,9 @@ def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
         raise EmptyPage("no content")
     check_not_binary(body)
     kind = sniff_kind(body, content_type, kind_hint)
-    text, encoding = decode_text(body, kind, content_type)
+    text, encoding, exact_utf8 = decode_body(body, kind, content_type)
     if not text.strip():
         raise EmptyPage("no content after decoding")
     text, repaired = repair_mojibake(text)
-    return DecodedPage(text=text, kind=kind, encoding=encoding, mojibake_repaired=repaired)
+    return DecodedPage(text=text, kind=kind, encoding=encoding, mojibake_repaired=repaired,
+                       utf8=body if exact_utf8 and not repaired else None)

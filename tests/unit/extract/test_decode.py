@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import gzip
 
 import pytest
@@ -195,3 +196,16 @@ def test_control_share_counts_c0_controls_but_not_whitespace() -> None:
     check_not_binary(text[:-40] + b"\t\n\r\x0c" * 10)  # whitespace controls are text
     with pytest.raises(BinaryPage):
         check_not_binary(text[:-21] + b"\x01\x1f\x0b\x0e\x08" * 4 + b"\x7f" + b"\x02")  # 21 of 1,000
+
+
+def test_the_utf8_bytes_are_given_only_when_the_text_is_exactly_their_decoding() -> None:
+    page = "<html><body><p>Grüße aus Köln, café</p></body></html>"
+    assert decode_page(page.encode(), max_bytes=LIMIT).utf8 == page.encode()
+    assert decode_page(codecs.BOM_UTF8 + page.encode(), max_bytes=LIMIT).utf8 is None
+    assert decode_page(page.encode("cp1252"), max_bytes=LIMIT).utf8 is None
+    stray = ("<html><body><p>" + "Grüße aus Köln. " * 30 + "</p>").encode() + b"\xff</body></html>"
+    decoded = decode_page(stray, max_bytes=LIMIT)
+    assert (decoded.encoding, decoded.utf8) == ("utf-8", None)  # the stray byte became U+FFFD
+    carried = "<p>It\u00e2\u20ac\u2122s the caf\u00c3\u00a9\u00e2\u20ac\u2122s \u00e2\u20ac\u0153menu\u00e2\u20ac\u009d</p>"
+    repaired = decode_page(carried.encode(), max_bytes=LIMIT)
+    assert repaired.mojibake_repaired and repaired.utf8 is None
