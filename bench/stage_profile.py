@@ -35,7 +35,7 @@ import trafilatura.external  # noqa: E402
 import trafilatura.htmlprocessing  # noqa: E402
 import trafilatura.main_extractor  # noqa: E402
 
-from pipeline.extract import article, readability_gate  # noqa: E402
+from pipeline.extract import article, readability_gate, trafilatura_input  # noqa: E402
 from pipeline.extract.html import preclean as preclean_module  # noqa: E402
 from pipeline.items import ExtractOptions, Page  # noqa: E402
 
@@ -59,6 +59,7 @@ STAGES: list[tuple[str, str | None, Any, str]] = [
     ("extract_body", "extract_html", article, "extract_body"),
     ("trafilatura.extract", "extract_body", article.trafilatura, "extract"),
     ("load_html (lxml parse)", "trafilatura.extract", trafilatura.core, "load_html"),
+    ("load_html (lxml parse)", "trafilatura.extract", trafilatura_input, "_load_html"),  # inside quick_repair
     ("trafilatura_sequence", "trafilatura.extract", trafilatura.core, "trafilatura_sequence"),
     ("prune_unwanted_nodes", "trafilatura_sequence", trafilatura.core, "prune_unwanted_nodes"),
     ("tree_cleaning", "trafilatura_sequence", trafilatura.core, "tree_cleaning"),

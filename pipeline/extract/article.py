@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
+from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura.settings import Extractor
 
@@ -43,6 +44,7 @@ from pipeline.extract.paragraphs import (
 from pipeline.extract.readability_gate import cleaned_copy_on_demand, readability_when_it_can_win
 from pipeline.extract.text.capture import clean_text_capture
 from pipeline.extract.text.line_features import shipped_line_model
+from pipeline.extract.trafilatura_input import HandedOver, quick_repair
 from pipeline.extract.urls import title_from_slug
 from pipeline.extract.xpath_scans import plain_element_classes, scanned_xpaths
 from pipeline.items import SCHEMA_VERSION, Article, ExtractOptions, KnownMetadata, Page
@@ -399,18 +401,25 @@ def extract_body(tree: LexborHTMLParser, page_url: str, options: ExtractOptions)
           and free_prose_length(tree, body, needed := RECALL_RETRY_MIN_FREE_PROSE * len(body)) >= needed):
         # fast: without readability and jusText, the fallbacks the first run already had.
         # shield_prose: what trafilatura's discard vocabulary would delete from the article.
-        wider = run_trafilatura(shield_prose(html), extractor(page_url, tables, favor_recall=True, fast=True))
+        wider = run_trafilatura(html, extractor(page_url, tables, favor_recall=True, fast=True), shielded=True)
         if distinct_length(wider) > RECALL_RETRY_RATIO * len(body):
             return wider
     return body
 
 
-def run_trafilatura(html: str, options: Extractor) -> str:
+def run_trafilatura(html: str, options: Extractor, *, shielded: bool = False) -> str:
     """``trafilatura.extract`` with the same text in less time: its XPath scans in one pass
     (``scanned_xpaths``), plain lxml elements, readability only where it can win (not asked in
-    fast mode) and jusText's tree copied only when jusText runs."""
-    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand():
-        return trafilatura.extract(html, options=options) or ""
+    fast mode), jusText's tree copied only when jusText runs and the page's repair before lxml
+    parses it done quicker (``quick_repair``). ``shielded``: of the page with its prose shielded
+    (``shield_prose``), whose tree trafilatura takes over without copying it."""
+    with scanned_xpaths(), plain_element_classes(), readability_when_it_can_win(), cleaned_copy_on_demand(), \
+            quick_repair():
+        page: str | HandedOver = html
+        if shielded:
+            shielded_tree = shield_prose(html)
+            page = HandedOver(shielded_tree) if isinstance(shielded_tree, HtmlElement) else shielded_tree
+        return trafilatura.extract(page, options=options) or ""
 
 
 @functools.lru_cache(maxsize=16)
@@ -432,15 +441,17 @@ def extractor(page_url: str, include_tables: bool, *, favor_precision: bool = Fa
     return options
 
 
-def extract_html(html: str, page_url: str, options: ExtractOptions) -> Extracted:
+def extract_html(html: str, page_url: str, options: ExtractOptions, html_utf8: bytes | None = None) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off; ``favor_precision`` only when the setting asks,
        and then again without it when that kept a sliver of the page; without it, again with
        ``favor_recall`` when the text is a small part of the page: ``extract_body``);
     4. the shared post-clean rules (a second copy of the text among them);
     5. htmldate only when neither the metadata nor the URL gives a date (it is the slow
-       part, and a date written in the URL is more trustworthy than its guess)."""
-    tree = LexborHTMLParser(html)
+       part, and a date written in the URL is more trustworthy than its guess).
+    ``html_utf8``: ``html``'s UTF-8 bytes when the caller has them (``DecodedPage.utf8``), parsed
+    instead of ``html`` (selectolax parses a string's UTF-8 bytes)."""
+    tree = LexborHTMLParser(html_utf8 if html_utf8 is not None else html)
     meta = html_metadata(tree)
     headlines = [meta.title or ""] + [node.text(deep=True, separator=" ") for node in tree.css(HEADLINE_TAGS)]
     standfirst = protect_standfirst(tree)
@@ -493,7 +504,7 @@ def extract_article(page: Page, options: ExtractOptions) -> Article:
     known = page.known
     if decoded.kind == "html":
         check_elements(decoded.text, options.max_elements)
-        found = extract_html(decoded.text, known.url or page.source_url, options)
+        found = extract_html(decoded.text, known.url or page.source_url, options, html_utf8=decoded.utf8)
     else:
         found = extract_text(decoded.text, known, options)
     text = normalize_text(found.paragraphs)

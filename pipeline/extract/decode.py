@@ -52,7 +52,7 @@ BINARY_SIGNATURES = (
 SNIFF_BYTES = 8192
 # Share of C0 control characters (other than tab, CR, LF, FF) above which a body is binary.
 MAX_CONTROL_SHARE = 0.02
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20)])
 # A body with no Content-Type and no telling name is HTML when, past leading comments, it opens
 # with one of the tags of the WHATWG MIME Sniffing Standard's HTML patterns (section 7.1: the
 # doctype, html, head, script, iframe, h1, div, font, table, a, style, title, b, body, br, p), or
@@ -81,7 +81,7 @@ _MARKUP = re.compile(r"<[^>]*>")
 _MOJIBAKE_SIGN = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf]|\u00e2\u20ac[\u2122\u0153\u009d\u02dc\u201d\u201c"
                             "\u00a6\u00a2\u201e\u2018\u2019\u2013\u2014]|\u00c3[\u201a-\u201e\u2020-\u2022\u2026"
                             "\u2030\u2039\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2122]")
-# Every sign starts with one of these: a page holding none of them (most pages) is not searched.
+# Every sign starts with one of these, and no sign holds one after its first character.
 _MOJIBAKE_LEADS = ("\u00c2", "\u00c3", "\u00e2")
 # One or two signs are as likely a page quoting mojibake (an article about character sets) as
 # carrying it.
@@ -94,6 +94,9 @@ class DecodedPage:
     kind: str  # "html" or "text"
     encoding: str
     mojibake_repaired: bool = False
+    # The body's own bytes when ``text`` is exactly their UTF-8 decoding (most pages): an HTML
+    # parser fed these reads the same as from ``text``, without encoding it back (0.17 ms a page).
+    utf8: bytes | None = None
 
 
 def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
@@ -141,7 +144,8 @@ def check_not_binary(body: bytes) -> None:
         return  # UTF-16/32 text legitimately holds NUL bytes
     if b"\x00" in head:
         raise BinaryPage("contains NUL bytes")
-    if head and len(_CONTROL.findall(head)) / len(head) > MAX_CONTROL_SHARE:
+    # Counted as the bytes translate() deletes: a tenth of the time of a regex's findall.
+    if head and (len(head) - len(head.translate(None, CONTROL_BYTES))) / len(head) > MAX_CONTROL_SHARE:
         raise BinaryPage("too many control characters for text")
 
 
@@ -152,13 +156,25 @@ def _declared_encoding(body: bytes, content_type: str) -> str | None:
 
 def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, str]:
     """Return ``(text, encoding)`` by the module's charset rule."""
+    text, encoding, _ = decode_body(body, kind, content_type)
+    return text, encoding
+
+
+def decode_body(body: bytes, kind: str, content_type: str = "") -> tuple[str, str, bool]:
+    """``decode_text``'s ``(text, encoding)``, and whether ``text`` is exactly ``body`` read as UTF-8."""
     for bom, name in BOMS:
         if body.startswith(bom):
-            return body.decode(name), name.replace("-sig", "")
+            return body.decode(name), name.replace("-sig", ""), False
     try:
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", True
     except UnicodeDecodeError:
         pass
+    text, encoding = _decode_legacy(body, kind, content_type)
+    return text, encoding, False
+
+
+def _decode_legacy(body: bytes, kind: str, content_type: str) -> tuple[str, str]:
+    """Rules 2 to 6 of the module docstring, for a body that is not valid UTF-8 and has no BOM."""
     if mostly_utf8(body):
         return body.decode("utf-8", errors="replace"), "utf-8"
     declared_text = None
@@ -202,17 +218,29 @@ def is_mojibake(text: str) -> bool:
     return mess_ratio(_MARKUP.sub(" ", text[:MESS_SAMPLE_CHARS]), MAX_MESS) > MAX_MESS
 
 
+def mojibake_signs(text: str, enough: int) -> int:
+    """How many ``_MOJIBAKE_SIGN`` matches ``text`` holds, counting stops at ``enough``. A sign is
+    tried only where one of its leads stands: a match holds no lead past its first character, so
+    these are the matches ``finditer`` gives, without its scan of every character (10 ms for a
+    547,000-character page holding an "â", against 0.06 ms)."""
+    signs = 0
+    for lead in _MOJIBAKE_LEADS:
+        at = text.find(lead)
+        while at != -1:
+            if _MOJIBAKE_SIGN.match(text, at):
+                signs += 1
+                if signs >= enough:
+                    return signs
+            at = text.find(lead, at + 1)
+    return signs
+
+
 def repair_mojibake(text: str) -> tuple[str, bool]:
     """``text`` with the mojibake it carries undone (see the module docstring), and whether any was."""
-    if not any(lead in text for lead in _MOJIBAKE_LEADS):
+    if mojibake_signs(text, MIN_MOJIBAKE_SIGNS) < MIN_MOJIBAKE_SIGNS:
         return text, False
-    signs = 0
-    for _ in _MOJIBAKE_SIGN.finditer(text):
-        signs += 1
-        if signs >= MIN_MOJIBAKE_SIGNS:
-            repaired = fix_encoding(text)
-            return repaired, repaired != text
-    return text, False
+    repaired = fix_encoding(text)
+    return repaired, repaired != text
 
 
 def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
@@ -226,8 +254,9 @@ def decode_page(body: bytes, *, content_type: str = "", kind_hint: str = "",
         raise EmptyPage("no content")
     check_not_binary(body)
     kind = sniff_kind(body, content_type, kind_hint)
-    text, encoding = decode_text(body, kind, content_type)
+    text, encoding, exact_utf8 = decode_body(body, kind, content_type)
     if not text.strip():
         raise EmptyPage("no content after decoding")
     text, repaired = repair_mojibake(text)
-    return DecodedPage(text=text, kind=kind, encoding=encoding, mojibake_repaired=repaired)
+    return DecodedPage(text=text, kind=kind, encoding=encoding, mojibake_repaired=repaired,
+                       utf8=body if exact_utf8 and not repaired else None)

@@ -50,3 +50,15 @@ def test_check_elements(html: str, limit: int, refused: bool) -> None:
             check_elements(html, limit)
     else:
         check_elements(html, limit)
+
+
+def test_a_page_parsed_from_its_utf8_bytes_is_the_page_parsed_from_its_text() -> None:
+    from pipeline.extract.article import extract_html
+    from pipeline.items import ExtractOptions
+
+    html = ("<html><head><title>Grüße</title></head><body><nav><a href='/'>Start</a></nav><article><h1>Grüße"
+            "</h1>" + "<p>Ein Absatz über das Café am Fluss, mit genug Wörtern für einen Text. </p>" * 6
+            + "<p>\u00a0\u2003Emoji \U0001f600 und \u00e9.</p></article></body></html>")
+    options = ExtractOptions()
+    assert extract_html(html, "https://news.example/a", options, html_utf8=html.encode()) == \
+        extract_html(html, "https://news.example/a", options)

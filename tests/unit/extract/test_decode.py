@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import gzip
 
 import pytest
@@ -168,3 +169,43 @@ def test_mojibake_the_page_carries_is_repaired(carried: str) -> None:
 def test_text_without_mojibake_is_left_as_it_is(text: str) -> None:
     page = decode_page(text.encode("utf-8"), kind_hint="text", max_bytes=LIMIT)
     assert (page.text, page.mojibake_repaired) == (text, False)
+
+
+def test_mojibake_signs_counts_what_finditer_finds() -> None:
+    # Text dense in the signs' characters, leads next to leads included: the count from the leads'
+    # positions is finditer's, up to the cap.
+    import random
+
+    from pipeline.extract.decode import _MOJIBAKE_SIGN, mojibake_signs
+
+    alphabet = ["\u00c2", "\u00c3", "\u00e2", "\u20ac", "\u2122", "\u201d", "\u0153", "\u00a9", "\u00bf",
+                "\u0080", "\u2019", "\u0160", "a", " "]
+    chooser = random.Random(8)
+    for _ in range(3000):
+        text = "".join(chooser.choice(alphabet) for _ in range(chooser.randrange(0, 24)))
+        found = sum(1 for _ in _MOJIBAKE_SIGN.finditer(text))
+        for cap in (1, 3, 100):
+            assert mojibake_signs(text, cap) == min(found, cap), (text, cap)
+
+
+def test_control_share_counts_c0_controls_but_not_whitespace() -> None:
+    from pipeline.extract.decode import check_not_binary
+
+    text = b"<p>" + b"x" * 997
+    check_not_binary(text[:-20] + b"\x01\x1f\x0b\x0e" * 5)  # 20 of 1,000: 2%, not over it
+    check_not_binary(text[:-40] + b"\t\n\r\x0c" * 10)  # whitespace controls are text
+    with pytest.raises(BinaryPage):
+        check_not_binary(text[:-21] + b"\x01\x1f\x0b\x0e\x08" * 4 + b"\x7f" + b"\x02")  # 21 of 1,000
+
+
+def test_the_utf8_bytes_are_given_only_when_the_text_is_exactly_their_decoding() -> None:
+    page = "<html><body><p>Grüße aus Köln, café</p></body></html>"
+    assert decode_page(page.encode(), max_bytes=LIMIT).utf8 == page.encode()
+    assert decode_page(codecs.BOM_UTF8 + page.encode(), max_bytes=LIMIT).utf8 is None
+    assert decode_page(page.encode("cp1252"), max_bytes=LIMIT).utf8 is None
+    stray = ("<html><body><p>" + "Grüße aus Köln. " * 30 + "</p>").encode() + b"\xff</body></html>"
+    decoded = decode_page(stray, max_bytes=LIMIT)
+    assert (decoded.encoding, decoded.utf8) == ("utf-8", None)  # the stray byte became U+FFFD
+    carried = "<p>It\u00e2\u20ac\u2122s the caf\u00c3\u00a9\u00e2\u20ac\u2122s \u00e2\u20ac\u0153menu\u00e2\u20ac\u009d</p>"
+    repaired = decode_page(carried.encode(), max_bytes=LIMIT)
+    assert repaired.mojibake_repaired and repaired.utf8 is None

@@ -4,6 +4,10 @@ word count."""
 from __future__ import annotations
 
 import hashlib
+import random
+import re
+import sys
+import unicodedata
 
 import pytest
 
@@ -232,3 +236,29 @@ def test_distinct_letters_are_counted_as_every_letter_of_the_folded_text_would(t
 ], ids=["short-sentence", "cjk", "long-url-in-prose"])
 def test_prose_passes(text: str) -> None:
     assert not_prose(text) is None
+
+
+def test_str_split_whitespace_is_the_regex_whitespace_normalize_text_collapsed() -> None:
+    space = re.compile(r"\s")
+    assert all(bool(space.fullmatch(chr(c))) == chr(c).isspace() for c in range(sys.maxunicode + 1))
+
+
+def test_normalize_text_collapses_as_the_regex_did() -> None:
+    chooser = random.Random(5)
+    alphabet = [" ", "\t", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "a", "e\u0301", "\ufb01", "."]
+    for _ in range(2000):
+        paragraphs = ["".join(chooser.choice(alphabet) for _ in range(chooser.randrange(0, 10))) for _ in range(3)]
+        former = "\n".join(unicodedata.normalize("NFC", re.sub(r"\s+", " ", p).strip()) for p in paragraphs if p.strip())
+        assert normalize_text(paragraphs) == former, paragraphs
+
+
+def test_the_junk_token_is_found_at_the_middle_as_the_longest_token_would_be() -> None:
+    chooser = random.Random(6)
+    for _ in range(3000):
+        text = "".join(chooser.choice(["x" * chooser.randrange(1, 300), " ", "\n", "\u3000", "ab"])
+                       for _ in range(chooser.randrange(1, 8))).strip() or "x"
+        text = "abc " + text  # past the distinct-letter test
+        longest = max(text.split(), key=len)
+        expected = (f"one token of {len(longest)} characters is most of the text"
+                    if len(longest) >= 200 and len(longest) * 2 > len(text) else None)
+        assert not_prose(text) == expected
