@@ -441,6 +441,14 @@ def extractor(page_url: str, include_tables: bool, *, favor_precision: bool = Fa
     return options
 
 
+def htmldate_would_fetch(html: str) -> bool:
+    """Whether htmldate would take ``html`` for an address and download it (its ``load_html``:
+    a string that starts with "http" and holds no space). A page whose whole body is an address
+    would make the worker fetch it outside Scrapy: no robots.txt, no allowed domains, no limits,
+    and any host a hostile page names. Such a page holds no date to find."""
+    return html.startswith("http") and " " not in html
+
+
 def extract_html(html: str, page_url: str, options: ExtractOptions, html_utf8: bytes | None = None) -> Extracted:
     """1. metadata from the untouched page (head, JSON-LD); 2. selectolax pre-clean;
     3. trafilatura on what is left (comments off; ``favor_precision`` only when the setting asks,
@@ -467,7 +475,7 @@ def extract_html(html: str, page_url: str, options: ExtractOptions, html_utf8: b
     if not published and date_in_url(page_url):
         # extract_article falls back to the URL's date itself; htmldate would only guess.
         published, published_from = None, None
-    elif not published:
+    elif not published and not htmldate_would_fetch(html):
         found = find_date(html, original_date=True, extensive_search=False)
         if found:
             published, published_from = normalize_iso(found), "htmldate"
