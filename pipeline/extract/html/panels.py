@@ -196,6 +196,8 @@ def _show(found: list[tuple[LexborNode, LexborNode]]) -> None:
 
 
 def unmark(node: LexborNode) -> None:
+    """Take off ``node`` what makes ``OVERALL_DISCARD_XPATH`` select it: the collapsed state, a
+    hiding style, and the id and class names in its vocabulary (other names stay)."""
     attributes = node.attributes
     if not _discarded(node.tag, attributes):
         return

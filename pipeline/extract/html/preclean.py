@@ -19,6 +19,9 @@ on article wrappers too). A widget grows from its marker up to the largest ances
 most ``WIDGET_MAX_CHARS`` of text that does not hold the article, nor the page's main text
 block (``main_text_path``: the element whose paragraphs hold the most text), so a short story
 in a template without ``<h1>`` or ``<article>`` is not taken for a widget's surroundings.
+Two steps keep article text from trafilatura's own deletions: before the buttons go, collapsible
+panels are opened (``panels.open_panels``); after the removals, posts the article quotes from a
+social network lose the wrapper names trafilatura discards (``embeds.open_embedded_posts``).
 ``bench/cv_html.py --ablate all`` measures what each of these adds, per fold of sites.
 """
 
