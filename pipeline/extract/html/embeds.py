@@ -9,8 +9,9 @@ discard vocabulary (``OVERALL_DISCARD_XPATH``), and trafilatura deletes every ``
 image: the wrapper goes, and the post with it. Pre-clean already spares such wrappers from its
 share widgets (``preclean.NOT_NOISE_NAMES``). ``open_embedded_posts`` runs after pre-clean, so a
 post pre-clean removed with its container (a sidebar's feed, a "follow us" box) stays removed; it
-takes the discard names off each post left and off the ancestors the post fills
-(``WRAPPER_MIN_POST_SHARE`` of their text: a block of several posts is one wrapper), and unwraps a ``<figure>`` among them.
+takes the discard names off each post left and off the ancestors its posts fill
+(``WRAPPER_MIN_POST_SHARE`` of their text, all the posts in them together: a block of several
+posts is one wrapper), and unwraps a ``<figure>`` among them.
 
 Convention: the two ground truths differ (aeb-dev's keep the tweets of its 2019 news pages,
 wcxb-dev's leave out the few posts in its 2025 blog pages); the pipeline keeps them as the
