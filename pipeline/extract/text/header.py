@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract import rules
-from pipeline.extract.byline import parse_byline
+from pipeline.extract.byline import bare_name, parse_byline
 from pipeline.extract.dates import date_in_text
 from pipeline.extract.text.lines import (
     HEADING_MAX_WORDS,
@@ -205,15 +205,18 @@ def extract_header(lines: list[Line], run_start: int, *, site_name: str | None, 
     candidates = [c for c in candidates if header_body_of(c.text) == c.text] or candidates
     slug = slug_words(url)
 
-    def score(line: Line) -> tuple[bool, bool, float, bool, int]:
+    def score(line: Line) -> tuple[bool, bool, float, bool, bool, int]:
         # two words of the URL slug at least (one is chance), and among such lines one set
         # apart by a blank line (a menu's or a breadcrumb's entries are glued together), then
-        # the share of its words in the slug, then a sentence-like length, then the nearest to
-        # the body: a headline sits above its article
+        # the share of its words in the slug; then (what decides when the slug names none) a line set apart
+        # on both sides that does not open with a person's name (an account menu's "You are
+        # signed in as" is glued to its neighbours; a staff writer's line stands alone); then a
+        # sentence-like length, then the nearest to the body: a headline sits above its article
         shared, words = slug_share(line.text, slug)
         shared = words if names_a_glued_slug(line.text, slug) else shared
         named = shared >= 2
         return (named, named and line.gap_before, shared / words if named else 0.0,
+                line.gap_before and line.gap_after and bare_name(line.text) is None,
                 line.words >= HEADLINE_MIN_WORDS, line.index)
 
     headline = None

@@ -250,9 +250,17 @@ def test_a_list_item_anchor_gives_the_title_only_when_nothing_else_names_the_art
     assert header.title == "Council library opening"
 
 
-def test_without_slug_words_a_line_set_apart_has_no_preference() -> None:
+def test_without_slug_words_a_byline_set_apart_is_not_preferred() -> None:
     lines = split_lines(f"Jane Doe, Harbour Gazette Staff Writer\n\nHarbour\nCouncil opens new library soon\n\n{P1}")
     header = extract_header(lines, 4, site_name=None, url="https://example.org/story/54885", title_hint=None)
+    assert header.title == "Council opens new library soon"
+
+
+def test_without_slug_words_a_line_set_apart_beats_the_account_menu() -> None:
+    """A headline the URL does not name, set apart by blank lines, over the nearer line of a
+    menu glued to its neighbours."""
+    lines = split_lines(f"Council opens new library soon\n\nSign In\nClose\nYou are signed in as guest\nEdit Profile\n\n{P1}")
+    header = extract_header(lines, 5, site_name=None, url="https://example.org/story/54885", title_hint=None)
     assert header.title == "Council opens new library soon"
 
 
