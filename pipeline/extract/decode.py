@@ -154,14 +154,9 @@ def _declared_encoding(body: bytes, content_type: str) -> str | None:
     return declared or html_body_declared_encoding(body[:SNIFF_BYTES])
 
 
-def decode_text(body: bytes, kind: str, content_type: str = "") -> tuple[str, str]:
-    """Return ``(text, encoding)`` by the module's charset rule."""
-    text, encoding, _ = decode_body(body, kind, content_type)
-    return text, encoding
-
-
 def decode_body(body: bytes, kind: str, content_type: str = "") -> tuple[str, str, bool]:
-    """``decode_text``'s ``(text, encoding)``, and whether ``text`` is exactly ``body`` read as UTF-8."""
+    """``(text, encoding)`` by the module's charset rule, and whether ``text`` is exactly ``body``
+    read as UTF-8."""
     for bom, name in BOMS:
         if body.startswith(bom):
             return body.decode(name), name.replace("-sig", ""), False

@@ -166,12 +166,13 @@ def token_at_middle(text: str) -> str:
     middle = len(text) // 2
     if middle == len(text) or text[middle].isspace():
         return ""
-    start = end = middle
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end]
+    # rsplit and split with one cut stop at the whitespace nearest the middle, in C: walking
+    # there character by character took 0.8 s for a 5 MB token
+    head = text[:middle + 1].rsplit(None, 1)[-1]
+    tail = text[middle + 1:middle + 2]
+    if not tail or tail.isspace():
+        return head
+    return head + text[middle + 1:].split(None, 1)[0]
 
 
 def word_count(text: str) -> int:

@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from pipeline.extract.decode import decode_page, decode_text
+from pipeline.extract.decode import decode_body, decode_page
 from pipeline.extract.errors import (
     BinaryPage,
     CorruptCompression,
@@ -124,27 +124,27 @@ RUSSIAN = "Городской совет сообщил во вторник, ч�
 
 def test_utf8_with_one_stray_byte_stays_utf8() -> None:
     body = CURLY.encode("utf-8") + b" \x92 " + CURLY.encode("utf-8")
-    text, encoding = decode_text(body, "text")
+    text, encoding = decode_body(body, "text")[:2]
     assert encoding == "utf-8"
     assert text == CURLY + " \ufffd " + CURLY
 
 
 def test_a_wrong_latin1_label_on_a_cp1251_page_is_not_believed() -> None:
     body = f"<html><head><meta charset='iso-8859-1'></head><body><p>{RUSSIAN}</p></body></html>".encode("cp1251")
-    text, encoding = decode_text(body, "html")
+    text, encoding = decode_body(body, "html")[:2]
     assert RUSSIAN in text and encoding != "iso8859-1"
 
 
 def test_a_legacy_page_is_still_windows_1252() -> None:
     body = "Le café de la gare a rouvert ses portes après deux ans de travaux. ".encode("cp1252") * 5
-    assert decode_text(body, "text") == ("Le café de la gare a rouvert ses portes après deux ans de travaux. " * 5,
-                                         "cp1252")
+    assert decode_body(body, "text")[:2] == ("Le café de la gare a rouvert ses portes après deux ans de travaux. " * 5,
+                                             "cp1252")
 
 
 def test_text_that_only_decodes_as_mojibake_is_rejected() -> None:
     body = bytes(range(0x80, 0x100)) * 40  # every high byte, no language in any charset
     with pytest.raises(UndecodablePage):
-        decode_text(body, "text")
+        decode_body(body, "text")
 
 
 # The page's own mojibake: UTF-8 text once read as cp1252 or Latin-1 and encoded as UTF-8 again
